@@ -1,0 +1,476 @@
+"""CLI commands that edit the inventory: task, step, plan, time (stopwatch) and flags."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from rich.table import Table
+from rich.text import Text
+
+from roi.clock import today
+from roi.models import CATEGORIES, STATUSES, Range, RoiError, Step, Task, describe_error, parse_range
+from roi.ranking import fmt, fmt_weeks
+from roi.textsafe import visible
+from roi.timelog import cancel_timer, format_duration, running_timer, start_timer, stop_timer
+
+
+def _cli() -> Any:
+    from roi import cli
+
+    return cli
+
+
+def number(value: str | None, field: str, *, fraction: bool = False) -> float | None:
+    """A number from the command line, or a one-line error naming the option and value."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if fraction and text.endswith("%"):
+            return float(text[:-1]) / 100.0
+        return float(text)
+    except ValueError:
+        kind = "a share such as 0.8 or 80%" if fraction else "a number"
+        raise RoiError(f"{field} must be {kind} (got {value!r})") from None
+
+
+def range_parts(value: str | None, field: str) -> tuple[float, float | None, float | None] | None:
+    """'8' -> (8, None, None); '4:8:30' -> (8, 4, 30)."""
+    if value is None:
+        return None
+    r: Range = parse_range(value, field)
+    if r.is_point:
+        return (r.likely, None, None)
+    return (r.likely, r.low, r.high)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(task)
+    cli.add_command(step)
+    cli.add_command(plan)
+    cli.add_command(time)
+    cli.add_command(flags)
+
+
+# --- task ---------------------------------------------------------------------------------
+
+
+@click.group()
+def task() -> None:
+    """Add, list, show, edit and remove tasks."""
+
+
+@task.command("add")
+@click.argument("name")
+@click.option("--category", "-c", type=click.Choice(CATEGORIES, case_sensitive=False), default="other", show_default=True)
+@click.option("--per-week", "-f", metavar="F", help="Occurrences a week (a number, or LOW:LIKELY:HIGH).")
+@click.option("--tags", metavar="a,b", default="", help="Comma-separated tags.")
+@click.option("--notes", default="", help="Free text.")
+@click.pass_context
+def task_add(ctx: click.Context, name: str, category: str, per_week: str | None, tags: str, notes: str) -> None:
+    """Add a task (a recurring chore) to the inventory."""
+    store = ctx.obj.store()
+    freq = range_parts(per_week, "--per-week")
+    try:
+        new = Task(name=name, category=category, tags=tags, notes=notes, per_week=freq[0] if freq else None)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise RoiError(describe_error(exc)) from None
+    task_id = store.add_task(new)
+    if freq and freq[1] is not None:
+        store.update_task(task_id, per_week_low=freq[1], per_week_high=freq[2])
+    _cli().console().print(Text(f"Added task {task_id}: {visible(new.name)}"))
+
+
+@task.command("edit")
+@click.argument("task_ref", metavar="TASK")
+@click.option("--name")
+@click.option("--category", "-c", type=click.Choice(CATEGORIES, case_sensitive=False))
+@click.option("--per-week", "-f", metavar="F", help="Occurrences a week (a number, or LOW:LIKELY:HIGH).")
+@click.option("--pin-frequency/--measure-frequency", default=None,
+              help="Keep the stated frequency even when the log measures another.")
+@click.option("--tags", metavar="a,b")
+@click.option("--notes")
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--learning/--no-learning", default=None, help="Worth building for what it teaches (keeps it out of skip).")
+@click.option("--learning-note")
+@click.pass_context
+def task_edit(ctx: click.Context, task_ref: str, **options: Any) -> None:
+    """Change a task's fields."""
+    store = ctx.obj.store()
+    fields: dict[str, Any] = {}
+    mapping = {"pin_frequency": "per_week_pinned", "learning": "learning_value"}
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key == "per_week":
+            likely, low, high = range_parts(value, "--per-week") or (None, None, None)
+            fields.update(per_week=likely, per_week_low=low, per_week_high=high)
+            continue
+        fields[mapping.get(key, key)] = value
+    if not fields:
+        raise RoiError("nothing to change: give at least one option (see `roi task edit --help`)")
+    updated = store.update_task(task_ref, **fields)
+    _cli().console().print(Text(f"Updated task {updated.id}: {visible(updated.name)}"))
+
+
+@task.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def task_list(ctx: click.Context, as_json: bool) -> None:
+    """List the tasks."""
+    tasks = ctx.obj.store().list_tasks()
+    if as_json:
+        click.echo(json.dumps([t.model_dump(mode="json") for t in tasks], indent=2, ensure_ascii=False))
+        return
+    out = _cli().console()
+    if not tasks:
+        out.print("No tasks yet. Add one with `roi task add NAME`, or try `roi seed demo`.")
+        return
+    table = Table(box=None, header_style="bold")
+    for column, justify in (("Id", "right"), ("Task", "left"), ("Category", "left"),
+                            ("Per week", "right"), ("Steps", "right"), ("Status", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for t in tasks:
+        table.add_row(str(t.id), Text(visible(t.name)), t.category,
+                      "" if t.per_week is None else fmt(t.per_week, 2), str(len(t.steps)), t.status)
+    out.print(table)
+
+
+@task.command("show")
+@click.argument("task_ref", metavar="TASK")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
+    """Show a task: its steps (estimated and measured), plan, numbers and flags."""
+    from roi.inventory import rank_store, task_json
+
+    store = ctx.obj.store()
+    task_id = store.task_id(task_ref)
+    ranked = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    if as_json:
+        click.echo(json.dumps(task_json(ranked), indent=2, ensure_ascii=False))
+        return
+    out = _cli().console()
+    t = ranked.task
+    out.print(Text.assemble((visible(t.name), "bold"), f"  (id {t.id}, {t.category}, {t.status})"))
+    if t.tags:
+        out.print(Text("tags: " + visible(", ".join(t.tags))))
+    if t.notes:
+        out.print(Text(visible(t.notes, keep_newlines=True), style="dim"))
+    out.print(f"frequency: {fmt(ranked.per_week, 2)} a week ({ranked.per_week_source})")
+    table = Table(box=None, header_style="bold")
+    for column in ("#", "Step", "Manual min", "Source", "Automation", "Overhead", "Failure", "Saved min"):
+        table.add_column(column, justify="left" if column in ("Step", "Source") else "right")
+    for i, s in enumerate(ranked.steps, start=1):
+        source = s.manual_source + (f" ({s.samples}x)" if s.samples else "")
+        table.add_row(str(i), Text(visible(s.name)), fmt(s.manual, 2), source,
+                      f"{fmt(s.automation * 100, 0)}%", fmt(s.overhead, 2) + ("*" if s.overhead_source == "flag default" else ""),
+                      f"{fmt(s.failure_rate * 100, 0)}%", fmt(s.saved, 2))
+    if ranked.steps:
+        out.print(table)
+    plan_ = t.plan
+    if plan_ is not None:
+        line = f"plan: build {fmt(plan_.build_hours)} h, upkeep {fmt(plan_.upkeep_hours_per_week, 2)} h/week"
+        if plan_.actual_build_hours is not None:
+            line += f", actually built in {fmt(plan_.actual_build_hours)} h"
+        out.print(line)
+    out.print(Text(ranked.explanation))
+    out.print(Text.assemble("verdict: ", _cli().verdict_text(ranked.verdict), f" ({ranked.verdict_reason})"))
+    if ranked.break_even:
+        out.print(f"break-even: {ranked.break_even.isoformat()} (payback {fmt_weeks(ranked.payback_weeks)})")
+    for f in ranked.flags:
+        state = " (dismissed)" if f.dismissed else ""
+        out.print(Text.assemble(("! ", "yellow"), f"{f.code}{state}: ", f.reason))
+    if any(s.overhead_source == "flag default" for s in ranked.steps):
+        out.print(Text("* overhead assumed equal to the manual time by the flag; give --overhead to override", style="dim"))
+
+
+@task.command("rm")
+@click.argument("task_ref", metavar="TASK")
+@click.pass_context
+def task_rm(ctx: click.Context, task_ref: str) -> None:
+    """Remove a task with its steps, plan and time entries."""
+    removed = ctx.obj.store().remove_task(task_ref)
+    _cli().console().print(Text(f"Removed task {removed.id}: {visible(removed.name)}"))
+
+
+# --- step ---------------------------------------------------------------------------------
+
+
+def _step_fields(minutes: str | None, automation: str | None, overhead: str | None,
+                 failure_rate: str | None, running_cost: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    parts = range_parts(minutes, "--minutes")
+    if parts:
+        fields.update(minutes=parts[0], minutes_low=parts[1], minutes_high=parts[2])
+    parts = range_parts(overhead, "--overhead")
+    if parts:
+        fields.update(overhead=parts[0], overhead_low=parts[1], overhead_high=parts[2])
+    if automation is not None:
+        fields["automation"] = number(automation, "--automation", fraction=True)
+    if failure_rate is not None:
+        fields["failure_rate"] = number(failure_rate, "--failure-rate", fraction=True)
+    if running_cost is not None:
+        fields["running_cost"] = number(running_cost, "--running-cost")
+    return fields
+
+
+_step_options = [
+    click.option("--automation", "-a", metavar="A", help="Share of the step the automation takes over: 0.8 or 80% (default 100%)."),
+    click.option("--overhead", "-o", metavar="MIN", help="Minutes you still spend per occurrence (request, check)."),
+    click.option("--failure-rate", "-p", metavar="P", help="Share of occurrences done by hand anyway: 0.1 or 10%."),
+    click.option("--running-cost", metavar="MONEY", help="Money per occurrence (API, subscription); needs hourly_value."),
+]
+
+
+def step_options(fn: Any) -> Any:
+    for option in reversed(_step_options):
+        fn = option(fn)
+    return fn
+
+
+@click.group()
+def step() -> None:
+    """Add, edit, reorder and remove the steps of a task."""
+
+
+@step.command("add")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("name")
+@click.option("--minutes", "-m", required=True, metavar="M", help="Manual minutes per occurrence (or LOW:LIKELY:HIGH).")
+@step_options
+@click.pass_context
+def step_add(ctx: click.Context, task_ref: str, name: str, minutes: str, automation: str | None,
+             overhead: str | None, failure_rate: str | None, running_cost: str | None) -> None:
+    """Add a step to a task."""
+    store = ctx.obj.store()
+    fields = _step_fields(minutes, automation, overhead, failure_rate, running_cost)
+    try:
+        new = Step(name=name, **fields)
+    except ValidationError as exc:
+        raise RoiError(describe_error(exc)) from None
+    task_id = store.task_id(task_ref)
+    step_id = store.add_step(task_id, new)
+    _cli().console().print(Text(f"Added step {step_id}: {visible(new.name)}"))
+
+
+@step.command("edit")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("step_ref", metavar="STEP")
+@click.option("--name")
+@click.option("--minutes", "-m", metavar="M", help="Manual minutes per occurrence (or LOW:LIKELY:HIGH).")
+@step_options
+@click.option("--pin/--unpin", default=None, help="Keep the estimate even when the log measures another.")
+@click.pass_context
+def step_edit(ctx: click.Context, task_ref: str, step_ref: str, name: str | None, minutes: str | None,
+              automation: str | None, overhead: str | None, failure_rate: str | None,
+              running_cost: str | None, pin: bool | None) -> None:
+    """Change a step."""
+    store = ctx.obj.store()
+    task_id = store.task_id(task_ref)
+    step_id = store.step_id(task_id, step_ref)
+    fields = _step_fields(minutes, automation, overhead, failure_rate, running_cost)
+    if name is not None:
+        fields["name"] = name
+    if pin is not None:
+        fields["pinned"] = pin
+    if not fields:
+        raise RoiError("nothing to change: give at least one option (see `roi step edit --help`)")
+    updated = store.update_step(step_id, **fields)
+    _cli().console().print(Text(f"Updated step {step_id}: {visible(updated.name)}"))
+
+
+@step.command("rm")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("step_ref", metavar="STEP")
+@click.pass_context
+def step_rm(ctx: click.Context, task_ref: str, step_ref: str) -> None:
+    """Remove a step."""
+    store = ctx.obj.store()
+    task_id = store.task_id(task_ref)
+    step_id = store.step_id(task_id, step_ref)
+    store.remove_step(step_id)
+    _cli().console().print(f"Removed step {step_id}.")
+
+
+@step.command("move")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("step_ref", metavar="STEP")
+@click.option("--up", "offset", flag_value=-1, help="One place earlier.")
+@click.option("--down", "offset", flag_value=1, help="One place later.")
+@click.pass_context
+def step_move(ctx: click.Context, task_ref: str, step_ref: str, offset: int | None) -> None:
+    """Move a step one place up or down."""
+    if not offset:
+        raise RoiError("say --up or --down")
+    store = ctx.obj.store()
+    task_id = store.task_id(task_ref)
+    store.move_step(store.step_id(task_id, step_ref), offset)
+
+
+# --- plan ---------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("task_ref", metavar="TASK")
+@click.option("--build-hours", "-b", metavar="H", help="Hours to build the automation (or LOW:LIKELY:HIGH).")
+@click.option("--upkeep", "-u", metavar="HOURS_PER_WEEK", help="Hours a week to keep it working.")
+@click.option("--start", metavar="DATE", help="When the automation goes live (YYYY-MM-DD; default today).")
+@click.option("--actual-build-hours", metavar="H", help="What the build really took (for calibration).")
+@click.pass_context
+def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str | None,
+         start: str | None, actual_build_hours: str | None) -> None:
+    """Set a task's build and upkeep estimate."""
+    store = ctx.obj.store()
+    fields: dict[str, Any] = {}
+    parts = range_parts(build_hours, "--build-hours")
+    if parts:
+        fields.update(build_hours=parts[0], build_low=parts[1], build_high=parts[2])
+    if upkeep is not None:
+        fields["upkeep_hours_per_week"] = number(upkeep, "--upkeep")
+    if start is not None:
+        try:
+            fields["start_date"] = date.fromisoformat(start.strip())
+        except ValueError:
+            raise RoiError(f"--start must be a date YYYY-MM-DD (got {start!r})") from None
+    if actual_build_hours is not None:
+        fields["actual_build_hours"] = number(actual_build_hours, "--actual-build-hours")
+        fields["built_on"] = today()
+    if not fields:
+        raise RoiError("nothing to change: give --build-hours, --upkeep, --start or --actual-build-hours")
+    task_id = store.task_id(task_ref)
+    saved = store.set_plan(task_id, **fields)
+    if actual_build_hours is not None:
+        store.update_task(task_id, status="automated")
+    text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
+    if saved.actual_build_hours is not None:
+        text += f", actual build {fmt(saved.actual_build_hours)} h"
+    _cli().console().print(text)
+
+
+# --- time (stopwatch) ---------------------------------------------------------------------
+
+
+@click.group()
+def time() -> None:
+    """The stopwatch: time a task or step as you do it."""
+
+
+@time.command("start")
+@click.argument("task_ref", metavar="TASK")
+@click.option("--step", "step_ref", metavar="STEP", help="Time one step of the task.")
+@click.option("--build", is_flag=True, help="Time building the automation (for calibration).")
+@click.pass_context
+def time_start(ctx: click.Context, task_ref: str, step_ref: str | None, build: bool) -> None:
+    """Start timing TASK (and STEP)."""
+    timer = start_timer(ctx.obj.store(), task_ref, step_ref, kind="build" if build else "work")
+    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
+    kind = "building " if build else ""
+    _cli().console().print(Text(f"Timing {kind}{visible(what)} since {timer.start.astimezone():%H:%M:%S}. Stop with `roi time stop`."))
+
+
+@time.command("stop")
+@click.pass_context
+def time_stop(ctx: click.Context) -> None:
+    """Stop the stopwatch and save the entry."""
+    timer, seconds = stop_timer(ctx.obj.store())
+    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
+    _cli().console().print(Text(f"Saved {format_duration(seconds)} on {visible(what)}."))
+
+
+@time.command("cancel")
+@click.pass_context
+def time_cancel(ctx: click.Context) -> None:
+    """Discard the running stopwatch without saving."""
+    timer = cancel_timer(ctx.obj.store())
+    _cli().console().print(Text(f"Discarded the timer on {visible(timer.task_name)}."))
+
+
+@time.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def time_status(ctx: click.Context, as_json: bool) -> None:
+    """Is the stopwatch running, on what, and for how long."""
+    timer = running_timer(ctx.obj.store())
+    if as_json:
+        data = None if timer is None else {
+            "task_id": timer.task_id, "task": timer.task_name, "step_id": timer.step_id,
+            "step": timer.step_name, "kind": timer.kind, "start": timer.start.isoformat(),
+            "elapsed_seconds": round(timer.elapsed_seconds(), 1),
+        }
+        click.echo(json.dumps({"running": timer is not None, "timer": data}, indent=2, ensure_ascii=False))
+        return
+    out = _cli().console()
+    if timer is None:
+        out.print("The stopwatch is not running.")
+        return
+    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
+    out.print(Text(f"Timing {visible(what)}: {format_duration(timer.elapsed_seconds())} so far."))
+
+
+# --- flags --------------------------------------------------------------------------------
+
+
+@click.group()
+def flags() -> None:
+    """Low-ROI flags: list the rules, dismiss or restore a flag on a task."""
+
+
+@flags.command("list")
+def flags_list() -> None:
+    """The flag rules in force, with their reasons and where they come from."""
+    from roi.flags import load_rules
+
+    out = _cli().console()
+    for rule in load_rules():
+        out.print(Text.assemble((rule.code, "bold"), f"  ({rule.source})"))
+        if rule.categories:
+            out.print(Text("  categories: " + ", ".join(rule.categories)))
+        if rule.words:
+            out.print(Text("  words: " + ", ".join(rule.words)))
+        out.print(Text("  " + rule.reason, style="dim"))
+
+
+@flags.command("path")
+def flags_path() -> None:
+    """Where your own flag rules are read from."""
+    from roi.flags import user_rules_path
+
+    click.echo(str(user_rules_path()))
+
+
+def _flag_change(ctx: click.Context, task_ref: str, code: str, dismissed: bool) -> None:
+    from roi.inventory import rank_store
+
+    store = ctx.obj.store()
+    task_id = store.task_id(task_ref)
+    ranked = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    codes = [f.code for f in ranked.flags]
+    if code not in codes:
+        raise RoiError(f"task {ranked.name!r} has no flag {code!r} (its flags: {', '.join(codes) or 'none'})")
+    store.dismiss_flag(task_id, code, dismissed)
+    after = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    verb = "Dismissed" if dismissed else "Restored"
+    _cli().console().print(Text(f"{verb} {code} on {visible(after.name)}; verdict is now {after.verdict}."))
+
+
+@flags.command("dismiss")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("code")
+@click.pass_context
+def flags_dismiss(ctx: click.Context, task_ref: str, code: str) -> None:
+    """Dismiss flag CODE for TASK: rank it on its own numbers (the flag stays visible)."""
+    _flag_change(ctx, task_ref, code, True)
+
+
+@flags.command("restore")
+@click.argument("task_ref", metavar="TASK")
+@click.argument("code")
+@click.pass_context
+def flags_restore(ctx: click.Context, task_ref: str, code: str) -> None:
+    """Undo a dismissal."""
+    _flag_change(ctx, task_ref, code, False)

@@ -1,0 +1,16 @@
+"""Today and now, with one override for tests, demos and golden files: ROI_TODAY."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pendulum
+
+
+def today() -> date:
+    """The local date, or ROI_TODAY (YYYY-MM-DD) when set."""
+    frozen = os.environ.get("ROI_TODAY")
+    if frozen:
+        return date.fromisoformat(frozen)
+    return pendulum.today().date()

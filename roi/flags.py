@@ -1,0 +1,113 @@
+"""Low-ROI flags: rules are data (seeds/flags.toml plus the person's own TOML file)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from roi.models import CATEGORIES, RoiError, Task
+from roi.seeds import seed_path
+
+USER_RULES_ENV = "ROI_FLAGS"
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    code: str
+    title: str
+    reason: str
+    categories: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    default_overhead_ratio: float | None = None
+    source: str = "shipped"
+    _pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if not self.words:
+            return None
+        if self._pattern is None:
+            alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self.words)
+            object.__setattr__(
+                self, "_pattern", re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+            )
+        return self._pattern
+
+    def matches(self, task: Task) -> bool:
+        if task.category in self.categories:
+            return True
+        pattern = self.pattern()
+        if pattern is None:
+            return False
+        texts = [task.name, *task.tags, *(s.name for s in task.steps)]
+        return any(pattern.search(t) for t in texts)
+
+
+def user_rules_path() -> Path:
+    if os.environ.get(USER_RULES_ENV):
+        return Path(os.environ[USER_RULES_ENV]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("roi", appauthor=False)) / "flags.toml"
+
+
+def parse_rules(text: str, source: str) -> list[FlagRule]:
+    """Rules from TOML text; RoiError naming the file, rule and field on a mistake."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RoiError(f"{source}: not valid TOML: {exc}") from None
+    rules = []
+    for index, raw in enumerate(data.get("rule", []), start=1):
+        where = f"{source}: rule {index}"
+        if not isinstance(raw, dict):
+            raise RoiError(f"{where}: must be a table")
+        for required in ("code", "reason"):
+            if not isinstance(raw.get(required), str) or not raw[required].strip():
+                raise RoiError(f"{where}: field {required!r} must be non-empty text")
+        unknown = set(raw) - {"code", "title", "reason", "categories", "words", "default_overhead_ratio"}
+        if unknown:
+            raise RoiError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        categories = raw.get("categories", [])
+        bad = [c for c in categories if c not in CATEGORIES]
+        if bad:
+            raise RoiError(f"{where}: unknown category {bad[0]!r} (known: {', '.join(CATEGORIES)})")
+        ratio = raw.get("default_overhead_ratio")
+        if ratio is not None and (not isinstance(ratio, int | float) or ratio < 0):
+            raise RoiError(f"{where}: default_overhead_ratio must be a number >= 0 (got {ratio!r})")
+        rules.append(
+            FlagRule(
+                code=raw["code"].strip(),
+                title=str(raw.get("title", raw["code"])),
+                reason=" ".join(raw["reason"].split()),
+                categories=tuple(categories),
+                words=tuple(str(w) for w in raw.get("words", [])),
+                default_overhead_ratio=None if ratio is None else float(ratio),
+                source=source,
+            )
+        )
+    return rules
+
+
+@lru_cache(maxsize=8)
+def _load(user_path: str, mtime: float) -> tuple[FlagRule, ...]:
+    shipped = seed_path("flags.toml")
+    rules = {r.code: r for r in parse_rules(shipped.read_text("utf-8"), "shipped flags.toml")}
+    path = Path(user_path)
+    if path.is_file():
+        for rule in parse_rules(path.read_text("utf-8"), str(path)):
+            rules[rule.code] = rule
+    return tuple(rules.values())
+
+
+def load_rules() -> tuple[FlagRule, ...]:
+    path = user_rules_path()
+    mtime = path.stat().st_mtime if path.is_file() else 0.0
+    return _load(str(path), mtime)
+
+
+def matching_rules(task: Task, rules: tuple[FlagRule, ...]) -> list[FlagRule]:
+    return [rule for rule in rules if rule.matches(task)]

@@ -1,0 +1,123 @@
+"""Glue between the store and the ranking: load everything once, rank, serialise.
+
+The CLI, the report and the TUI all rank through `rank_store`, so they can never
+disagree; `ranking_json` is the `roi rank --json` contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from roi.flags import load_rules
+from roi.models import Settings
+from roi.ranking import RankBy, RankedTask, order, rank_tasks, safe_float
+from roi.store import Store, iso, utc_now
+from roi.timelog import measurements
+
+
+def rank_store(
+    store: Store,
+    *,
+    today: date,
+    by: RankBy = "payback",
+    horizon_weeks: float | None = None,
+    settings: Settings | None = None,
+    simulate: bool | None = None,
+) -> list[RankedTask]:
+    """Rank every task of the store. With `simulate` (default: when any estimate is a
+    range, or by confidence) the Monte Carlo adds probabilities and can move verdicts."""
+    settings = settings or store.settings()
+    tasks = store.list_tasks()
+    ranked = rank_tasks(
+        tasks,
+        settings,
+        today=today,
+        measured=measurements(store),
+        dismissed=store.dismissals(),
+        rules=load_rules(),
+        by="payback" if by == "confidence" else by,
+        horizon_weeks=horizon_weeks,
+    )
+    from roi import uncertainty  # numpy is only paid for when ranges are in play
+
+    if simulate is None:
+        simulate = by == "confidence" or uncertainty.has_ranges(ranked)
+    if simulate and ranked:
+        uncertainty.simulate(ranked, settings, store=store)
+        if by == "confidence":
+            order(ranked, "confidence")
+    return ranked
+
+
+def task_json(r: RankedTask) -> dict[str, Any]:
+    o = r.outcome
+    data: dict[str, Any] = {
+        "id": r.id,
+        "name": r.name,
+        "category": r.task.category,
+        "status": r.task.status,
+        "tags": r.task.tags,
+        "rank": r.rank,
+        "per_week": round(r.per_week, 4),
+        "per_week_source": r.per_week_source,
+        "saved_minutes_per_occurrence": round(o.saved_minutes_per_occurrence, 4),
+        "weekly_hours_saved": round(o.weekly_hours_saved, 4),
+        "net_weekly_gain": round(o.net_weekly_gain, 4),
+        "build_hours": r.build_hours,
+        "build_cost_hours": round(o.build_cost, 4),
+        "upkeep_hours_per_week": r.upkeep_hours_per_week,
+        "payback_weeks": None if o.payback_weeks is None else round(o.payback_weeks, 4),
+        "break_even": r.break_even.isoformat() if r.break_even else None,
+        "net_hours": round(o.net_hours, 4),
+        "roi": None if safe_float(o.roi) is None else round(o.roi or 0.0, 4),
+        "verdict": r.verdict,
+        "verdict_reason": r.verdict_reason,
+        "explanation": r.explanation,
+        "flags": [{"code": f.code, "reason": f.reason, "dismissed": f.dismissed} for f in r.flags],
+        "learning_value": r.task.learning_value,
+        "steps": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "manual_minutes": round(s.manual, 4),
+                "manual_source": s.manual_source,
+                "estimated_minutes": s.estimated_minutes,
+                "measured_minutes": None if s.measured_minutes is None else round(s.measured_minutes, 4),
+                "samples": s.samples,
+                "automation": s.automation,
+                "overhead_minutes": round(s.overhead, 4),
+                "overhead_source": s.overhead_source,
+                "failure_rate": s.failure_rate,
+                "saved_minutes": round(s.saved, 4),
+            }
+            for s in r.steps
+        ],
+    }
+    u = r.uncertainty
+    if u is not None:
+        data.update(
+            {
+                "payback_probability": round(u.payback_probability, 4),
+                "payback_weeks_p50": None if u.payback_weeks_p50 is None else round(u.payback_weeks_p50, 4),
+                "payback_weeks_p90": None if u.payback_weeks_p90 is None else round(u.payback_weeks_p90, 4),
+                "expected_net_hours": round(u.expected_net_hours, 4),
+                "overrun_source": u.overrun_source,
+            }
+        )
+    return data
+
+
+def ranking_json(
+    ranked: list[RankedTask], *, horizon_weeks: float, generated: datetime | None = None
+) -> dict[str, Any]:
+    """The `roi rank --json` object of DESIGN.md."""
+    data: dict[str, Any] = {
+        "generated": iso(generated or utc_now()),
+        "horizon_weeks": horizon_weeks,
+        "tasks": [task_json(r) for r in ranked],
+    }
+    sources = {r.uncertainty.overrun_source for r in ranked if r.uncertainty}
+    if sources:
+        data["overrun_source"] = sorted(sources)[0]
+    return data

@@ -1,0 +1,165 @@
+"""Named schema migrations, applied in order by `store.open_database`.
+
+Each migration is a function of a sqlite_utils Database and runs inside one transaction
+together with the row that records it in `_migrations`, so a crash mid-migration leaves
+the schema as it was. Tables are created explicitly: types, keys and foreign keys are
+written here, never inferred from a first insert.
+
+The schema, for anyone reading `roi.db` with sqlite3 or datasette:
+
+- task: one recurring chore. per_week is the stated frequency (occurrences a week).
+- step: a part of a task, in `position` order. minutes = manual minutes per occurrence
+  (estimate); automation and failure_rate are shares 0..1; overhead is NULL when the
+  person gave none (then flag defaults may apply). *_low / *_high make a three-point
+  estimate around the likely value.
+- plan: build and upkeep estimate for a task (one row per task).
+- time_entry: logged or stopwatch time, ISO-8601 UTC text; end NULL = stopwatch running.
+  `hash` makes re-importing the same file a no-op.
+- measurement: per task (step_id NULL) and per step, the median minutes and count of the
+  logged entries; a cache refreshed whenever entries change.
+- import_batch / import_error: one row per import run, and its rejected lines.
+- flag_dismissal: flags a person dismissed for one task.
+- setting: key -> JSON value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _initial_schema(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE task (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            category TEXT NOT NULL DEFAULT 'other',
+            tags TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            per_week REAL,
+            per_week_pinned INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'idea',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE step (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            minutes REAL NOT NULL,
+            automation REAL NOT NULL DEFAULT 1.0,
+            overhead REAL,
+            failure_rate REAL NOT NULL DEFAULT 0.0,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (task_id, name COLLATE NOCASE)
+        )"""
+    )
+    db.execute("CREATE INDEX step_task ON step(task_id, position)")
+    db.execute(
+        """
+        CREATE TABLE plan (
+            task_id INTEGER PRIMARY KEY REFERENCES task(id) ON DELETE CASCADE,
+            build_hours REAL NOT NULL DEFAULT 0,
+            upkeep_hours_per_week REAL NOT NULL DEFAULT 0,
+            start_date TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE import_batch (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            file_hash TEXT NOT NULL,
+            format TEXT NOT NULL,
+            rows_read INTEGER NOT NULL DEFAULT 0,
+            imported INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE import_error (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES import_batch(id) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            raw TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE time_entry (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            step_id INTEGER REFERENCES step(id) ON DELETE SET NULL,
+            start TEXT NOT NULL,
+            "end" TEXT,
+            duration_s REAL,
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'work',
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            batch_id INTEGER REFERENCES import_batch(id) ON DELETE SET NULL,
+            hash TEXT UNIQUE
+        )"""
+    )
+    db.execute("CREATE INDEX time_entry_task ON time_entry(task_id, step_id)")
+    db.execute('CREATE INDEX time_entry_open ON time_entry("end") WHERE "end" IS NULL')
+    db.execute(
+        """
+        CREATE TABLE measurement (
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            step_id INTEGER REFERENCES step(id) ON DELETE CASCADE,
+            samples INTEGER NOT NULL,
+            median_minutes REAL NOT NULL,
+            first_start TEXT NOT NULL,
+            last_start TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX measurement_key ON measurement(task_id, ifnull(step_id, 0))")
+    db.execute(
+        """
+        CREATE TABLE flag_dismissal (
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            dismissed_at TEXT NOT NULL,
+            PRIMARY KEY (task_id, code)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )"""
+    )
+
+
+def _estimates_and_calibration(db: sqlite_utils.Database) -> None:
+    """Three-point estimates, recorded builds, learning value and running costs."""
+    for column in ("minutes_low", "minutes_high", "overhead_low", "overhead_high"):
+        db.execute(f"ALTER TABLE step ADD COLUMN {column} REAL")
+    db.execute("ALTER TABLE step ADD COLUMN running_cost REAL NOT NULL DEFAULT 0")
+    for column in ("build_low", "build_high", "actual_build_hours"):
+        db.execute(f"ALTER TABLE plan ADD COLUMN {column} REAL")
+    db.execute("ALTER TABLE plan ADD COLUMN built_on TEXT")
+    db.execute("ALTER TABLE plan ADD COLUMN estimated_build_hours REAL")
+    db.execute("ALTER TABLE task ADD COLUMN per_week_low REAL")
+    db.execute("ALTER TABLE task ADD COLUMN per_week_high REAL")
+    db.execute("ALTER TABLE task ADD COLUMN learning_value INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE task ADD COLUMN learning_note TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_initial_schema", _initial_schema),
+    ("0002_estimates_and_calibration", _estimates_and_calibration),
+]

@@ -1,0 +1,342 @@
+"""Pydantic models of the inventory: tasks, steps, plans, time entries, flags, settings.
+
+Every model validates its own fields so that bad input is caught before it reaches the
+database; `describe_error` turns a pydantic error into the one sentence a person reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+CATEGORIES = (
+    "email",
+    "calendar",
+    "writing",
+    "coding",
+    "data",
+    "admin",
+    "media",
+    "research",
+    "meetings",
+    "other",
+)
+STATUSES = ("idea", "planned", "building", "automated", "dropped")
+VERDICTS = ("automate", "maybe", "skip")
+
+Category = Literal[
+    "email", "calendar", "writing", "coding", "data", "admin", "media", "research", "meetings", "other"
+]
+Status = Literal["idea", "planned", "building", "automated", "dropped"]
+
+
+class RoiError(Exception):
+    """A problem the person can fix; shown as one line, never as a traceback."""
+
+
+def parse_fraction(value: Any) -> Any:
+    """Accept 0.8, "0.8" or "80%" for a share between 0 and 1."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            number = text[:-1].strip()
+            try:
+                return float(number) / 100.0
+            except ValueError:
+                return value  # let pydantic report the original text
+        return text
+    return value
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Fraction = Annotated[float, BeforeValidator(parse_fraction), Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, BeforeValidator(_finite), Field(ge=0.0)]
+Positive = Annotated[float, BeforeValidator(_finite), Field(gt=0.0)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Range(Model):
+    """A three-point estimate LOW:LIKELY:HIGH. A single value has low = likely = high."""
+
+    low: NonNegative
+    likely: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not (self.low <= self.likely <= self.high):
+            raise ValueError(
+                f"a range must be ordered LOW <= LIKELY <= HIGH (got {self.low:g}:{self.likely:g}:{self.high:g})"
+            )
+        return self
+
+    @classmethod
+    def single(cls, value: float) -> Range:
+        return cls(low=value, likely=value, high=value)
+
+    @property
+    def is_point(self) -> bool:
+        return self.low == self.likely == self.high
+
+    def __str__(self) -> str:
+        if self.is_point:
+            return f"{self.likely:g}"
+        return f"{self.low:g}:{self.likely:g}:{self.high:g}"
+
+
+_RANGE_RE = re.compile(r"^\s*([^:]+)\s*:\s*([^:]+)\s*:\s*([^:]+)\s*$")
+
+
+def parse_range(text: str | float | int, field: str) -> Range:
+    """Parse `8` or `4:8:30` into a Range; raise RoiError naming the field and value."""
+    if isinstance(text, int | float):
+        values = [float(text)] * 3
+    else:
+        match = _RANGE_RE.match(str(text))
+        parts = list(match.groups()) if match else [str(text)] * 3
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            raise RoiError(
+                f"{field} must be a number of hours or LOW:LIKELY:HIGH (got {text!r})"
+            ) from None
+    if any(not math.isfinite(v) for v in values):
+        raise RoiError(f"{field} must be a finite number (got {text!r})")
+    if any(v < 0 for v in values):
+        raise RoiError(f"{field} must not be negative (got {text!r})")
+    try:
+        return Range(low=values[0], likely=values[1], high=values[2])
+    except ValidationError as exc:
+        raise RoiError(f"{field}: {describe_error(exc)}") from None
+
+
+class Step(Model):
+    id: int | None = None
+    task_id: int | None = None
+    position: int = 0
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    minutes: NonNegative = Field(description="manual minutes per occurrence (estimate)")
+    minutes_low: NonNegative | None = None
+    minutes_high: NonNegative | None = None
+    automation: Fraction = 1.0
+    overhead: NonNegative | None = Field(
+        default=None, description="overhead minutes per occurrence; None = not given"
+    )
+    overhead_low: NonNegative | None = None
+    overhead_high: NonNegative | None = None
+    failure_rate: Fraction = 0.0
+    running_cost: NonNegative = Field(default=0.0, description="money per occurrence")
+    pinned: bool = False
+
+    @property
+    def minutes_range(self) -> Range:
+        return Range(
+            low=self.minutes if self.minutes_low is None else self.minutes_low,
+            likely=self.minutes,
+            high=self.minutes if self.minutes_high is None else self.minutes_high,
+        )
+
+    @property
+    def overhead_range(self) -> Range | None:
+        if self.overhead is None:
+            return None
+        return Range(
+            low=self.overhead if self.overhead_low is None else self.overhead_low,
+            likely=self.overhead,
+            high=self.overhead if self.overhead_high is None else self.overhead_high,
+        )
+
+
+class Plan(Model):
+    task_id: int | None = None
+    build_hours: NonNegative = 0.0
+    build_low: NonNegative | None = None
+    build_high: NonNegative | None = None
+    upkeep_hours_per_week: NonNegative = 0.0
+    start_date: date | None = None
+    actual_build_hours: NonNegative | None = None
+    built_on: date | None = None
+
+    @property
+    def build_range(self) -> Range:
+        return Range(
+            low=self.build_hours if self.build_low is None else self.build_low,
+            likely=self.build_hours,
+            high=self.build_hours if self.build_high is None else self.build_high,
+        )
+
+
+class Task(Model):
+    id: int | None = None
+    name: Annotated[str, Field(min_length=1, max_length=300)]
+    category: Category = "other"
+    tags: list[str] = Field(default_factory=list)
+    notes: str = ""
+    per_week: NonNegative | None = Field(default=None, description="occurrences per week (stated)")
+    per_week_low: NonNegative | None = None
+    per_week_high: NonNegative | None = None
+    per_week_pinned: bool = False
+    status: Status = "idea"
+    learning_value: bool = False
+    learning_note: str = ""
+    steps: list[Step] = Field(default_factory=list)
+    plan: Plan | None = None
+
+    @property
+    def per_week_range(self) -> Range:
+        likely = self.per_week or 0.0
+        return Range(
+            low=likely if self.per_week_low is None else self.per_week_low,
+            likely=likely,
+            high=likely if self.per_week_high is None else self.per_week_high,
+        )
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _split_tags(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [t.strip() for t in value.split(",") if t.strip()]
+        return value
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _lower_category(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class TimeEntry(Model):
+    id: int | None = None
+    task_id: int
+    step_id: int | None = None
+    start: datetime
+    end: datetime | None = None
+    duration_s: NonNegative | None = None
+    source: str = "stopwatch"
+    kind: Literal["work", "build"] = "work"
+    description: str = ""
+    batch_id: int | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must carry a time zone")
+        return value
+
+
+class Flag(Model):
+    code: str
+    reason: str
+    dismissed: bool = False
+
+
+class Settings(Model):
+    horizon_weeks: Positive = 52.0
+    overrun_factor: Annotated[float, BeforeValidator(_finite), Field(ge=1.0, le=20.0)] = 1.0
+    automate_within: Annotated[float, Field(gt=0.0, le=1.0)] = 0.25
+    maybe_within: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
+    automate_probability: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+    timezone: str | None = None
+    hourly_value: NonNegative | None = None
+    currency: str = "$"
+    min_samples: Annotated[int, Field(ge=1, le=1000)] = 3
+    monte_carlo_samples: Annotated[int, Field(ge=0, le=1_000_000)] = 10_000
+    seed: int = 1205
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        import pendulum
+
+        try:
+            pendulum.timezone(value)
+        except Exception:
+            raise ValueError(f"is not a known time zone name such as Europe/Berlin (got {value!r})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Settings:
+        if self.automate_within > self.maybe_within:
+            raise ValueError(
+                "automate_within must not be larger than maybe_within "
+                f"(got {self.automate_within:g} > {self.maybe_within:g})"
+            )
+        return self
+
+
+SETTING_HELP = {
+    "horizon_weeks": "weeks over which net hours and ROI are counted (default 52)",
+    "overrun_factor": "how much longer builds take than estimated, >= 1 (default 1.0)",
+    "automate_within": "verdict automate when payback <= this share of the horizon (default 0.25)",
+    "maybe_within": "verdict maybe when payback <= this share of the horizon (default 1.0)",
+    "automate_probability": "with three-point estimates, automate needs this chance of paying back (default 0.8)",
+    "timezone": "time zone for logs without offsets, e.g. Europe/Berlin (default: system)",
+    "hourly_value": "value of one of your hours, for money figures (optional)",
+    "currency": "currency symbol for money figures (default $)",
+    "min_samples": "logged occurrences needed before measured minutes replace estimates (default 3)",
+    "monte_carlo_samples": "samples of the Monte Carlo over three-point estimates (default 10000)",
+    "seed": "random seed of the Monte Carlo, so figures are repeatable",
+}
+
+
+def describe_error(exc: ValidationError) -> str:
+    """One sentence per problem, naming the field and the value that was given."""
+    sentences = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err.get("loc", ())) or "value"
+        given = err.get("input")
+        message = err.get("msg", "is invalid")
+        message = message.removeprefix("Value error, ")
+        ctx = err.get("ctx") or {}
+        kind = err.get("type", "")
+        if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            message = _bounds_message(field, ctx)
+        elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+            message = "must be a number"
+        elif kind == "literal_error":
+            message = f"must be one of {ctx.get('expected', '')}"
+        elif kind == "string_too_short":
+            message = "must not be empty"
+        if isinstance(given, dict | list) or field == "value":
+            sentences.append(f"{field}: {message}." if field != "value" else f"{message}.")
+        else:
+            sentences.append(f"{field} {message} (got {given!r}).")
+    return " ".join(sentences)
+
+
+def _bounds_message(field: str, ctx: dict[str, Any]) -> str:
+    if field in ("automation", "failure_rate"):
+        return "must be between 0 and 1 (or 0% to 100%)"
+    if "ge" in ctx and ctx["ge"] == 0:
+        return "must not be negative"
+    if "gt" in ctx:
+        return f"must be greater than {ctx['gt']}"
+    if "ge" in ctx:
+        return f"must be at least {ctx['ge']}"
+    if "le" in ctx:
+        return f"must be at most {ctx['le']}"
+    if "lt" in ctx:
+        return f"must be less than {ctx['lt']}"
+    return "is out of range"

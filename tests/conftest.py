@@ -1,0 +1,93 @@
+"""Shared fixtures: a fresh database per test, the demo inventory, a CLI runner, and the
+real sample exports of ../shared/samples (tests that read them skip when it is absent)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from roi.demo import seed_demo
+from roi.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own data, flag rules or clock."""
+    monkeypatch.setenv("ROI_DB", str(tmp_path / "env-default.db"))
+    monkeypatch.setenv("ROI_FLAGS", str(tmp_path / "no-user-flags.toml"))
+    monkeypatch.setenv("ROI_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("ROI_DEBUG", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "roi.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = Store.open(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    seed_demo(store)
+    return store
+
+
+@pytest.fixture
+def samples() -> Path:
+    if not SHARED_SAMPLES.is_dir():
+        pytest.skip("../shared/samples is absent")
+    return SHARED_SAMPLES
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def roi(db_path: Path):
+    """Run `roi --db DB ARGS...` through the real entry point (errors included)."""
+    from roi.cli import main
+
+    def run(*args: str, input: str | None = None, db: Path | None = db_path) -> Result:
+        runner = CliRunner()
+        argv = (["--db", str(db)] if db is not None else []) + [str(a) for a in args]
+        code = 0
+        with runner.isolation(input=input) as streams:
+            try:
+                main(argv)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            out = streams[0].getvalue().decode("utf-8", "replace")
+            err = streams[1].getvalue().decode("utf-8", "replace")
+        return Result(code, out, err)
+
+    return run
+
+
+def env_without_textual() -> dict[str, str]:
+    return dict(os.environ)

@@ -1,0 +1,1 @@
+"""The Textual app of roi. Only `roi` (no command) and `roi demo` import it."""
