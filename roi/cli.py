@@ -92,7 +92,10 @@ def demo(ctx: click.Context, reset: bool, no_open: bool) -> None:
     from roi.demo import seed_demo
 
     state: State = ctx.obj
-    path = Path(state.db_path) if state.db_path else demo_path()
+    # Only an explicit --db redirects the demo: ROI_DB names the person's own inventory,
+    # which the demo must never write into.
+    explicit = ctx.parent is not None and ctx.parent.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
+    path = Path(state.db_path) if explicit and state.db_path else demo_path()
     if reset and path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -101,7 +104,7 @@ def demo(ctx: click.Context, reset: bool, no_open: bool) -> None:
     seed_demo(store)
     if no_open:
         print_ranking(store, by="payback", horizon=None)
-        console(stderr=True).print(f"demo database: {path}")
+        click.echo(f"demo database: {path}", err=True)
         return
     open_tui(store)
 
@@ -118,7 +121,7 @@ def seed_demo_command(state: State) -> None:
     from roi.demo import seed_demo
 
     added = seed_demo(state.store())
-    console().print(f"Added {added} demo task{'s' if added != 1 else ''} to {state.path}.")
+    click.echo(f"Added {added} demo task{'s' if added != 1 else ''} to {state.path}.")
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -234,7 +237,10 @@ def xkcd(as_json: bool) -> None:
     for row in table:
         cells = []
         for c in row:
-            cells.append(payback.humanize_hours(c.hours) if c.label else Text("-", style="dim"))
+            short = payback.humanize_hours(c.hours)
+            for long, abbreviation in ((" seconds", " sec"), (" second", " sec"), (" minutes", " min"), (" minute", " min")):
+                short = short.replace(long, abbreviation)
+            cells.append(short if c.label else Text("-", style="dim"))
         grid.add_row(row[0].shaved, *cells)
     out.print(grid)
 

@@ -191,12 +191,23 @@ def worth_spending_hours(shaved_minutes: float, per_week: float, horizon_weeks: 
     return net_hours(gain, horizon_weeks, build_cost(0.0, 1.0))
 
 
+# The chart switches unit late: "10 days" before weeks, "8 weeks" before months.
+_UNIT_FROM_HOURS = [
+    ("year", 24.0 * DAYS_PER_YEAR),
+    ("month", 24.0 * 7 * 10),
+    ("week", 24.0 * 14),
+    ("day", 24.0),
+    ("hour", 1.0),
+    ("minute", 1 / 60),
+    ("second", 0.0),
+]
+
+
 def humanize_hours(hours: float) -> str:
-    """Round down to the largest whole unit, the way the chart labels its cells."""
-    for unit in ("year", "month", "week", "day", "hour", "minute", "second"):
-        size = _UNIT_HOURS[unit]
-        if hours >= size:
-            count = int(hours / size + 1e-9)
+    """Round down to a whole unit, the way the chart labels its cells."""
+    for unit, threshold in _UNIT_FROM_HOURS:
+        if hours >= threshold * (1 - 1e-9):
+            count = int(hours / _UNIT_HOURS[unit] * (1 + 1e-9))
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return "0 seconds"
 

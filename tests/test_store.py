@@ -1,0 +1,150 @@
+"""Storage: the one opening function, named migrations, transactions, concurrent writers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from roi.migrations import MIGRATIONS
+from roi.models import RoiError, Step, Task
+from roi.store import Store, apply_migrations, open_database
+
+
+def test_fresh_database_gets_every_named_migration(db_path: Path):
+    db = open_database(db_path)
+    names = [r[0] for r in db.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == [name for name, _ in MIGRATIONS]
+    assert apply_migrations(db) == []  # a second run applies nothing
+    tables = set(db.table_names())
+    assert {"task", "step", "plan", "time_entry", "import_batch", "import_error",
+            "flag_dismissal", "setting", "measurement"} <= tables
+    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.conn.close()
+
+
+def test_each_migration_upgrades_the_previous_schema(db_path: Path):
+    # A database created by the first migration only (an older roi) upgrades cleanly.
+    import sqlite3
+
+    import sqlite_utils
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    first_name, first = MIGRATIONS[0]
+    first(sqlite_utils.Database(conn))
+    conn.execute("INSERT INTO _migrations VALUES (?, 'then')", [first_name])
+    conn.execute("INSERT INTO task (name, created_at) VALUES ('old task', 'then')")
+    conn.close()
+    store = Store.open(db_path)
+    task = store.get_task("old task")
+    assert task.learning_value is False and task.per_week_low is None
+    store.close()
+
+
+def test_not_sqlite_is_a_clear_error(tmp_path: Path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello, this is not a database\n")
+    with pytest.raises(RoiError, match="not an roi database"):
+        open_database(bogus)
+
+
+def test_transaction_rolls_back_everything(store: Store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_task(Task(name="a"))
+            store.add_task(Task(name="b"))
+            raise RuntimeError("crash mid-write")
+    assert store.count("task") == 0
+
+
+def test_failed_add_changes_nothing(store: Store):
+    store.add_task(Task(name="Email", steps=[Step(name="read", minutes=1)]))
+    with pytest.raises(RoiError, match="already exists"):
+        store.add_task(Task(name="email", steps=[Step(name="x", minutes=1)]))
+    assert store.count("task") == 1 and store.count("step") == 1
+
+
+def test_deleting_a_task_cascades(store: Store):
+    tid = store.add_task(Task(name="a", steps=[Step(name="s", minutes=1)]))
+    store.set_plan(tid, build_hours=2)
+    store.remove_task(tid)
+    assert store.count("step") == 0 and store.count("plan") == 0
+
+
+def test_step_order_and_moves(store: Store):
+    tid = store.add_task(Task(name="t"))
+    ids = [store.add_step(tid, Step(name=n, minutes=1)) for n in "abc"]
+    store.move_step(ids[2], -2)
+    assert [s.name for s in store.get_task(tid).steps] == ["c", "a", "b"]
+    store.remove_step(ids[0])
+    assert [s.position for s in store.get_task(tid).steps] == [0, 1]
+
+
+def test_settings_validate_and_persist(store: Store):
+    store.set_setting("horizon_weeks", "26")
+    assert store.settings().horizon_weeks == 26
+    with pytest.raises(RoiError, match="horizon_weeks"):
+        store.set_setting("horizon_weeks", "0")
+    with pytest.raises(RoiError, match="unknown setting"):
+        store.set_setting("colour", "blue")
+    with pytest.raises(RoiError, match="time zone"):
+        store.set_setting("timezone", "Mars/Olympus")
+    store.set_setting("timezone", "Europe/Berlin")
+    store.set_setting("timezone", "")
+    assert store.settings().timezone is None
+    assert store.settings().horizon_weeks == 26
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timedelta, UTC
+    from roi.store import Store
+    from roi.models import Task
+    from roi.timelog import add_entry
+
+    path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = Store.open(path)
+    tid = store.task_id("shared")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(n):
+        if who == "importer":
+            # a long multi-row transaction, as an import holds
+            with store.transaction() as conn:
+                for j in range(50):
+                    conn.execute(
+                        "INSERT INTO time_entry (task_id, start, \\"end\\", duration_s, source, hash)"
+                        " VALUES (?, ?, ?, 60, 'test', ?)",
+                        [tid, start.isoformat(), start.isoformat(), f"{who}-{i}-{j}"],
+                    )
+        else:
+            add_entry(store, tid, start + timedelta(minutes=i), start + timedelta(minutes=i + 1),
+                      source="stopwatch")
+    print("ok")
+    """
+)
+
+
+def test_two_processes_writing_at_once_never_see_locked(db_path: Path, tmp_path: Path):
+    store = Store.open(db_path)
+    store.add_task(Task(name="shared"))
+    store.close()
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(db_path), who, "40"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for who in ("importer", "stopwatch")
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert "locked" not in err
+    store = Store.open(db_path)
+    assert store.count("time_entry") == 40 * 50 + 40
+    store.close()
