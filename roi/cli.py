@@ -175,10 +175,12 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         out.print("No tasks yet. Add one with `roi task add NAME`, or try `roi seed demo`.")
         return
     settings = store.settings()
+    u = ranked[0].uncertainty
+    source = " (calibrated from your builds)" if u and u.overrun_source.startswith("calibrated") else ""
     out.print(
         Text(
             f"Ranked by {by} over {fmt(horizon or settings.horizon_weeks)} weeks, "
-            f"overrun factor {fmt(ranked[0].overrun_factor, 2)}",
+            f"overrun factor {fmt(ranked[0].overrun_factor, 2)}{source}",
             style="dim",
         )
     )
@@ -205,7 +207,8 @@ def rank(state: State, by: str, horizon: float | None, explain: bool, as_json: b
         from roi.inventory import rank_store, ranking_json
 
         ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
-        data = ranking_json(ranked, horizon_weeks=horizon or store.settings().horizon_weeks)
+        settings = store.settings()
+        data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     print_ranking(store, by=by, horizon=horizon, explain=explain)

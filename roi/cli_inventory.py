@@ -12,7 +12,16 @@ from rich.table import Table
 from rich.text import Text
 
 from roi.clock import today
-from roi.models import CATEGORIES, STATUSES, Range, RoiError, Step, Task, describe_error, parse_range
+from roi.models import (
+    CATEGORIES,
+    STATUSES,
+    Range,
+    RoiError,
+    Step,
+    Task,
+    describe_error,
+    parse_range,
+)
 from roi.ranking import fmt, fmt_weeks
 from roi.textsafe import visible
 from roi.timelog import cancel_timer, format_duration, running_timer, start_timer, stop_timer
@@ -345,7 +354,10 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
     task_id = store.task_id(task_ref)
     saved = store.set_plan(task_id, **fields)
     if actual_build_hours is not None:
+        from roi.timelog import refresh_measurements
+
         store.update_task(task_id, status="automated")
+        refresh_measurements(store, [task_id])
     text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
     if saved.actual_build_hours is not None:
         text += f", actual build {fmt(saved.actual_build_hours)} h"

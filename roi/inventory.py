@@ -25,9 +25,13 @@ def rank_store(
     settings: Settings | None = None,
     simulate: bool | None = None,
 ) -> list[RankedTask]:
-    """Rank every task of the store. With `simulate` (default: when any estimate is a
-    range, or by confidence) the Monte Carlo adds probabilities and can move verdicts."""
+    """Rank every task of the store. The Monte Carlo (unless `simulate` is False) adds
+    payback probabilities and can move verdicts; the overrun factor comes from the
+    person's recorded builds once there are enough of them."""
+    from roi import calibration, uncertainty
+
     settings = settings or store.settings()
+    overrun = calibration.overrun(store, settings.overrun_factor)
     tasks = store.list_tasks()
     ranked = rank_tasks(
         tasks,
@@ -38,19 +42,18 @@ def rank_store(
         rules=load_rules(),
         by="payback" if by == "confidence" else by,
         horizon_weeks=horizon_weeks,
+        overrun_factor=overrun.factor,
     )
-    from roi import uncertainty  # numpy is only paid for when ranges are in play
-
-    if simulate is None:
-        simulate = by == "confidence" or uncertainty.has_ranges(ranked)
-    if simulate and ranked:
-        uncertainty.simulate(ranked, settings, store=store)
+    if simulate is None or simulate:
+        # Cheap when every estimate is a single value: those tasks are not sampled and
+        # numpy is not even imported.
+        uncertainty.simulate(ranked, settings, overrun=overrun)
         if by == "confidence":
             order(ranked, "confidence")
     return ranked
 
 
-def task_json(r: RankedTask) -> dict[str, Any]:
+def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any]:
     o = r.outcome
     data: dict[str, Any] = {
         "id": r.id,
@@ -76,6 +79,7 @@ def task_json(r: RankedTask) -> dict[str, Any]:
         "explanation": r.explanation,
         "flags": [{"code": f.code, "reason": f.reason, "dismissed": f.dismissed} for f in r.flags],
         "learning_value": r.task.learning_value,
+        "learning_note": r.task.learning_note,
         "steps": [
             {
                 "id": s.id,
@@ -94,6 +98,14 @@ def task_json(r: RankedTask) -> dict[str, Any]:
             for s in r.steps
         ],
     }
+    if hourly_value:
+        data["money"] = {
+            "hourly_value": hourly_value,
+            "weekly_value": round(o.weekly_hours_saved * hourly_value, 2),
+            "build_cost_value": round(o.build_cost * hourly_value, 2),
+            "net_value": round(o.net_hours * hourly_value, 2),
+            "running_cost_per_week": round(r.per_week * sum(s.running_cost for s in r.steps), 2),
+        }
     u = r.uncertainty
     if u is not None:
         data.update(
@@ -109,15 +121,20 @@ def task_json(r: RankedTask) -> dict[str, Any]:
 
 
 def ranking_json(
-    ranked: list[RankedTask], *, horizon_weeks: float, generated: datetime | None = None
+    ranked: list[RankedTask],
+    *,
+    horizon_weeks: float,
+    generated: datetime | None = None,
+    hourly_value: float | None = None,
 ) -> dict[str, Any]:
-    """The `roi rank --json` object of DESIGN.md."""
+    """The `roi rank --json` object of DESIGN.md (money figures only with an hourly value)."""
     data: dict[str, Any] = {
         "generated": iso(generated or utc_now()),
         "horizon_weeks": horizon_weeks,
-        "tasks": [task_json(r) for r in ranked],
+        "tasks": [task_json(r, hourly_value) for r in ranked],
     }
-    sources = {r.uncertainty.overrun_source for r in ranked if r.uncertainty}
-    if sources:
-        data["overrun_source"] = sorted(sources)[0]
+    if ranked:
+        data["overrun_factor"] = ranked[0].overrun_factor
+        sources = {r.uncertainty.overrun_source for r in ranked if r.uncertainty}
+        data["overrun_source"] = sorted(sources)[0] if sources else "setting"
     return data

@@ -105,7 +105,9 @@ class RankedTask:
 
 def fmt(value: float, digits: int = 1) -> str:
     """A number for prose: no trailing zeros, no '-0'."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

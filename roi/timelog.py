@@ -162,6 +162,10 @@ WITH e AS (
            count(*) OVER (PARTITION BY task_id, step_id) AS n
     FROM time_entry
     WHERE kind = 'work' AND "end" IS NOT NULL AND duration_s > 0 {where}
+      -- time logged after an automation went live measures the automated task, not the
+      -- manual one (see roi.calibration.realised_savings)
+      AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.task_id = time_entry.task_id
+                      AND p.built_on IS NOT NULL AND time_entry.start >= p.built_on)
 )
 SELECT task_id, step_id, max(n), avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN duration_s END),
        min(start), max(start)
@@ -173,13 +177,14 @@ def refresh_measurements(store: Store, task_ids: Iterable[int] | None = None) ->
     """Recompute the measurement rows of these tasks (all tasks when None).
 
     Entries with a step measure that step; entries without one measure the whole task.
-    Zero-length entries (ActivityWatch emits many) are not occurrences and are left out.
+    Zero-length entries (ActivityWatch emits many) are not occurrences and are left out,
+    and so is time logged after the task's automation went live.
     """
     ids = None if task_ids is None else sorted(set(task_ids))
     with store.transaction() as conn:
         if ids is None:
             conn.execute("DELETE FROM measurement")
-            where, params = "", []
+            where, params = "", []  # type: tuple[str, list[int]]
         else:
             if not ids:
                 return
