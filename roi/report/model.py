@@ -121,7 +121,13 @@ class Report:
 
     @property
     def has_uncertainty(self) -> bool:
+        """Any Monte Carlo figures at all (CSV and JSON carry them whenever present)."""
         return any(r.uncertainty is not None for r in self.shown)
+
+    @property
+    def overrun_source(self) -> str | None:
+        """'setting', or where a calibrated overrun came from (None before the Monte Carlo)."""
+        return next((r.uncertainty.overrun_source for r in self.ranked if r.uncertainty), None)
 
     @property
     def measured_tasks(self) -> int:

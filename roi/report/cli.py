@@ -1,0 +1,74 @@
+"""`roi report`: the printed ranking report, in text, Markdown, HTML, CSV or JSON."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from roi.clock import today
+from roi.report.model import FORMATS, build_report, frozen_generated
+from roi.textsafe import visible
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
+
+
+def _generated() -> datetime | None:
+    """A frozen clock (ROI_TODAY) freezes the report's timestamp too, so reports made for
+    golden files and examples are byte-for-byte repeatable."""
+    return frozen_generated(today()) if os.environ.get("ROI_TODAY") else None
+
+
+@click.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from the -o file name, else text).")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write to FILE (atomically: a temporary file, then a rename) instead of stdout.")
+@click.option("--by", type=click.Choice(["payback", "net", "confidence"]), default="payback",
+              show_default=True, help="Rank by payback time, net hours over the horizon, or expected net hours.")
+@click.option("--horizon", type=click.FloatRange(min=0, min_open=True), metavar="WEEKS",
+              help="Horizon in weeks (default: the horizon_weeks setting).")
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help="List only the N best-ranked tasks (totals still count every task).")
+@click.pass_context
+def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
+           horizon: float | None, top: int | None) -> None:
+    """Write the ranking report: assumptions, ranked table, each task's arithmetic, flags,
+    what is not worth automating and why, and totals.
+
+    \b
+    Examples:
+      roi report                      # text on the terminal
+      roi report -o roi-report.html   # a page to print or send (format from the name)
+      roi report -f md --top 5        # Markdown for your notes
+      roi report -f csv -o roi.csv    # for a spreadsheet
+    """
+    from roi.report import format_for, render
+    from roi.report.render_text import WIDTH, print_report
+    from roi.report.writer import atomic_write
+
+    to_file = output not in (None, "-")
+    if fmt is None:
+        fmt = (format_for(output) if to_file and output else None) or "text"
+    store = ctx.obj.store()
+    built = build_report(store, today=today(), by=by, horizon_weeks=horizon, top=top,
+                         generated=_generated())
+    if to_file and output:
+        path = atomic_write(output, render(built, fmt))
+        err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+        shown = len(built.shown)
+        err.print(Text(f"Wrote the {fmt} report ({shown} task{'s' if shown != 1 else ''}) to "
+                       f"{visible(str(path))}."))
+        return
+    if fmt == "text":
+        out = Console(highlight=False, markup=False, emoji=False)
+        if out.is_terminal:  # colour unless NO_COLOR (Rich honours it), at most 80 columns
+            print_report(built, Console(highlight=False, markup=False, emoji=False,
+                                        width=min(out.width, WIDTH)))
+            return
+    click.echo(render(built, fmt), nl=False)

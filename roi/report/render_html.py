@@ -1,0 +1,208 @@
+"""The HTML report: one self-contained page (inline CSS and SVG, no script, nothing
+fetched), readable on screen and printable on A4 or Letter. Every string from the data
+goes through `h()` (control characters made visible, then HTML-escaped)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from roi.ranking import RankedTask
+from roi.report import common, svg
+from roi.report.model import Report
+from roi.textsafe import visible
+
+CSS = """
+:root { --ink: #1d232b; --muted: #5b6573; --rule: #d7dce2; --band: #f5f7f9;
+        --automate: #0b6b3a; --maybe: #8a5a00; --skip: #a1262b; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
+       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--ink); }
+p { margin: .4rem 0; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .75rem 0 0;
+        font-size: .9rem; }
+.meta dt { font-weight: 600; color: var(--muted); }
+.meta dd { margin: 0; overflow-wrap: anywhere; }
+.totals { font-size: 1.1rem; background: var(--band); border-left: 4px solid var(--automate);
+          padding: .6rem .9rem; margin: .6rem 0; }
+.counts, .note { color: var(--muted); font-size: .9rem; }
+figure { margin: 1rem 0 0; }
+svg.chart { width: 100%; height: auto; display: block; }
+.legend { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .3rem 1.4rem;
+          font-size: .9rem; }
+.legend li { display: flex; align-items: center; gap: .4rem; }
+.swatch { flex: none; }
+figcaption { color: var(--muted); font-size: .85rem; margin-top: .4rem; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .45rem; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: right; }
+th { background: var(--band); border-bottom: 2px solid var(--ink); font-weight: 600; white-space: nowrap; }
+th.l, td.l { text-align: left; }
+td.task { text-align: left; overflow-wrap: anywhere; min-width: 9rem; }
+td.date { white-space: nowrap; text-align: left; }
+td.nowrap { white-space: nowrap; }
+td.neg { color: var(--skip); }
+tbody tr:nth-child(even) { background: #fafbfc; }
+.verdict { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-weight: 600; font-size: .8rem;
+           border: 1px solid currentColor; white-space: nowrap; }
+.verdict.automate { color: var(--automate); background: #e6f4ec; }
+.verdict.maybe { color: var(--maybe); background: #fdf3df; }
+.verdict.skip { color: var(--skip); background: #fbe9ea; }
+.flag { color: var(--maybe); font-size: .78rem; white-space: nowrap; }
+ol.details { padding-left: 2rem; }
+ol.details li { margin: 0 0 .8rem; }
+.explain { margin: .1rem 0; }
+.inputs { color: var(--muted); font-size: .9rem; margin: .1rem 0; }
+ul.flags li, ul.skips li { margin: 0 0 .6rem; }
+code { font-size: .85em; background: var(--band); padding: 0 .2rem; border-radius: 3px; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
+@page { margin: 14mm 12mm; }
+@media print {
+  body { font-size: 9.5pt; }
+  main { max-width: none; padding: 0; }
+  h2 { margin-top: 0; break-after: avoid; }
+  section { break-before: page; }
+  section.first { break-before: auto; }
+  thead { display: table-header-group; }
+  tfoot { display: table-footer-group; }
+  tr, li, figure, .totals { break-inside: avoid; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .2rem .3rem; }
+  .verdict, .totals, th, tbody tr { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def h(text: str) -> str:
+    """Text from the data, shown literally."""
+    return escape(visible(text), quote=True)
+
+
+def _num(value: float, text: str) -> str:
+    cls = ' class="neg"' if value < 0 else ""
+    return f"<td{cls}>{h(text)}</td>"
+
+
+def _verdict(verdict: str) -> str:
+    return f'<span class="verdict {h(verdict)}">{h(verdict)}</span>'
+
+
+def _table(report: Report) -> list[str]:
+    money = bool(report.hourly_value)
+    chance = any(common.informative(r) for r in report.shown)
+    heads = [("#", ""), ("Task", "l"), ("Saved h/wk", ""), ("Build h", ""), ("Upkeep h/wk", ""),
+             ("Payback", ""), ("Break-even", "l"), ("Net h", ""), ("ROI", ""), ("Verdict", "l")]
+    if money:
+        heads.append((f"Net {report.currency}", ""))
+    if chance:
+        heads.append(("Chance to pay back", ""))
+    out = ['<table class="ranking">', "<thead><tr>"]
+    out += [f'<th scope="col"{f" class={chr(34)}{c}{chr(34)}" if c else ""}>{h(t)}</th>' for t, c in heads]
+    out += ["</tr></thead>", "<tbody>"]
+    for r in report.shown:
+        o = r.outcome
+        flag = ' <span class="flag">&#9888; low-ROI flag</span>' if r.active_flags else ""
+        cells = [
+            f"<td>{r.rank}</td>",
+            f'<td class="task">{h(r.name)}{flag}</td>',
+            _num(o.weekly_hours_saved, common.hours(o.weekly_hours_saved)),
+            f"<td>{h(common.hours(r.build_hours))}</td>",
+            f"<td>{h(common.hours(r.upkeep_hours_per_week))}</td>",
+            f'<td class="nowrap">{h(common.payback_long(o.payback_weeks))}</td>',
+            f'<td class="date">{h(common.date_text(r.break_even))}</td>',
+            _num(o.net_hours, common.hours(o.net_hours)),
+            _num(o.roi or 0.0, common.roi_text(o.roi)),
+            f'<td class="l">{_verdict(r.verdict)}</td>',
+        ]
+        if money and report.hourly_value:
+            value = o.net_hours * report.hourly_value
+            cells.append(_num(value, common.money(value, report.currency)))
+        if chance:
+            cells.append(f"<td>{h(common.chance_text(r))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return out
+
+
+def _detail(r: RankedTask, report: Report) -> str:
+    parts = [
+        f"<li value=\"{r.rank}\"><p><strong>{h(r.name)}</strong> {_verdict(r.verdict)} "
+        f"{h(r.verdict_reason)}</p>",
+        f'<p class="explain">{h(r.explanation)}</p>',
+        f'<p class="inputs">{h(common.inputs_summary(r, report.task_logs.get(r.id)))}</p>',
+    ]
+    for extra in (common.uncertainty_line(r), common.money_line(r, report)):
+        if extra:
+            parts.append(f'<p class="explain">{h(extra)}</p>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def render(report: Report) -> str:
+    title = f"{common.TITLE} {report.today.isoformat()}"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="roi report">',
+        f"<title>{h(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        '<section class="first" id="summary">',
+        "<header>",
+        f"<h1>{h(common.TITLE)}</h1>",
+        '<dl class="meta">',
+    ]
+    for label, value in common.header_lines(report):
+        out.append(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>")
+    out += ["</dl>", "</header>", "<h2>Summary</h2>",
+            f'<p class="totals">{h(common.totals_sentence(report.totals, report.currency, report.horizon_weeks))}</p>',
+            f'<p class="counts">{h(common.counts_sentence(report.totals))}</p>']
+    lines = svg.series(report)
+    if lines:
+        out += ['<figure class="payback">', svg.chart_svg(report, lines), '<ul class="legend">']
+        for s in lines:
+            r = s.task
+            when = (f"break-even {common.date_text(r.break_even)}" if r.break_even
+                    else "never breaks even")
+            out.append(f"<li>{svg.swatch(s)}<span>{r.rank}. {h(r.name)} ({h(when)})</span></li>")
+        out += ["</ul>",
+                f"<figcaption>Cumulative net hours of the top {len(lines)} task"
+                f"{'s' if len(lines) != 1 else ''}: each line starts at minus its build cost and "
+                "climbs by its net weekly gain; the numbered circle is where it crosses zero "
+                "(break-even).</figcaption>", "</figure>"]
+    out.append("</section>")
+    if report.ranked:
+        out += ['<section id="ranking">', "<h2>Ranking</h2>", *_table(report),
+                '<p class="note">ROI = net hours over the horizon / build cost. Payback and '
+                "break-even count from each plan's start date (today unless set).</p>", "</section>"]
+        out += ['<section id="details">', "<h2>How each number was worked out</h2>", '<ol class="details">']
+        out += [_detail(r, report) for r in report.shown]
+        out += ["</ol>", "</section>"]
+        if report.flagged:
+            out += ['<section id="flags">', "<h2>Flags</h2>", '<ul class="flags">']
+            for r in report.flagged:
+                for f in r.flags:
+                    state = " (dismissed)" if f.dismissed else ""
+                    out.append(f"<li><strong>{h(r.name)}</strong> <code>{h(f.code)}</code>{h(state)}: "
+                               f"{h(f.reason)}</li>")
+            out += ["</ul>", "</section>"]
+        out += ['<section id="not-worth">', f"<h2>{h(common.NOT_WORTH)}</h2>"]
+        if report.not_worth:
+            out.append('<ul class="skips">')
+            for r in report.not_worth:
+                out.append(f"<li><strong>{h(r.name)}</strong>: {h(r.verdict_reason)}. "
+                           f"{h(r.explanation)}</li>")
+            out.append("</ul>")
+        else:
+            out.append("<p>Every listed task is worth automating or worth a closer look.</p>")
+        out.append("</section>")
+    out += [f"<footer>Made by roi on {h(report.today.isoformat())} from {h(report.database)}.</footer>",
+            "</main>", "</body>", "</html>", ""]
+    return "\n".join(out)

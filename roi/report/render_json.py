@@ -1,0 +1,75 @@
+"""The JSON report: the `roi rank --json` object of DESIGN.md (same keys, same task
+objects) plus the report's assumptions, data sources and totals, with a schema_version."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from roi.inventory import ranking_json
+from roi.report.model import SCHEMA_VERSION, Report
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    data = ranking_json(report.shown, horizon_weeks=report.horizon_weeks, generated=report.generated)
+    s = report.settings
+    t = report.totals
+    data = {"schema_version": SCHEMA_VERSION, **data}
+    data["report"] = {
+        "date": report.today.isoformat(),
+        "database": report.database,
+        "ranked_by": report.by,
+        "top": report.top,
+        "tasks_total": len(report.ranked),
+        "tasks_shown": len(report.shown),
+    }
+    data["assumptions"] = {
+        "horizon_weeks": report.horizon_weeks,
+        "overrun_factor": report.overrun_factor,
+        "automate_within": s.automate_within,
+        "maybe_within": s.maybe_within,
+        "automate_within_weeks": round(s.automate_within * report.horizon_weeks, 4),
+        "maybe_within_weeks": round(s.maybe_within * report.horizon_weeks, 4),
+        "automate_probability": s.automate_probability,
+        "min_samples": s.min_samples,
+        "hourly_value": report.hourly_value,
+        "currency": s.currency if report.hourly_value else None,
+        "timezone": s.timezone,
+    }
+    data["sources"] = [
+        {
+            "label": src.label,
+            "kind": src.kind,
+            "format": src.format,
+            "entries": src.entries,
+            "tasks": src.tasks,
+            "first": src.first.isoformat() if src.first else None,
+            "last": src.last.isoformat() if src.last else None,
+        }
+        for src in report.sources
+    ]
+    data["totals"] = {
+        "tasks": t.tasks,
+        "automate": t.automate,
+        "maybe": t.maybe,
+        "skip": t.skip,
+        "flagged": t.flagged,
+        "automate_build_hours": _round(t.build_hours),
+        "automate_build_cost_hours": _round(t.build_cost_hours),
+        "automate_weekly_hours_saved": _round(t.weekly_hours_saved),
+        "automate_upkeep_hours_per_week": _round(t.upkeep_hours_per_week),
+        "automate_net_weekly_gain": _round(t.net_weekly_gain),
+        "automate_net_hours": _round(t.net_hours),
+        "automate_break_even": t.break_even.isoformat() if t.break_even else None,
+        "automate_weekly_value": _round(t.weekly_value),
+        "automate_net_value": _round(t.net_value),
+    }
+    return data
+
+
+def render(report: Report) -> str:
+    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
