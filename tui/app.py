@@ -1,71 +1,231 @@
-"""The roi terminal app: the ranked inventory first."""
+"""The roi terminal app: the whole method (inventory, tasks, stopwatch, flags, chart,
+import, report, settings) without leaving the terminal.
+
+`create_app(store, today=..., clock=...)` is the factory the CLI and the tests use: the
+app never opens a database or reads the wall clock on its own.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.reactive import reactive
 
 from roi.inventory import rank_store
-from roi.ranking import RankedTask, fmt, fmt_weeks
-from roi.store import Store
-from roi.textsafe import visible
+from roi.models import RoiError
+from roi.ranking import RankBy, RankedTask, evaluate_task, order
+from roi.store import Store, utc_now
+from roi.timelog import RunningTimer, running_timer
+from tui.commands import RoiCommands
 
-VERDICT_STYLE = {"automate": "bold green", "maybe": "yellow", "skip": "red"}
+Clock = Callable[[], datetime]
+
+# Above this many changed tasks a full re-rank is cheaper than patching the ranking.
+INCREMENTAL_LIMIT = 50
 
 
 class RoiApp(App[None]):
-    """Ranked inventory of recurring work."""
+    """Ranked inventory of recurring work, and everything needed to fill it in."""
 
     TITLE = "roi"
     SUB_TITLE = "which chores are worth automating"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {RoiCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
 
-    def __init__(self, store: Store, *, today: date) -> None:
+    #: Bumped after every change of the ranking; screens watch it to redraw.
+    revision: reactive[int] = reactive(0, init=False)
+    #: The running stopwatch (an open time entry in the database), or None.
+    timer: reactive[RunningTimer | None] = reactive(None, init=False)
+    #: Ranking order of the inventory.
+    rank_by: reactive[str] = reactive("payback", init=False)
+
+    def __init__(self, store: Store, *, today: date, clock: Clock | None = None) -> None:
         super().__init__()
         self.store = store
         self.today = today
+        self.clock: Clock = clock or utc_now
         self.ranked: list[RankedTask] = []
+        self.by_id: dict[int, RankedTask] = {}
+        #: Task ids changed by the last re-rank (None: everything may have changed).
+        self.last_changed: set[int] | None = None
+        #: Unsaved form contents kept when a form is left with Escape, by form key.
+        self.drafts: dict[str, dict[str, object]] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="inventory", cursor_type="row", zebra_stripes=True)
-        yield Static(id="explanation")
-        yield Footer()
+    # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("#", "Task", "Saved h/wk", "Build h", "Payback", "Verdict", "Flags")
-        self.refresh_ranking()
+        from tui.screens.inventory import InventoryScreen
 
-    def refresh_ranking(self) -> None:
-        self.ranked = rank_store(self.store, today=self.today)
-        table = self.query_one(DataTable)
-        table.clear()
-        for r in self.ranked:
-            table.add_row(
-                str(r.rank),
-                Text(visible(r.name)),
-                fmt(r.outcome.weekly_hours_saved, 2),
-                fmt(r.build_hours),
-                fmt_weeks(r.payback_weeks),
-                Text(r.verdict, style=VERDICT_STYLE.get(r.verdict, "")),
-                Text(", ".join(f.code for f in r.active_flags)),
-                key=str(r.id),
+        self.rerank()
+        self.sync_timer()
+        # The CLI (`roi time start/stop`) may change the stopwatch while the app runs.
+        self.set_interval(5.0, self.sync_timer)
+        self.push_screen(InventoryScreen())
+
+    def sync_timer(self) -> None:
+        current = running_timer(self.store)
+        if current != self.timer:
+            self.timer = current
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def rerank(self, changed: Iterable[int] | None = None) -> None:
+        """Re-rank after a change. With the ids of the changed tasks only those are
+        re-evaluated (and removed when gone); otherwise everything is ranked again."""
+        ids = None if changed is None else set(changed)
+        if ids is None or not self.ranked or len(ids) > INCREMENTAL_LIMIT:
+            self.ranked = rank_store(self.store, today=self.today, by=self._by())
+            self.by_id = {r.id: r for r in self.ranked}
+            self.last_changed = None
+        else:
+            self._patch(ids)
+            self.last_changed = ids
+        self.revision += 1
+
+    def _by(self) -> RankBy:
+        return "net" if self.rank_by == "net" else "payback"
+
+    def _patch(self, ids: set[int]) -> None:
+        from roi import uncertainty
+        from roi.flags import load_rules
+        from roi.timelog import measurements
+
+        settings = self.store.settings()
+        tasks = self.store.list_tasks(ids=sorted(ids))
+        fresh = [
+            evaluate_task(
+                t, settings, today=self.today, measured=measurements(self.store),
+                dismissed=self.store.dismissals(), rules=load_rules(),
             )
+            for t in tasks
+        ]
+        if fresh and uncertainty.has_ranges(fresh):
+            uncertainty.simulate(fresh, settings, store=self.store)
+        kept = [r for r in self.ranked if r.id not in ids]
+        self.ranked = order(kept + fresh, self._by())
+        self.by_id = {r.id: r for r in self.ranked}
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        index = event.cursor_row
-        if 0 <= index < len(self.ranked):
-            r = self.ranked[index]
-            self.query_one("#explanation", Static).update(Text(r.explanation))
+    def watch_rank_by(self) -> None:
+        self.ranked = order(self.ranked, self._by())
+        self.last_changed = None
+        self.revision += 1
+
+    # --- stopwatch -----------------------------------------------------------------------
+
+    def start_timer(self, task_id: int, step_id: int | None = None) -> None:
+        from roi.timelog import start_timer
+
+        try:
+            self.timer = start_timer(self.store, task_id, step_id, now=self.clock())
+        except RoiError as exc:
+            self.notify(str(exc), severity="error")
+
+    def stop_timer(self) -> None:
+        from roi.timelog import format_duration, stop_timer
+
+        try:
+            timer, seconds = stop_timer(self.store, now=self.clock())
+        except RoiError as exc:
+            self.notify(str(exc), severity="error")
+            self.sync_timer()
+            return
+        self.timer = None
+        what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
+        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch")
+        self.rerank([timer.task_id])
+
+    def cancel_timer(self) -> None:
+        from roi.timelog import cancel_timer
+
+        try:
+            cancel_timer(self.store)
+        except RoiError as exc:
+            self.notify(str(exc), severity="error")
+        self.timer = None
+
+    def toggle_timer(self, task_id: int | None, step_id: int | None = None) -> None:
+        """One key: stop the running stopwatch, or start it on this task (and step)."""
+        self.sync_timer()
+        if self.timer is not None:
+            self.stop_timer()
+        elif task_id is not None:
+            self.start_timer(task_id, step_id)
+        else:
+            self.notify("Select a task to time first.", severity="warning")
+
+    # --- actions shared by screens and the command palette -----------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen(), self._after_settings)
+
+    def _after_settings(self, saved: bool | None) -> None:
+        if saved:
+            self.rerank()
+
+    def action_open_task(self, task_id: int) -> None:
+        from tui.screens.task import TaskScreen
+
+        self.push_screen(TaskScreen(task_id))
+
+    def action_add_task(self) -> None:
+        from tui.screens.forms import TaskForm
+
+        self.push_screen(TaskForm(None), self._after_add_task)
+
+    def _after_add_task(self, task_id: int | None) -> None:
+        if task_id:
+            self.rerank([task_id])
+            self.action_open_task(task_id)
+
+    def action_chart(self, task_ids: list[int] | None = None) -> None:
+        from tui.screens.chart import ChartScreen
+
+        self.push_screen(ChartScreen(task_ids))
+
+    def action_report(self) -> None:
+        from tui.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen())
+
+    def action_import(self) -> None:
+        from tui.screens.importer import ImportScreen
+
+        self.push_screen(ImportScreen(), self._after_import)
+
+    def _after_import(self, imported: bool | None) -> None:
+        if imported:
+            self.rerank()
+
+    def action_flags(self, task_id: int) -> None:
+        from tui.screens.flags import FlagsScreen
+
+        self.push_screen(FlagsScreen(task_id))
+
+    def action_toggle_sort(self) -> None:
+        self.rank_by = "net" if self.rank_by == "payback" else "payback"
+        self.notify(f"Ranked by {'net hours' if self.rank_by == 'net' else 'payback'}")
 
 
-def create_app(store: Store, *, today: date) -> RoiApp:
-    return RoiApp(store, today=today)
+def create_app(store: Store, *, today: date, clock: Clock | None = None) -> RoiApp:
+    """The app on this store, with this date as today and this clock for the stopwatch."""
+    return RoiApp(store, today=today, clock=clock)
 
 
 def run_app(store: Store, *, today: date) -> None:

@@ -1,0 +1,114 @@
+"""Text for the screens: every name from data goes through `name_text`, which makes
+control characters visible and never interprets markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from roi.ranking import RankedTask, fmt, fmt_weeks
+from roi.textsafe import visible
+
+VERDICT_STYLE = {"automate": "bold green", "maybe": "bold yellow", "skip": "bold red"}
+
+
+def name_text(name: str, width: int | None = None, style: str = "") -> Text:
+    """A name from data, literally, optionally cut to `width` cells with an ellipsis."""
+    text = Text(visible(name), style=style, no_wrap=width is not None)
+    if width is not None and text.cell_len > width:
+        text.truncate(width - 1)
+        text.append("…")
+    return text
+
+
+def verdict_text(verdict: str) -> Text:
+    return Text(verdict, style=VERDICT_STYLE.get(verdict, ""))
+
+
+def short_flag(code: str) -> str:
+    return code.removeprefix("low-roi:")
+
+
+def flags_text(r: RankedTask) -> Text:
+    text = Text()
+    for flag in r.flags:
+        if text:
+            text.append(" ")
+        if flag.dismissed:
+            text.append(short_flag(flag.code), style="dim strike")
+        else:
+            text.append("⚑" + short_flag(flag.code), style="bold magenta")
+    return text
+
+
+def short_weeks(weeks: float | None) -> str:
+    if weeks is None:
+        return "never"
+    if weeks < 1:
+        return f"{fmt(weeks * 7)} d"
+    return f"{fmt(weeks)} wk"
+
+
+COLUMNS = (
+    ("#", "rank"),
+    ("Task", "task"),
+    ("Category", "category"),
+    ("Saved h/wk", "saved"),
+    ("Build h", "build"),
+    ("Payback", "payback"),
+    ("Break-even", "break_even"),
+    ("Verdict", "verdict"),
+    ("Flags", "flags"),
+)
+NARROW = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
+NARROW_LABELS = {"saved": "h/wk", "build": "Build"}
+
+
+def columns_for(wide: bool) -> list[tuple[str, str]]:
+    if wide:
+        return list(COLUMNS)
+    return [(NARROW_LABELS.get(key, label), key) for label, key in COLUMNS if key in NARROW]
+
+
+def row_cells(r: RankedTask, wide: bool | None = True) -> tuple[object, ...]:
+    """The inventory row of one ranked task, in column order."""
+    o = r.outcome
+    cells = {
+        "rank": Text(str(r.rank), justify="right"),
+        "task": name_text(r.name, 28 if wide else 24),
+        "category": r.task.category,
+        "saved": Text(fmt(o.weekly_hours_saved, 2), justify="right"),
+        "build": Text(fmt(r.build_hours), justify="right"),
+        "payback": Text(
+            fmt_weeks(r.payback_weeks) if wide else short_weeks(r.payback_weeks), justify="right"
+        ),
+        "break_even": r.break_even.isoformat() if r.break_even else "—",
+        "verdict": verdict_text(r.verdict),
+        "flags": flags_text(r),
+    }
+    return tuple(cells[key] for _label, key in columns_for(bool(wide)))
+
+
+def detail_text(r: RankedTask) -> Text:
+    """Explanation, verdict and flags of one task, for the inventory's detail panel."""
+    text = Text()
+    text.append_text(name_text(r.name, style="bold"))
+    text.append("  ")
+    text.append_text(verdict_text(r.verdict))
+    text.append(f" ({r.verdict_reason})", style="dim")
+    text.append(f"  {r.task.category}", style="dim")
+    if r.break_even:
+        text.append(f" · break-even {r.break_even.isoformat()}", style="dim")
+    text.append("\n")
+    text.append(r.explanation)
+    if r.uncertainty is not None:
+        u = r.uncertainty
+        text.append(f"\n{fmt(u.payback_probability * 100, 0)}% chance of paying back within the horizon.")
+    for flag in r.flags:
+        text.append("\n")
+        if flag.dismissed:
+            text.append(f"{flag.code} (dismissed): ", style="dim")
+            text.append(flag.reason, style="dim")
+        else:
+            text.append(f"⚑ {flag.code}: ", style="bold magenta")
+            text.append(flag.reason)
+    return text

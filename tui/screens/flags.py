@@ -1,0 +1,97 @@
+"""A task's low-ROI flags with their reasons; dismiss one for this task, or restore it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.display import name_text, verdict_text
+
+
+class FlagsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("d", "toggle_focused", "Dismiss/restore"),
+    ]
+
+    def __init__(self, task_id: int) -> None:
+        super().__init__(classes="dialog-screen")
+        self.task_id = task_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog flags"):
+            yield Static(id="flags-title", classes="title")
+            yield Static(id="flags-verdict")
+            yield VerticalScroll(id="flag-list")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self._refresh, init=False)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        r = self.app.by_id.get(self.task_id)  # type: ignore[attr-defined]
+        if r is None:
+            self.dismiss(None)
+            return
+        title = Text("Flags: ", style="bold")
+        title.append_text(name_text(r.name, 50, style="bold"))
+        self.query_one("#flags-title", Static).update(title)
+        verdict = Text("Verdict: ")
+        verdict.append_text(verdict_text(r.verdict))
+        verdict.append(f" ({r.verdict_reason})", style="dim")
+        self.query_one("#flags-verdict", Static).update(verdict)
+        box = self.query_one("#flag-list", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        box.remove_children()
+        if not r.flags:
+            box.mount(Static(Text("No flags on this task.", style="dim")))
+        for index, flag in enumerate(r.flags):
+            reason = Text()
+            reason.append(flag.code, style="dim strike" if flag.dismissed else "bold magenta")
+            reason.append(" (dismissed for this task)" if flag.dismissed else "")
+            reason.append("\n")
+            reason.append(flag.reason, style="dim" if flag.dismissed else "")
+            label = "Restore" if flag.dismissed else "Dismiss"
+            button = Button(label, id=f"flag-{index}", classes="flag-button", compact=True)
+            button.flag_code = flag.code  # type: ignore[attr-defined]
+            box.mount(Vertical(Static(reason, classes="flag-reason"), button, classes="flag-item"))
+        target = focused if focused and focused.startswith("flag-") else ("flag-0" if r.flags else "close")
+        self.call_after_refresh(self._focus, target)
+
+    def _focus(self, widget_id: str) -> None:
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first().focus()
+
+    @on(Button.Pressed, ".flag-button")
+    def _toggle(self, event: Button.Pressed) -> None:
+        code = event.button.flag_code  # type: ignore[attr-defined]
+        self.toggle(code)
+
+    def toggle(self, code: str) -> None:
+        r = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+        flag = next(f for f in r.flags if f.code == code)
+        self.app.store.dismiss_flag(self.task_id, code, dismissed=not flag.dismissed)  # type: ignore[attr-defined]
+        self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+        now = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+        self.notify(f"{'Restored' if flag.dismissed else 'Dismissed'} {code}: verdict {now.verdict}")
+
+    def action_toggle_focused(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and hasattr(focused, "flag_code"):
+            self.toggle(focused.flag_code)
+        else:
+            r = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+            if r.flags:
+                self.toggle(r.flags[0].code)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

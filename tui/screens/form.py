@@ -1,0 +1,288 @@
+"""A modal form that validates as you type: each field's problem is shown next to it in
+the words of `roi.models.describe_error`, and Save stays disabled while anything is wrong.
+
+Escape leaves without saving, but what was typed is kept as a draft (per form and
+record) and comes back the next time the same form is opened; ctrl+r reverts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from roi.models import Range, RoiError, describe_error, parse_range
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "input"  # input | check
+    placeholder: str = ""
+    choices: tuple[str, ...] = ()
+
+
+class FormErrors(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def number_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def field_errors(exc: ValidationError, aliases: dict[str, str]) -> dict[str, str]:
+    """One sentence per field (the first problem of each); model-level problems under ''."""
+    found: dict[str, str] = {}
+    for err in exc.errors():
+        loc = err.get("loc") or ()
+        key = aliases.get(str(loc[0]), str(loc[0])) if loc else ""
+        if key in found:
+            continue
+        detail: dict[str, Any] = {"type": err["type"], "loc": loc, "input": err.get("input")}
+        if err.get("ctx"):
+            detail["ctx"] = err["ctx"]
+        try:
+            single = ValidationError.from_exception_data(exc.title, [detail])  # type: ignore[list-item]
+            found[key] = describe_error(single)
+        except Exception:  # an error type pydantic cannot rebuild: its own words
+            found[key] = str(err.get("msg", "is invalid"))
+    return found
+
+
+class Parsed:
+    """Collects per-field parse problems while a form's values are turned into models."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        return str(self.values.get(name, "")).strip()
+
+    def range(self, name: str, label: str, *, required: bool = False) -> Range | None:
+        text = self.text(name)
+        if not text:
+            if required:
+                self.errors[name] = f"{label} is required (hours or LOW:LIKELY:HIGH)."
+            return None
+        try:
+            return parse_range(text, label)
+        except RoiError as exc:
+            self.errors[name] = str(exc).replace("a number of hours", "a number")
+            return None
+
+    def optional(self, name: str) -> str | None:
+        return self.text(name) or None
+
+    def check(self) -> None:
+        if self.errors:
+            raise FormErrors(self.errors)
+
+    def validate(self, model: type[Any], fields: dict[str, Any], aliases: dict[str, str]) -> Any:
+        """The model built from `fields`, or FormErrors with the parse problems found so
+        far plus the model's own, one per field (parse problems win)."""
+        try:
+            built = model(**fields)
+        except ValidationError as exc:
+            for key, message in field_errors(exc, aliases).items():
+                if key and key in self.errors:
+                    continue
+                if not key and self.errors:
+                    continue  # model-level checks on placeholder values mean nothing
+                self.errors.setdefault(key, message)
+            built = None
+        self.check()
+        return built
+
+
+class FormScreen(ModalScreen[R], Generic[R]):
+    """Subclasses give FIELDS, `initial()`, `build(values)` (the model, or raise) and
+    `commit(model)` (the store write, returning the dismiss value)."""
+
+    FIELDS: tuple[Field, ...] = ()
+    #: Model field names that belong to a form field (e.g. minutes_low -> minutes).
+    ALIASES: dict[str, str] = {}
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+r", "revert", "Revert"),
+    ]
+
+    def __init__(self, title: Text, draft_key: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.draft_key = draft_key
+        self.saved_values: dict[str, Any] = {}
+        self.model: Any = None
+
+    # --- subclass hooks ------------------------------------------------------------------
+
+    def initial(self) -> dict[str, Any]:
+        return {}
+
+    def build(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def commit(self, model: Any) -> R:
+        raise NotImplementedError
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(self.title_text, classes="title")
+            yield Static(id="draft-note", classes="note")
+            with VerticalScroll(classes="fields"):
+                for field in self.FIELDS:
+                    with Horizontal(classes="field-row"):
+                        yield Label(field.label, classes="field-label")
+                        if field.kind == "check":
+                            yield Checkbox(field.placeholder, id=f"f-{field.name}", compact=True)
+                        else:
+                            suggester = (
+                                SuggestFromList(field.choices, case_sensitive=False)
+                                if field.choices
+                                else None
+                            )
+                            yield Input(
+                                placeholder=field.placeholder,
+                                id=f"f-{field.name}",
+                                suggester=suggester,
+                                compact=True,
+                            )
+                    yield Static(id=f"err-{field.name}", classes="field-error")
+            yield Static(id="form-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.saved_values = self.initial()
+        drafts: dict[str, dict[str, Any]] = self.app.drafts  # type: ignore[attr-defined]
+        draft = drafts.get(self.draft_key)
+        self._fill(draft if draft is not None else self.saved_values)
+        note = self.query_one("#draft-note", Static)
+        if draft is not None:
+            note.update(Text("Your unsaved draft is back (ctrl+r reverts to the saved values).", style="italic"))
+        note.display = draft is not None
+        self.validate_form()
+        first = self.FIELDS[0].name if self.FIELDS else None
+        if first:
+            self.query_one(f"#f-{first}").focus()
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        with self.prevent(Input.Changed, Checkbox.Changed):
+            for field in self.FIELDS:
+                widget = self.query_one(f"#f-{field.name}")
+                if isinstance(widget, Checkbox):
+                    widget.value = bool(values.get(field.name, False))
+                elif isinstance(widget, Input):
+                    widget.value = str(values.get(field.name, "") or "")
+
+    def values(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for field in self.FIELDS:
+            widget = self.query_one(f"#f-{field.name}")
+            result[field.name] = widget.value  # type: ignore[attr-defined]
+        return result
+
+    # --- validation ----------------------------------------------------------------------
+
+    def validate_form(self) -> bool:
+        errors: dict[str, str] = {}
+        self.model = None
+        try:
+            self.model = self.build(self.values())
+        except FormErrors as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            errors = field_errors(exc, self.ALIASES)
+        except RoiError as exc:
+            errors = {"": str(exc)}
+        for field in self.FIELDS:
+            message = errors.get(field.name, "")
+            box = self.query_one(f"#err-{field.name}", Static)
+            box.update(Text(message))
+            box.display = bool(message)
+            self.query_one(f"#f-{field.name}").set_class(bool(message), "-invalid")
+        stray = [m for k, m in errors.items() if k not in {f.name for f in self.FIELDS}]
+        self._form_error(" ".join(stray))
+        self.query_one("#save", Button).disabled = bool(errors)
+        return not errors
+
+    def _form_error(self, message: str) -> None:
+        box = self.query_one("#form-error", Static)
+        box.update(Text(message))
+        box.display = bool(message)
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.validate_form()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self.validate_form():
+            self.notify("Fix the fields marked in red first.", severity="warning")
+            return
+        try:
+            result = self.commit(self.model)
+        except RoiError as exc:
+            self._form_error(str(exc))
+            return
+        except ValidationError as exc:
+            self._form_error(describe_error(exc))
+            return
+        self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        values = self.values()
+        drafts = self.app.drafts  # type: ignore[attr-defined]
+        if values != self._normalised(self.saved_values):
+            drafts[self.draft_key] = values
+            self.notify("Not saved. Your changes are kept as a draft for this form.", title="Draft kept")
+        else:
+            drafts.pop(self.draft_key, None)
+        self.dismiss(None)
+
+    def action_revert(self) -> None:
+        self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+        self._fill(self.saved_values)
+        self.query_one("#draft-note", Static).display = False
+        self.validate_form()
+
+    def _normalised(self, values: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for field in self.FIELDS:
+            value = values.get(field.name, "")
+            result[field.name] = bool(value) if field.kind == "check" else str(value or "")
+        return result

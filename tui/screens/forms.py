@@ -1,0 +1,213 @@
+"""The forms of the method: a task's fields, a step, a plan. Each validates through the
+pydantic models of `roi.models` and writes through `roi.store.Store`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+
+from roi.models import CATEGORIES, STATUSES, Plan, Step, Task
+from tui.display import name_text
+from tui.screens.form import Field, FormScreen, Parsed, number_text
+
+
+def _title(prefix: str, name: str | None = None) -> Text:
+    text = Text(prefix, style="bold")
+    if name:
+        text.append(": ")
+        text.append_text(name_text(name, 50, style="bold"))
+    return text
+
+
+def _range_text(low: float | None, likely: float | None, high: float | None) -> str:
+    if likely is None:
+        return ""
+    lo = likely if low is None else low
+    hi = likely if high is None else high
+    if lo == likely == hi:
+        return f"{likely:g}"
+    return f"{lo:g}:{likely:g}:{hi:g}"
+
+
+class TaskForm(FormScreen[int | None]):
+    """Add a task (task_id None) or edit a task's own fields. Dismisses with the id."""
+
+    FIELDS = (
+        Field("name", "Name", placeholder="e.g. Weekly invoices"),
+        Field("category", "Category", placeholder=", ".join(CATEGORIES[:5]) + ", …", choices=CATEGORIES),
+        Field("per_week", "Times a week", placeholder="3 or LOW:LIKELY:HIGH"),
+        Field("status", "Status", placeholder=" / ".join(STATUSES), choices=STATUSES),
+        Field("tags", "Tags", placeholder="comma, separated"),
+        Field("notes", "Notes"),
+        Field("learning_value", "Learning value", kind="check", placeholder="keep it for what it teaches"),
+    )
+    ALIASES = {"per_week_low": "per_week", "per_week_high": "per_week"}
+
+    def __init__(self, task_id: int | None, task_name: str | None = None) -> None:
+        self.task_id = task_id
+        title = _title("New task" if task_id is None else "Edit task", task_name)
+        super().__init__(title, f"task:{task_id}")
+
+    def initial(self) -> dict[str, Any]:
+        if self.task_id is None:
+            return {"category": "other", "status": "idea"}
+        t: Task = self.app.store.get_task(self.task_id)  # type: ignore[attr-defined]
+        return {
+            "name": t.name,
+            "category": t.category,
+            "per_week": _range_text(t.per_week_low, t.per_week, t.per_week_high),
+            "status": t.status,
+            "tags": ", ".join(t.tags),
+            "notes": t.notes,
+            "learning_value": t.learning_value,
+        }
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        p = Parsed(values)
+        per_week = p.range("per_week", "times a week")
+        fields: dict[str, Any] = {
+            "name": p.text("name"),
+            "category": p.text("category") or "other",
+            "status": p.text("status") or "idea",
+            "tags": p.text("tags"),
+            "notes": p.text("notes"),
+            "learning_value": bool(values.get("learning_value")),
+            "per_week": per_week.likely if per_week else None,
+            "per_week_low": None if per_week is None or per_week.is_point else per_week.low,
+            "per_week_high": None if per_week is None or per_week.is_point else per_week.high,
+        }
+        p.validate(Task, fields, self.ALIASES)
+        return fields
+
+    def commit(self, model: dict[str, Any]) -> int | None:
+        store = self.app.store  # type: ignore[attr-defined]
+        if self.task_id is None:
+            return int(store.add_task(Task(**model)))
+        store.update_task(self.task_id, **model)
+        return self.task_id
+
+
+class StepForm(FormScreen[int | None]):
+    """Add a step to a task (step_id None) or edit one. Dismisses with the step id."""
+
+    FIELDS = (
+        Field("name", "Step", placeholder="e.g. Read the email"),
+        Field("minutes", "Minutes by hand", placeholder="per occurrence: 5 or 3:5:12"),
+        Field("automation", "Automation", placeholder="share automated: 0.8 or 80%"),
+        Field("overhead", "Overhead min", placeholder="prompting, checking: 1 or 0.5:1:3"),
+        Field("failure_rate", "Failure rate", placeholder="0.1 or 10%"),
+        Field("running_cost", "Running cost", placeholder="money per occurrence"),
+        Field("pinned", "Pin estimate", kind="check", placeholder="logged time does not replace it"),
+    )
+    ALIASES = {
+        "minutes_low": "minutes",
+        "minutes_high": "minutes",
+        "overhead_low": "overhead",
+        "overhead_high": "overhead",
+    }
+
+    def __init__(self, task_id: int, step_id: int | None, task_name: str) -> None:
+        self.task_id = task_id
+        self.step_id = step_id
+        title = _title("New step" if step_id is None else "Edit step", task_name)
+        super().__init__(title, f"step:{task_id}:{step_id}")
+
+    def initial(self) -> dict[str, Any]:
+        if self.step_id is None:
+            return {"automation": "1", "failure_rate": "0", "running_cost": "0"}
+        s: Step = self.app.store.get_step(self.step_id)  # type: ignore[attr-defined]
+        return {
+            "name": s.name,
+            "minutes": _range_text(s.minutes_low, s.minutes, s.minutes_high),
+            "automation": number_text(s.automation),
+            "overhead": _range_text(s.overhead_low, s.overhead, s.overhead_high),
+            "failure_rate": number_text(s.failure_rate),
+            "running_cost": number_text(s.running_cost),
+            "pinned": s.pinned,
+        }
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        p = Parsed(values)
+        minutes = p.range("minutes", "minutes", required=True)
+        overhead = p.range("overhead", "overhead")
+        fields: dict[str, Any] = {
+            "name": p.text("name"),
+            "minutes": minutes.likely if minutes else 0.0,
+            "minutes_low": None if minutes is None or minutes.is_point else minutes.low,
+            "minutes_high": None if minutes is None or minutes.is_point else minutes.high,
+            "automation": p.text("automation") or "1",
+            "overhead": overhead.likely if overhead else None,
+            "overhead_low": None if overhead is None or overhead.is_point else overhead.low,
+            "overhead_high": None if overhead is None or overhead.is_point else overhead.high,
+            "failure_rate": p.text("failure_rate") or "0",
+            "running_cost": p.text("running_cost") or "0",
+            "pinned": bool(values.get("pinned")),
+        }
+        step = p.validate(Step, fields, self.ALIASES)
+        fields.update(automation=step.automation, failure_rate=step.failure_rate,
+                      running_cost=step.running_cost)
+        return fields
+
+    def commit(self, model: dict[str, Any]) -> int | None:
+        store = self.app.store  # type: ignore[attr-defined]
+        if self.step_id is None:
+            return int(store.add_step(self.task_id, Step(**model)))
+        store.update_step(self.step_id, **model)
+        return self.step_id
+
+
+class PlanForm(FormScreen[bool]):
+    """The build plan of a task: build hours (or a range), upkeep, dates."""
+
+    FIELDS = (
+        Field("build_hours", "Build hours", placeholder="4 or 2:4:12"),
+        Field("upkeep_hours_per_week", "Upkeep h/week", placeholder="0"),
+        Field("start_date", "Start date", placeholder="YYYY-MM-DD (default today)"),
+        Field("actual_build_hours", "Actual build h", placeholder="once built"),
+        Field("built_on", "Built on", placeholder="YYYY-MM-DD"),
+    )
+    ALIASES = {"build_low": "build_hours", "build_high": "build_hours"}
+
+    def __init__(self, task_id: int, task_name: str) -> None:
+        self.task_id = task_id
+        super().__init__(_title("Plan", task_name), f"plan:{task_id}")
+
+    def initial(self) -> dict[str, Any]:
+        plan: Plan | None = self.app.store.get_task(self.task_id).plan  # type: ignore[attr-defined]
+        if plan is None:
+            return {"upkeep_hours_per_week": "0"}
+        return {
+            "build_hours": _range_text(plan.build_low, plan.build_hours, plan.build_high),
+            "upkeep_hours_per_week": number_text(plan.upkeep_hours_per_week),
+            "start_date": plan.start_date.isoformat() if plan.start_date else "",
+            "actual_build_hours": number_text(plan.actual_build_hours),
+            "built_on": plan.built_on.isoformat() if plan.built_on else "",
+        }
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        p = Parsed(values)
+        build = p.range("build_hours", "build hours", required=True)
+        for name in ("start_date", "built_on"):
+            text = p.text(name)
+            if text:
+                try:
+                    date.fromisoformat(text)
+                except ValueError:
+                    p.errors[name] = f"{name} must be a date YYYY-MM-DD (got {text!r})."
+        fields: dict[str, Any] = {
+            "build_hours": build.likely if build else 0.0,
+            "build_low": None if build is None or build.is_point else build.low,
+            "build_high": None if build is None or build.is_point else build.high,
+            "upkeep_hours_per_week": p.text("upkeep_hours_per_week") or "0",
+            "start_date": None if "start_date" in p.errors else p.optional("start_date"),
+            "actual_build_hours": p.optional("actual_build_hours"),
+            "built_on": None if "built_on" in p.errors else p.optional("built_on"),
+        }
+        plan = p.validate(Plan, fields, self.ALIASES)
+        return plan.model_dump(exclude={"task_id"})
+
+    def commit(self, model: dict[str, Any]) -> bool:
+        self.app.store.set_plan(self.task_id, **model)  # type: ignore[attr-defined]
+        return True

@@ -1,0 +1,231 @@
+"""Home screen: the ranked inventory, a filter, and the selected task's explanation."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label
+
+from roi.ranking import RankedTask
+from tui.display import columns_for, row_cells
+from tui.widgets.detail import TaskDetail
+from tui.widgets.stopwatch import Stopwatch
+
+
+def matches(r: RankedTask, needle: str) -> bool:
+    if not needle:
+        return True
+    hay = " ".join([r.name, r.task.category, r.verdict, *r.task.tags, *(f.code for f in r.flags)])
+    return all(word in hay.casefold() for word in needle.casefold().split())
+
+
+#: Terminal width from which every column fits.
+WIDE = 110
+
+
+class InventoryScreen(Screen[None]):
+    """The ranked table of tasks; everything else is one key away."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=False),
+        Binding("a", "app.add_task", "Add"),
+        Binding("d,delete", "delete", "Delete", show=False),
+        Binding("t", "timer", "Time"),
+        Binding("s", "app.toggle_sort", "Sort"),
+        Binding("f", "flags", "Flags"),
+        Binding("c", "chart", "Chart"),
+        Binding("i", "app.import", "Import"),
+        Binding("r", "app.report", "Report"),
+        Binding("comma", "app.settings", "Settings"),
+        Binding("slash", "filter", "Filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected_id: int | None = None
+        self.shown: list[RankedTask] = []
+        self._shown_rank: dict[int, int] = {}
+        self.wide: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Input(
+                placeholder="/ filter by name, category, tag, verdict…", id="filter", compact=True
+            )
+            yield Label(id="sort-label")
+        table: DataTable[object] = DataTable(id="inventory", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield TaskDetail(id="detail")
+        yield Stopwatch()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._set_columns(self.app.size.width)
+        self.watch(self.app, "revision", self._revised, init=False)
+        self.refresh_table(full=True)
+        self.query_one(DataTable).focus()
+
+    def on_resize(self, event) -> None:  # noqa: ANN001
+        if self._set_columns(event.size.width):
+            self.refresh_table(full=True)
+
+    def _set_columns(self, width: int) -> bool:
+        """Narrow terminals drop category and break-even (the detail panel has them)."""
+        wide = width >= WIDE
+        if wide == self.wide:
+            return False
+        self.wide = wide
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for label, key in columns_for(wide):
+            table.add_column(label, key=key)
+        return True
+
+    # --- data --------------------------------------------------------------------------
+
+    @property
+    def needle(self) -> str:
+        return self.query_one("#filter", Input).value.strip()
+
+    def _revised(self) -> None:
+        changed = self.app.last_changed  # type: ignore[attr-defined]
+        self.refresh_table(full=changed is None or bool(self.needle), changed=changed)
+
+    def refresh_table(self, *, full: bool, changed: set[int] | None = None) -> None:
+        """Show the app's ranking: rebuilt, or patched for the tasks that changed."""
+        app = self.app
+        ranked: list[RankedTask] = app.ranked  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        by = "net hours" if app.rank_by == "net" else "payback"  # type: ignore[attr-defined]
+        self.query_one("#sort-label", Label).update(Text(f"by {by} · {len(ranked)} tasks"))
+        if full or changed is None:
+            needle = self.needle
+            self.shown = [r for r in ranked if matches(r, needle)]
+            table.clear()
+            for r in self.shown:
+                table.add_row(*row_cells(r, self.wide), key=str(r.id))
+        else:
+            self._patch(table, ranked, changed)
+        self._shown_rank = {r.id: r.rank for r in self.shown}
+        self._restore_cursor(table)
+
+    def _patch(self, table: DataTable[object], ranked: list[RankedTask], changed: set[int]) -> None:
+        by_id = self.app.by_id  # type: ignore[attr-defined]
+        keys = [c[1] for c in columns_for(bool(self.wide))]
+        for task_id in changed:
+            key = str(task_id)
+            r = by_id.get(task_id)
+            if r is None:
+                if key in table.rows:
+                    table.remove_row(key)
+            elif key in table.rows:
+                for column, value in zip(keys, row_cells(r, self.wide), strict=True):
+                    table.update_cell(key, column, value)
+            else:
+                table.add_row(*row_cells(r, self.wide), key=key)
+        moved = False
+        for r in ranked:
+            if self._shown_rank.get(r.id) != r.rank and r.id not in changed:
+                table.update_cell(str(r.id), "rank", Text(str(r.rank), justify="right"))
+                moved = True
+        if moved or changed:
+            table.sort("rank", key=lambda cell: int(cell.plain))
+        self.shown = list(ranked)
+
+    def _restore_cursor(self, table: DataTable[object]) -> None:
+        if self.selected_id is not None and str(self.selected_id) in table.rows:
+            index = table.get_row_index(str(self.selected_id))
+            if index != table.cursor_row:
+                table.move_cursor(row=index, animate=False)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        table = self.query_one(DataTable)
+        by_id = self.app.by_id  # type: ignore[attr-defined]
+        current = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            current = by_id.get(int(key)) if key else None
+        self.selected_id = current.id if current else None
+        self.query_one(TaskDetail).show(current)
+
+    # --- events ------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#inventory")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#inventory")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refresh_table(full=True)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        # Down from the filter goes to the table, like in a browser's find bar.
+        if event.key == "down" and self.query_one("#filter", Input).has_focus:
+            self.query_one(DataTable).focus()
+            event.stop()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+        self.query_one(DataTable).focus()
+
+    def _need_task(self) -> int | None:
+        if self.selected_id is None:
+            self.notify("No task selected.", severity="warning")
+        return self.selected_id
+
+    def action_open(self) -> None:
+        if (task_id := self._need_task()) is not None:
+            self.app.action_open_task(task_id)  # type: ignore[attr-defined]
+
+    def action_timer(self) -> None:
+        self.app.toggle_timer(self.selected_id)  # type: ignore[attr-defined]
+
+    def action_flags(self) -> None:
+        if (task_id := self._need_task()) is not None:
+            self.app.action_flags(task_id)  # type: ignore[attr-defined]
+
+    def action_chart(self) -> None:
+        ids = [self.selected_id] if self.selected_id is not None else None
+        self.app.action_chart(ids)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        task_id = self._need_task()
+        if task_id is None:
+            return
+        r = self.app.by_id[task_id]  # type: ignore[attr-defined]
+        question = Text("Delete task ")
+        question.append_text(Text(r.name, style="bold"))
+        question.append(f" with its {len(r.steps)} step(s), plan and time entries?")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.store.remove_task(task_id)  # type: ignore[attr-defined]
+                self.app.rerank([task_id])  # type: ignore[attr-defined]
+                self.notify("Task deleted.")
+
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)

@@ -1,0 +1,102 @@
+"""Export the ranking report in any format, and say where it was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+FORMATS = (("text", "txt"), ("md", "md"), ("html", "html"), ("csv", "csv"), ("json", "json"))
+
+
+class ReportScreen(ModalScreen[Path | None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "export", "Export"),
+    ]
+
+    def __init__(self, directory: Path | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.directory = directory or Path.cwd()
+        self.format = "md"
+        self.written: Path | None = None
+        self._auto_path = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog report"):
+            yield Static(Text("Export the report", style="bold"), classes="title")
+            with Horizontal(classes="field-row"):
+                yield Label("Format", classes="field-label")
+                with RadioSet(id="format", compact=True):
+                    for name, _ext in FORMATS:
+                        yield RadioButton(name, value=name == self.format, name=name)
+            with Horizontal(classes="field-row"):
+                yield Label("File", classes="field-label")
+                yield Input(id="path", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("Top N", classes="field-label")
+                yield Input(id="top", placeholder="all tasks", compact=True, type="integer")
+            yield Static(id="report-result")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="close")
+                yield Button("Export", id="export", variant="primary")
+
+    def on_mount(self) -> None:
+        self._set_default_path()
+        self.query_one("#report-result", Static).display = False
+        self.query_one("#format", RadioSet).focus()
+
+    def _set_default_path(self) -> None:
+        ext = dict(FORMATS)[self.format]
+        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        path = str(self.directory / f"roi-report-{today}.{ext}")
+        box = self.query_one("#path", Input)
+        if not box.value or box.value == self._auto_path:
+            box.value = path
+        self._auto_path = path
+
+    @on(RadioSet.Changed, "#format")
+    def _format(self, event: RadioSet.Changed) -> None:
+        self.format = str(event.pressed.name)
+        self._set_default_path()
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted)
+    def action_export(self) -> None:
+        result = self.query_one("#report-result", Static)
+        result.display = True
+        try:
+            from roi.report import write_report
+        except ImportError:
+            result.update(Text("The report module is not available in this version.", style="bold red"))
+            return
+        target = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        top_text = self.query_one("#top", Input).value.strip()
+        app = self.app
+        try:
+            written = write_report(
+                app.store,  # type: ignore[attr-defined]
+                target,
+                self.format,
+                today=app.today,  # type: ignore[attr-defined]
+                by=app.rank_by,  # type: ignore[attr-defined]
+                top=int(top_text) if top_text else None,
+            )
+        except Exception as exc:  # RoiError or an OS error: shown, never a traceback
+            result.update(Text(f"Not written: {exc}", style="bold red"))
+            return
+        self.written = Path(written)
+        text = Text("Written to ")
+        text.append(str(self.written.resolve()), style="bold")
+        result.update(text)
+        self.notify(f"Report written to {self.written}", title="Report")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(self.written)

@@ -1,0 +1,67 @@
+"""Settings: horizon, overrun factor, verdict thresholds, time zone, hourly value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from roi.models import Settings
+from tui.screens.form import Field, FormScreen, Parsed, number_text
+
+EDITABLE = (
+    Field("horizon_weeks", "Horizon weeks", placeholder="52"),
+    Field("overrun_factor", "Overrun factor", placeholder=">= 1, e.g. 1.5"),
+    Field("automate_within", "Automate within", placeholder="share of horizon, 0.25"),
+    Field("maybe_within", "Maybe within", placeholder="share of horizon, 1.0"),
+    Field("automate_probability", "Automate chance", placeholder="0.8"),
+    Field("timezone", "Time zone", placeholder="e.g. Europe/Berlin (empty: system)"),
+    Field("hourly_value", "Hourly value", placeholder="optional, e.g. 60"),
+    Field("currency", "Currency", placeholder="$"),
+    Field("min_samples", "Min samples", placeholder="timed entries before measured wins, 3"),
+)
+
+
+class SettingsScreen(FormScreen[bool]):
+    FIELDS = EDITABLE
+
+    def __init__(self) -> None:
+        super().__init__(Text("Settings", style="bold"), "settings")
+
+    def initial(self) -> dict[str, Any]:
+        s: Settings = self.app.store.settings()  # type: ignore[attr-defined]
+        values: dict[str, Any] = {}
+        for field in self.FIELDS:
+            value = getattr(s, field.name)
+            values[field.name] = number_text(value) if isinstance(value, int | float) else (value or "")
+        return values
+
+    def build(self, values: dict[str, Any]) -> Settings:
+        p = Parsed(values)
+        current = self.app.store.settings().model_dump()  # type: ignore[attr-defined]
+        for field in self.FIELDS:
+            text = p.text(field.name)
+            current[field.name] = text if text else (None if field.name in ("timezone", "hourly_value") else text)
+        return Settings(**current)
+
+    def commit(self, model: Settings) -> bool:
+        store = self.app.store  # type: ignore[attr-defined]
+        before = store.settings()
+        pending = [f.name for f in self.FIELDS if getattr(model, f.name) != getattr(before, f.name)]
+        # Thresholds are checked against each other one setting at a time, so an order
+        # that is valid at every step is found by retrying what failed.
+        for _ in range(len(pending) + 1):
+            failed = []
+            last_error: Exception | None = None
+            for key in pending:
+                try:
+                    store.set_setting(key, getattr(model, key))
+                except Exception as exc:  # RoiError, retried below
+                    failed.append(key)
+                    last_error = exc
+            if not failed:
+                break
+            if len(failed) == len(pending):
+                raise last_error  # type: ignore[misc]
+            pending = failed
+        return True
