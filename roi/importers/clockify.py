@@ -1,0 +1,102 @@
+"""Clockify detailed report CSV (English or German headers) and the shared-report CSV.
+
+Detailed: dates in the account's order (DD/MM/YYYY or MM/DD/YYYY, decided per file from
+the values), 12 h or 24 h clock, seconds optional, ``h:mm`` or ``hh:mm:ss`` durations,
+extra columns (Type, Kiosk, custom fields) ignored; rows of Type "Break" are skipped.
+Shared report: ``Date, Project, Client, Description, Time (h), Time (decimal)``: a date
+and a duration only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roi.importers.base import FormatInfo, register
+from roi.importers.csvplan import Layout, csv_open, find
+
+NAME = "clockify"
+TITLE = "Clockify detailed CSV"
+SHARED_TITLE = "Clockify shared-report CSV"
+KNOWN = {
+    "description": ["description", "beschreibung"],
+    "project": ["project", "projekt"],
+    "client": ["client", "kunde"],
+    "task": ["task", "activity", "aufgabe", "tätigkeit"],
+    "tags": ["tags", "schlagwörter", "stichwörter"],
+    "user": ["user", "benutzer"],
+}
+_START_DATE = ("start date", "startdatum")
+_START_TIME = ("start time", "startzeit")
+_END_DATE = ("end date", "enddatum")
+_END_TIME = ("end time", "endzeit")
+_DUR_H = ("duration (h)", "dauer (h)")
+_DUR_DEC = ("duration (decimal)", "dauer (dezimal)", "dauer (dezimalzahl)")
+
+
+def sniff(sample: Any) -> int:
+    if sample.kind != "csv":
+        return 0
+    f = sample.fields
+    if find(f, *_START_DATE) is not None and find(f, *_START_TIME) is not None and (
+        find(f, *_DUR_H) is not None or find(f, *_DUR_DEC) is not None
+    ):
+        return 95
+    if "date" in f and ("time (h)" in f or "time (decimal)" in f):
+        return 85
+    return 0
+
+
+def _alias(lay: Layout, f: dict[str, int]) -> None:
+    for key, names in KNOWN.items():
+        idx = find(f, *names)
+        if idx is not None:
+            lay.fields[key] = idx
+
+
+def layout(sample: Any) -> Layout:
+    f = sample.fields
+    lay = Layout(
+        task_from=["description", "task", "project"],
+        description="description",
+        tag_fields=["project", "client", "task"],
+        tag_lists=["tags"],
+        date_default="mdy",
+    )
+    _alias(lay, f)
+    sd = find(f, *_START_DATE)
+    if sd is not None:
+        roles = {"start_date": sd, "start_time": find(f, *_START_TIME)}
+        for role, names in (("end_date", _END_DATE), ("end_time", _END_TIME)):
+            idx = find(f, *names)
+            if idx is not None:
+                roles[role] = idx
+        dur = find(f, *_DUR_H)
+        if dur is not None:
+            roles["duration"] = dur
+        else:
+            roles["duration"] = find(f, *_DUR_DEC)
+            lay.duration_unit = "hours"
+        lay.roles = {k: v for k, v in roles.items() if v is not None}
+        if "type" in f:
+            lay.fields["type"] = f["type"]
+            lay.skip_values.append(("type", frozenset({"break", "pause"}), "a break, not work"))
+        if find(f, "startdatum") is not None:
+            lay.notes.append("German headers")
+    else:  # shared report
+        lay.roles = {"date": f["date"]}
+        if "time (h)" in f:
+            lay.roles["duration"] = f["time (h)"]
+        else:
+            lay.roles["duration"] = f["time (decimal)"]
+            lay.duration_unit = "hours"
+        lay.task_from = ["description", "project"]
+        lay.notes.append("shared report: dates and durations only, no times of day")
+    return lay
+
+
+def _open(source: Any, sample: Any, options: Any) -> Any:
+    title = TITLE if find(sample.fields, *_START_DATE) is not None else SHARED_TITLE
+    return csv_open(NAME, title, layout, KNOWN)(source, sample, options)
+
+
+INFO = register(FormatInfo(NAME, TITLE, sniff, _open))

@@ -1,0 +1,51 @@
+"""Harvest detailed time report CSV.
+
+``Date, Client, Project, Project Code, Task, Notes, Hours, ...``: a date in the
+account's format (ISO, ``26.01.2015``, US) and decimal hours (``0.94``, EU ``"7,5"``,
+``"2.000,0"``); no times of day, so an entry starts at local midnight of its date. The
+task is the Notes (else the Harvest Task, else the Project).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roi.importers.base import FormatInfo, register
+from roi.importers.csvplan import Layout, csv_open
+
+NAME = "harvest"
+TITLE = "Harvest detailed time report CSV"
+KNOWN = {
+    "description": ["notes"],
+    "notes": ["notes"],
+    "project": ["project"],
+    "client": ["client"],
+    "task": ["task"],
+}
+
+
+def sniff(sample: Any) -> int:
+    if sample.kind != "csv":
+        return 0
+    f = sample.fields
+    if "date" in f and "hours" in f and "notes" in f and ("project" in f or "client" in f):
+        return 85 + (5 if "billable?" in f or "first name" in f else 0)
+    return 0
+
+
+def layout(sample: Any) -> Layout:
+    f = sample.fields
+    lay = Layout(
+        roles={"date": f["date"], "duration": f["hours"]},
+        duration_unit="hours",
+        task_from=["notes", "task", "project"],
+        description="notes",
+        tag_fields=["project", "client", "task"],
+        date_default="mdy",
+    )
+    lay.fields["notes"] = f["notes"]
+    lay.notes.append("decimal hours per date, no times of day")
+    return lay
+
+
+INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(NAME, TITLE, layout, KNOWN)))

@@ -1,0 +1,387 @@
+"""Dates, times, durations and numbers as exports write them, fast.
+
+The hot loop never calls pendulum per row: a date string is parsed once and turned into
+the UTC epoch of its local midnight (cached); a time of day becomes seconds (cached);
+their sum is the instant. Only on a day when the zone changes its offset (DST) does a
+row go through pendulum, which settles non-existent and repeated local times.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+import pendulum
+
+from roi.importers.base import RowError
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?")
+_XXY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp])?\.?(?:[Mm]\.?)?")
+
+
+def timezone(name: str | None) -> tuple[tzinfo, str]:
+    """A tzinfo for a zone name (None: the system zone); RowError-free, raises ValueError."""
+    if not name:
+        tz = pendulum.local_timezone()
+        return tz, str(getattr(tz, "name", "") or "local time")
+    try:
+        tz = pendulum.timezone(name)
+    except Exception:
+        raise ValueError(f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from None
+    return tz, name
+
+
+class DateOrder:
+    """Reads the dates of one file, deciding day/month order from the values.
+
+    `order` is "dmy", "mdy" or None (undecided until `decide` is called)."""
+
+    def __init__(self, order: str | None = None, default: str = "mdy") -> None:
+        self.order = order
+        self.default = default
+        self.saw_day_first = False  # a value like 21/01/2026
+        self.saw_month_first = False  # a value like 01/21/2026
+        self.saw_ambiguous = False
+        self.sep = ""
+        self.example = ""
+        self.reason = ""
+
+    def observe(self, text: str) -> None:
+        m = _XXY.search(text)
+        if not m:
+            return
+        a, b = int(m.group(1)), int(m.group(3))
+        self.sep = self.sep or m.group(2)
+        if a > 12 >= b:
+            if not self.saw_day_first:
+                self.example = self.example or m.group(0)
+            self.saw_day_first = True
+        elif b > 12 >= a:
+            self.saw_month_first = True
+            self.example = self.example or m.group(0)
+        else:
+            self.saw_ambiguous = True
+
+    def decide(self) -> str:
+        if self.order:
+            self.reason = self.reason or f"dates read as {self.label()} (as asked)"
+            return self.order
+        if self.saw_day_first and self.saw_month_first:
+            self.order = self.default
+            self.reason = (
+                f"dates mix day-first and month-first values; read as {self.label()}"
+                " (rows that do not fit are rejected; use --map date_order=dmy|mdy)"
+            )
+        elif self.saw_day_first:
+            self.order = "dmy"
+            self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
+        elif self.saw_month_first:
+            self.order = "mdy"
+            self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
+        else:
+            self.order = "dmy" if self.sep in (".", "-") else self.default
+            if self.saw_ambiguous:
+                self.reason = (
+                    f"every date fits both orders; read as {self.label()}"
+                    " (use --map date_order=dmy or mdy to change)"
+                )
+        return self.order
+
+    def label(self) -> str:
+        sep = self.sep or "/"
+        return {"dmy": f"DD{sep}MM{sep}YYYY", "mdy": f"MM{sep}DD{sep}YYYY"}.get(self.order or "", "?")
+
+    @property
+    def needs_scan(self) -> bool:
+        return self.order is None
+
+    def parse(self, text: str, field: str = "date") -> tuple[int, int, int]:
+        s = text.strip()
+        m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s)
+        if m:
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        else:
+            m2 = _XXY.fullmatch(s)
+            if not m2:
+                if not s:
+                    raise RowError(f"{field} is empty")
+                raise RowError(f"{field} {text!r} is not a date")
+            a, b, y = int(m2.group(1)), int(m2.group(3)), int(m2.group(4))
+            if len(m2.group(4)) == 2:
+                y += 2000
+            order = self.order or self.decide()
+            d, mo = (a, b) if order == "dmy" else (b, a)
+        try:
+            date(y, mo, d)
+        except ValueError:
+            raise RowError(f"impossible date {text!r} in {field}") from None
+        return y, mo, d
+
+
+def parse_time_of_day(text: str, field: str = "time") -> float:
+    """'14:05', '14:05:09', '2:05 PM', '02:05:09.5' -> seconds after midnight."""
+    m = _TIME.fullmatch(text.strip())
+    if not m:
+        if not text.strip():
+            raise RowError(f"{field} is empty")
+        raise RowError(f"{field} {text!r} is not a time of day")
+    h, mi = int(m.group(1)), int(m.group(2))
+    s = int(m.group(3) or 0)
+    frac = float("0." + m.group(4)) if m.group(4) else 0.0
+    ampm = m.group(5)
+    if ampm:
+        if not 1 <= h <= 12:
+            raise RowError(f"impossible time {text!r} in {field}")
+        h = h % 12 + (12 if ampm in "Pp" else 0)
+    if mi > 59 or s > 59 or h > 24 or (h == 24 and (mi or s or frac)):
+        raise RowError(f"impossible time {text!r} in {field}")
+    return h * 3600 + mi * 60 + s + frac
+
+
+class _DstDay:
+    __slots__ = ("y", "m", "d")
+
+    def __init__(self, y: int, m: int, d: int) -> None:
+        self.y, self.m, self.d = y, m, d
+
+
+class LocalClock:
+    """Local (naive) dates and times of one file -> UTC epoch seconds, with caches."""
+
+    def __init__(self, tz: tzinfo, dates: DateOrder | None = None) -> None:
+        self.tz = tz
+        self.dates = dates or DateOrder()
+        self.days: dict[str, Any] = {}
+        self.times: dict[str, float] = {}
+        self._iso_days: dict[int, str] = {}
+        self._iso_secs: dict[int, str] = {}
+
+    # local midnight of a date string: a float epoch, or _DstDay on a day with a shift
+    def day(self, text: str, field: str = "date") -> Any:
+        got = self.days.get(text)
+        if got is not None:
+            return got
+        y, m, d = self.dates.parse(text, field)
+        naive = float((date(y, m, d).toordinal() - _EPOCH_DAY) * 86400)
+        tz = self.tz
+        try:
+            off0 = datetime(y, m, d, 0, 0, 0, tzinfo=tz).utcoffset()
+            off1 = datetime(y, m, d, 23, 59, 59, tzinfo=tz).utcoffset()
+        except (OverflowError, ValueError):
+            raise RowError(f"impossible date {text!r} in {field}") from None
+        value: Any
+        if off0 == off1 and off0 is not None:
+            value = naive - off0.total_seconds()
+        else:
+            value = _DstDay(y, m, d)
+        if len(self.days) > 100_000:
+            self.days.clear()
+        self.days[text] = value
+        return value
+
+    def time(self, text: str, field: str = "time") -> float:
+        got = self.times.get(text)
+        if got is not None:
+            return got
+        value = parse_time_of_day(text, field)
+        if len(self.times) > 200_000:
+            self.times.clear()
+        self.times[text] = value
+        return value
+
+    def at(self, day: Any, seconds: float) -> float:
+        """Epoch of a local date (from `day`) plus seconds after midnight."""
+        if type(day) is float:
+            return day + seconds
+        base = datetime(day.y, day.m, day.d) + timedelta(seconds=seconds)
+        moment = pendulum.datetime(
+            base.year, base.month, base.day, base.hour, base.minute, base.second,
+            base.microsecond, tz=self.tz,  # type: ignore[arg-type]
+        )
+        return moment.timestamp()
+
+    def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
+        d = self.days.get(date_text)
+        if d is None:
+            d = self.day(date_text, dfield)
+        if not time_text:
+            return self.at(d, 0.0)
+        t = self.times.get(time_text)
+        if t is None:
+            t = self.time(time_text, tfield)
+        if type(d) is float:
+            return d + t
+        return self.at(d, t)
+
+    def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
+        """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO), or a
+        bare time combined with `date_text`."""
+        s = text.strip()
+        if not s:
+            raise RowError(f"{field} is empty")
+        if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
+            return self.combine(date_text, s, dfield, field)
+        if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
+            return basic_iso(s, field, self)
+        cut = s.find("T") if "T" in s[8:12] else s.find(" ")
+        if cut == -1:
+            # a date alone
+            return self.combine(s, None, field, field)
+        rest = s[cut + 1 :].strip()
+        if rest.endswith("Z") or "+" in rest or rest.count("-") or rest.endswith(("UTC", "GMT")):
+            try:
+                dt = datetime.fromisoformat(s.replace(" UTC", "Z").replace(" GMT", "Z"))
+            except ValueError:
+                raise RowError(f"{field} {text!r} is not a date and time") from None
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=self.tz)
+            return dt.timestamp()
+        return self.combine(s[:cut], rest, field, field)
+
+    # epoch -> ISO-8601 UTC text (whole seconds), cached per day and per second of day
+    def iso(self, epoch: float) -> str:
+        i = math.floor(epoch)
+        day, secs = divmod(i, 86400)
+        prefix = self._iso_days.get(day)
+        if prefix is None:
+            try:
+                prefix = (date.fromordinal(day + _EPOCH_DAY)).isoformat() + "T"
+            except (ValueError, OverflowError):
+                raise RowError(f"date out of range ({epoch!r} seconds)") from None
+            self._iso_days[day] = prefix
+        tail = self._iso_secs.get(secs)
+        if tail is None:
+            h, rem = divmod(secs, 3600)
+            tail = f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}Z"
+            self._iso_secs[secs] = tail
+        return prefix + tail
+
+
+def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
+    """'20260319T000823Z' (Timewarrior, iCal) -> epoch; without Z it is local time."""
+    s = text.strip()
+    try:
+        y, mo, d = int(s[0:4]), int(s[4:6]), int(s[6:8])
+        h, mi, sec = int(s[9:11]), int(s[11:13]), int(s[13:15] or 0)
+        if s[8] != "T" or len(s) not in (15, 16) or (len(s) == 16 and s[15] not in "Zz"):
+            raise ValueError
+        moment = datetime(y, mo, d, h, mi, sec)
+    except (ValueError, IndexError):
+        raise RowError(f"{field} {text!r} is not a date and time (YYYYMMDDTHHMMSSZ)") from None
+    if s.endswith(("Z", "z")) or clock is None:
+        return moment.replace(tzinfo=UTC).timestamp()
+    return clock.at(clock.day(f"{y:04d}-{mo:02d}-{d:02d}", field), h * 3600 + mi * 60 + sec)
+
+
+def aware_iso(text: Any, field: str) -> float:
+    """An ISO-8601 instant with offset ('2023-11-19T13:25:37.839000+00:00', '...525Z',
+    even nanoseconds) -> epoch."""
+    if not isinstance(text, str):
+        raise RowError(f"{field} {text!r} is not a date and time")
+    s = text.strip()
+    m = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|z|[+-]\d\d:?\d\d)?", s)
+    if not m:
+        raise RowError(f"{field} {text!r} is not a date and time")
+    frac = m.group(2) or ""
+    tail = m.group(3) or "+00:00"
+    try:
+        dt = datetime.fromisoformat(m.group(1) + ("." + frac[:6].ljust(6, "0") if frac else "") + (
+            "+00:00" if tail in ("Z", "z") else tail))
+    except ValueError:
+        raise RowError(f"{field} {text!r} is not a valid date and time") from None
+    return dt.timestamp()
+
+
+# --- numbers and durations ------------------------------------------------------------------
+
+
+def parse_number(text: str, field: str) -> float:
+    """'1.5', '1,5', '2.000,0', '1,234.50', ' 7 ' -> float; RowError otherwise."""
+    s = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if not s:
+        raise RowError(f"{field} is empty")
+    if "," in s:
+        if "." in s:
+            if s.rfind(",") > s.rfind("."):
+                s = s.replace(".", "").replace(",", ".")  # 2.000,0
+            else:
+                s = s.replace(",", "")  # 1,234.50
+        else:
+            s = s.replace(",", ".")  # 7,5
+    try:
+        value = float(s)
+    except ValueError:
+        raise RowError(f"{field} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RowError(f"{field} {text!r} is not a finite number")
+    if value < 0:
+        raise RowError(f"negative duration {text!r} in {field}")
+    return value
+
+
+_CLOCK = re.compile(r"(-)?\s*(\d+):(\d{1,2})(?::(\d{1,2})(?:[.,]\d+)?)?")
+_MIN_SEC = re.compile(r"(-)?\s*(\d+):(\d{1,2})\s*min")
+_UNITS = re.compile(
+    r"(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|std)\.?)?\s*"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(?:m|min|mins|minutes?)\.?)?\s*"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?)\.?)?",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
+
+
+class Durations:
+    """Duration strings of one column -> seconds, cached."""
+
+    def __init__(self, unit: str = "clock") -> None:
+        self.unit = unit  # clock | hours | minutes | seconds (how a bare number is read)
+        self.cache: dict[str, float] = {}
+
+    def __call__(self, text: str, field: str) -> float:
+        got = self.cache.get(text)
+        if got is not None:
+            return got
+        value = self.parse(text, field)
+        if len(self.cache) > 100_000:
+            self.cache.clear()
+        self.cache[text] = value
+        return value
+
+    def parse(self, text: str, field: str) -> float:
+        s = text.strip()
+        if not s:
+            raise RowError(f"{field} is empty")
+        if s == "-":
+            return 0.0
+        m = _MIN_SEC.fullmatch(s)
+        if m:
+            if m.group(1):
+                raise RowError(f"negative duration {text!r} in {field}")
+            return int(m.group(2)) * 60.0 + int(m.group(3))
+        m = _CLOCK.fullmatch(s)
+        if m:
+            if m.group(1):
+                raise RowError(f"negative duration {text!r} in {field}")
+            h, mi = int(m.group(2)), int(m.group(3))
+            if mi > 59 or (m.group(4) and int(m.group(4)) > 59):
+                raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
+            if m.group(4) is None:  # h:mm (Clockify compact, Kimai)
+                return h * 3600.0 + mi * 60.0
+            return h * 3600.0 + mi * 60.0 + int(m.group(4))
+        if s.startswith("-") and s[1:2].isdigit():
+            raise RowError(f"negative duration {text!r} in {field}")
+        try:
+            number = parse_number(s, field)
+        except RowError:
+            m2 = _UNITS.fullmatch(s)
+            if m2 and any(m2.groups()):
+                h_, mi_, se_ = (float((g or "0").replace(",", ".")) for g in m2.groups())
+                return h_ * 3600.0 + mi_ * 60.0 + se_
+            raise RowError(f"{field} {text!r} is not a duration or a number") from None
+        return number * _UNIT_SECONDS.get(self.unit, 3600.0)

@@ -1,0 +1,75 @@
+"""Timewarrior ``timew export`` JSON.
+
+``[{"id":2,"start":"20231001T103000Z","end":"...","tags":[...],"annotation":"..."}]``:
+basic ISO UTC times; ``end`` is missing for the running interval (skipped); ``tags`` and
+``annotation`` may be missing. Anything printed before the first ``[`` (a shell banner)
+is passed over. The task is the tags (joined by a space), else the annotation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from roi.importers.base import FormatInfo, Problem, RowError, register
+from roi.importers.jsonbase import JsonParser, choose, text
+from roi.importers.reader import lines_of
+from roi.importers.timeparse import LocalClock, basic_iso
+
+NAME = "timewarrior"
+TITLE = "Timewarrior export JSON"
+FIELDS = ["tags", "annotation", "first tag"]
+
+
+def _is_basic(value: Any) -> bool:
+    return isinstance(value, str) and len(value) >= 15 and value[8:9] == "T" and value[:8].isdigit()
+
+
+def _identity(r: Any) -> str:
+    """An interval without its id: ids are renumbered by every later interval."""
+    if isinstance(r, dict):
+        r = {k: v for k, v in r.items() if k != "id"}
+    return json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def sniff(sample: Any) -> int:
+    data = sample.json
+    if sample.kind != "json" or not isinstance(data, list):
+        return 0
+    if not data:
+        return 5  # `timew export` of nothing is "[\n]"
+    first = next((r for r in data if isinstance(r, dict)), None)
+    if first is not None and _is_basic(first.get("start")):
+        return 95
+    return 0
+
+
+def open_(source: Any, sample: Any, options: Any) -> JsonParser:
+    data = sample.json
+    records = list(zip(lines_of(data), data, strict=False))
+
+    def convert(r: Any, clock: LocalClock) -> Any:
+        if not isinstance(r, dict):
+            raise RowError(f"not an interval object (got {text(r)[:60]!r})")
+        if "start" not in r:
+            raise RowError("interval has no start")
+        start = basic_iso(str(r["start"]), "start", clock)
+        if r.get("end") in (None, ""):
+            return Problem(0, "interval still running (no end)", "", True)
+        end = basic_iso(str(r["end"]), "end", clock)
+        tags = r.get("tags") or []
+        if not isinstance(tags, list):
+            tags = [tags]
+        tags = [text(t) for t in tags]
+        fields = {"tags": " ".join(tags), "annotation": text(r.get("annotation")),
+                  "first tag": tags[0] if tags else ""}
+        task = choose(fields, ["tags", "annotation"], options.task_from, FIELDS, "--task-from")
+        step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
+        return start, end, task, step or None, text(r.get("annotation")), tags
+
+    note = f"{sample.details.get('skipped_prefix', 0)} characters before the JSON passed over" if sample.details.get("skipped_prefix") else ""
+    return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS,
+                      identity=_identity)
+
+
+INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

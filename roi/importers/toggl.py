@@ -1,0 +1,61 @@
+"""Toggl Track detailed report CSV.
+
+Classic header (unquoted, ``Amount ()`` / ``Amount (EUR)`` last), the fully quoted newer
+layout without Amount, with or without BOM; durations padded (``08:03:27``), unpadded
+(``3:00:00``), ``18:25 min`` or decimal. Start and end are local times of the
+exporter's profile zone. The task is the Description (else the Project); Project,
+Client, Task and Tags are kept as tags.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roi.importers.base import FormatInfo, register
+from roi.importers.csvplan import Layout, csv_open, find
+
+NAME = "toggl"
+TITLE = "Toggl Track detailed CSV"
+KNOWN = {
+    "description": ["description"],
+    "project": ["project"],
+    "client": ["client"],
+    "task": ["task"],
+    "tags": ["tags"],
+    "user": ["user"],
+}
+
+
+def sniff(sample: Any) -> int:
+    f = sample.fields
+    if sample.kind != "csv":
+        return 0
+    if all(k in f for k in ("start date", "start time", "end date", "end time", "duration")) and (
+        "user" in f or "email" in f or "description" in f
+    ):
+        return 90
+    return 0
+
+
+def layout(sample: Any) -> Layout:
+    f = sample.fields
+    amount = next((h for h in sample.header if h.strip().lower().startswith("amount (")), None)
+    lay = Layout(
+        roles={
+            "start_date": f["start date"], "start_time": f["start time"],
+            "end_date": f["end date"], "end_time": f["end time"], "duration": f["duration"],
+        },
+        duration_unit="clock",
+        task_from=["description", "project"],
+        description="description",
+        tag_fields=["project", "client", "task"],
+        tag_lists=["tags"],
+        date_default="mdy",
+    )
+    lay.notes.append(f"classic header with {amount.strip()}" if amount else "header without an Amount column")
+    if find(f, "description") is None:
+        lay.task_from = ["project"]
+    return lay
+
+
+INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(NAME, TITLE, layout, KNOWN)))

@@ -1,0 +1,94 @@
+"""Watson: ``watson log --csv``, ``watson log --json`` and the frames file.
+
+CSV ``id,start,stop,project,tags`` with local times; JSON log with ISO times carrying
+an offset; frames ``[start_epoch, stop_epoch, project, id, [tags], updated_at]`` in UTC.
+The task is the project; tags are kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roi.importers.base import FormatInfo, RowError, register
+from roi.importers.csvplan import Layout, csv_open
+from roi.importers.jsonbase import JsonParser, choose, text
+from roi.importers.reader import lines_of
+from roi.importers.timeparse import LocalClock, aware_iso
+
+NAME = "watson"
+TITLE = "Watson log CSV"
+JSON_TITLE = "Watson log JSON"
+FRAMES_TITLE = "Watson frames file"
+KNOWN = {"project": ["project"], "tags": ["tags"], "id": ["id"]}
+FIELDS = ["project", "tags", "first tag"]
+
+
+def _frame_like(r: Any) -> bool:
+    return (isinstance(r, list) and len(r) >= 3 and all(isinstance(x, int | float) for x in r[:2])
+            and isinstance(r[2], str))
+
+
+def sniff(sample: Any) -> int:
+    if sample.kind == "csv":
+        f = sample.fields
+        if {"start", "stop", "project"} <= set(f) and ("id" in f or "tags" in f):
+            return 95
+        return 0
+    data = sample.json
+    if sample.kind == "json" and isinstance(data, list) and data:
+        first = data[0]
+        if isinstance(first, dict) and {"project", "start", "stop"} <= set(first):
+            return 95
+        if _frame_like(first):
+            return 95
+    return 0
+
+
+def layout(sample: Any) -> Layout:
+    f = sample.fields
+    return Layout(
+        roles={"start": f["start"], "end": f["stop"]},
+        task_from=["project"],
+        tag_lists=["tags"],
+        date_default="mdy",
+    )
+
+
+_csv_open = csv_open(NAME, TITLE, layout, KNOWN)
+
+
+def _fields(project: Any, tags: Any) -> tuple[dict[str, str], list[str]]:
+    tag_list = [text(t) for t in tags] if isinstance(tags, list) else ([text(tags)] if tags else [])
+    return {"project": text(project), "tags": " ".join(tag_list),
+            "first tag": tag_list[0] if tag_list else ""}, tag_list
+
+
+def open_(source: Any, sample: Any, options: Any) -> Any:
+    if sample.kind == "csv":
+        return _csv_open(source, sample, options)
+    data = sample.json
+    records = list(zip(lines_of(data), data, strict=False))
+    frames = _frame_like(data[0])
+
+    def convert(r: Any, clock: LocalClock) -> Any:
+        if frames:
+            if not _frame_like(r):
+                raise RowError(f"not a Watson frame (got {text(r)[:60]!r})")
+            start, end = float(r[0]), float(r[1])
+            fields, tags = _fields(r[2], r[4] if len(r) > 4 else [])
+        else:
+            if not isinstance(r, dict):
+                raise RowError(f"not a Watson log entry (got {text(r)[:60]!r})")
+            start = aware_iso(r.get("start"), "start")
+            end = aware_iso(r.get("stop"), "stop")
+            fields, tags = _fields(r.get("project"), r.get("tags") or [])
+        task = choose(fields, ["project"], options.task_from, FIELDS, "--task-from")
+        step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
+        return start, end, task, step or None, "", tags
+
+    title = FRAMES_TITLE if frames else JSON_TITLE
+    note = "UTC epoch seconds" if frames else ""
+    return JsonParser(NAME, title, source, records, convert, options, note, fields=FIELDS)
+
+
+INFO = register(FormatInfo(NAME, TITLE, sniff, open_))
