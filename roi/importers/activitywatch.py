@@ -83,7 +83,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         if split is not None:
             for bucket_id, events in split.items():
                 if bucket_id not in buckets and isinstance(events, list):
-                    for line, ev in zip(lines_of(events), events, strict=False):
+                    for line in lines_of(events):
                         records.append((line, (None, bucket_id)))
     records.sort(key=lambda r: r[0])
 

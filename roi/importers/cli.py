@@ -1,0 +1,151 @@
+"""`roi import FILE`: the command line face of roi.importers (registered by roi.cli)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from roi.importers import FORMATS, NotATaskLog, run_import
+from roi.importers.base import ImportSummary
+from roi.textsafe import visible
+
+SHOW_ERRORS = 50
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(import_command)
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise click.BadParameter(f"{pair!r} is not key=Column (e.g. --map task=Aufgabe)", param_hint="--map")
+        out[key.strip()] = value.strip()
+    return out
+
+
+class _Bar:
+    """A rich progress bar on stderr: rows per second and time left."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} rows/s"),
+            TimeRemainingColumn(),
+            console=_console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task(label, total=None, rate="0")
+        self.started = time.monotonic()
+        self.progress.start()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, completed=done, total=total, rate=f"{done / elapsed:,.0f}")
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Source format; auto detects it from the content.")
+@click.option("--tz", metavar="ZONE", help="Time zone of times without an offset (default: the timezone setting, else the system zone).")
+@click.option("--dry-run", is_flag=True, help="Show what would be imported without writing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--task-from", metavar="FIELD", help="Column or field that names the task (default: description, Watson project, Timewarrior tags).")
+@click.option("--step-from", metavar="FIELD", help="Column or field that names the step (default: none).")
+@click.option("--map", "maps", metavar="KEY=COLUMN", multiple=True,
+              help="Name a column: date, start, end, duration, minutes, hours, seconds, task, step, description, project, tags; or date_order=dmy|mdy.")
+@click.pass_context
+def import_command(
+    ctx: click.Context, file: Path, fmt: str, tz: str | None, dry_run: bool, as_json: bool,
+    task_from: str | None, step_from: str | None, maps: tuple[str, ...],
+) -> None:
+    """Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a
+    CSV/TSV of your own). Exit code 0: all rows imported or knowingly skipped; 1: some rows
+    rejected (listed, the good ones kept); 2: not a usable task log (nothing written)."""
+    mapping = _mapping(maps)
+    err = _console(stderr=True)
+    store = ctx.obj.store()
+    bar = None
+    if not as_json and sys.stderr.isatty():
+        bar = _Bar(f"Importing {visible(file.name)}")
+    try:
+        summary = run_import(store, file, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
+                             step_from=step_from, mapping=mapping, progress=bar)
+    except NotATaskLog as exc:
+        if bar:
+            bar.stop()
+        err.print(Text(f"Error: {visible(str(exc))}"))
+        raise SystemExit(2) from None
+    finally:
+        if bar:
+            bar.stop()
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        _report(summary, file)
+    if summary.exit_code:
+        raise SystemExit(summary.exit_code)
+
+
+def _report(s: ImportSummary, file: Path) -> None:
+    out = _console()
+    verb = "Would import" if s.dry_run else "Imported"
+    out.print(Text(
+        f"{verb} {s.imported} of {s.rows_read} row{'s' if s.rows_read != 1 else ''} from "
+        f"{visible(str(file))} ({s.format}): {s.hours:,.2f} h logged."
+    ))
+    if s.note:
+        out.print(Text(visible(s.note), style="dim"))
+    parts = []
+    if s.duplicates:
+        parts.append(f"{s.duplicates} already imported (duplicates)")
+    if s.skipped:
+        parts.append(f"{s.skipped} skipped")
+    if s.rejected:
+        parts.append(f"{s.rejected} rejected")
+    if parts:
+        out.print(Text("; ".join(parts) + "."))
+    if s.rows_read and s.imported == 0 and s.duplicates and not s.rejected:
+        out.print(Text("Nothing new: this file was imported before."))
+    if s.tasks_created:
+        shown = ", ".join(visible(n) for n in s.tasks_created[:10])
+        more = f" and {len(s.tasks_created) - 10} more" if len(s.tasks_created) > 10 else ""
+        verb2 = "Would create" if s.dry_run else "Created"
+        out.print(Text(f"{verb2} {len(s.tasks_created)} task{'s' if len(s.tasks_created) != 1 else ''}: {shown}{more}."))
+    if s.errors:
+        err = _console(stderr=True)
+        err.print(Text(f"Rejected rows of {visible(str(file))}:"))
+        for line, reason in s.errors[:SHOW_ERRORS]:
+            err.print(Text(f"  line {line}: {visible(reason)}"))
+        if len(s.errors) > SHOW_ERRORS:
+            err.print(Text(f"  ... and {len(s.errors) - SHOW_ERRORS} more (all are kept in the import_error table)"))
+    if s.dry_run:
+        out.print(Text("Dry run: nothing was written.", style="dim"))
+
+
