@@ -35,7 +35,7 @@ class ReportScreen(ModalScreen[Path | None]):
                 yield Label("Format", classes="field-label")
                 with RadioSet(id="format", compact=True):
                     for name, _ext in FORMATS:
-                        yield RadioButton(name, value=name == self.format, name=name)
+                        yield RadioButton(name, value=name == self.format, name=name, id=f"fmt-{name}")
             with Horizontal(classes="field-row"):
                 yield Label("File", classes="field-label")
                 yield Input(id="path", compact=True)
@@ -80,6 +80,7 @@ class ReportScreen(ModalScreen[Path | None]):
         top_text = self.query_one("#top", Input).value.strip()
         app = self.app
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             written = write_report(
                 app.store,  # type: ignore[attr-defined]
                 target,

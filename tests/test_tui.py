@@ -1,0 +1,386 @@
+"""Pilot walks through every flow of the terminal app (App.run_test, no real terminal)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable, Input, Static
+
+from roi.models import Step, Task
+from roi.store import Store
+from tests.conftest import TODAY
+from tui.app import RoiApp, create_app
+from tui.screens.chart import ChartScreen
+from tui.screens.flags import FlagsScreen
+from tui.screens.form import FormScreen
+from tui.screens.help import HelpScreen
+from tui.screens.inventory import InventoryScreen
+from tui.screens.report import ReportScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.task import TaskScreen
+
+SIZE = (100, 30)
+
+
+def pilot_test(coro_fn):  # noqa: ANN001, ANN201
+    """Run an async test without an async pytest plugin (fixtures still resolve)."""
+
+    @functools.wraps(coro_fn)
+    def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        return asyncio.run(coro_fn(*args, **kwargs))
+
+    return run
+
+
+class FakeClock:
+    """The stopwatch's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_app(store: Store, clock: FakeClock | None = None) -> RoiApp:
+    return create_app(store, today=TODAY, clock=clock or FakeClock())
+
+
+def cell_texts(table: DataTable) -> list[list[str]]:
+    rows = []
+    for index in range(table.row_count):
+        rows.append([str(getattr(c, "plain", c)) for c in table.get_row_at(index)])
+    return rows
+
+
+async def fill(pilot, values: dict[str, str]) -> None:  # noqa: ANN001
+    """Type into the form's fields the way a person does: focus, clear, type."""
+    screen = pilot.app.screen
+    for name, value in values.items():
+        box = screen.query_one(f"#f-{name}", Input)
+        box.focus()
+        box.value = ""
+        await pilot.press(*value) if value else await pilot.pause()
+    await pilot.pause()
+
+
+async def select_task(pilot, name: str) -> int:  # noqa: ANN001
+    app: RoiApp = pilot.app
+    task_id = next(r.id for r in app.ranked if r.name == name)
+    table = app.screen.query_one("#inventory", DataTable)
+    table.move_cursor(row=table.get_row_index(str(task_id)))
+    await pilot.pause()
+    return task_id
+
+
+@pilot_test
+async def test_add_task_with_two_steps_and_a_plan_and_see_it_ranked(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, InventoryScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, FormScreen)
+        await fill(pilot, {"name": "Weekly invoices", "category": "admin", "per_week": "3"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen)
+
+        for name, minutes, automation in (("Collect hours", "20", "0.9"), ("Send PDF", "10", "80%")):
+            await pilot.press("a")
+            await fill(pilot, {"name": name, "minutes": minutes, "automation": automation})
+            assert not app.screen.query_one("#save", Button).disabled
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        steps = app.screen.query_one("#steps", DataTable)
+        assert [row[1] for row in cell_texts(steps)] == ["Collect hours", "Send PDF"]
+
+        await pilot.press("p")
+        await fill(pilot, {"build_hours": "2"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InventoryScreen)
+
+        task = store.get_task("Weekly invoices")
+        assert [s.name for s in task.steps] == ["Collect hours", "Send PDF"]
+        assert task.plan is not None and task.plan.build_hours == 2
+        ranked = app.by_id[int(task.id or 0)]
+        assert ranked.rank == 1 and ranked.verdict == "automate"
+        rows = cell_texts(app.screen.query_one("#inventory", DataTable))
+        assert rows[0][1] == "Weekly invoices"
+        assert rows[0][0] == "1"
+
+
+@pilot_test
+async def test_invalid_step_value_shows_the_message_and_saves_nothing(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Video trimming")
+        await pilot.press("enter")
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, {"minutes": "-3", "automation": "150%"})
+        minutes_error = str(form.query_one("#err-minutes", Static).render())
+        automation_error = str(form.query_one("#err-automation", Static).render())
+        assert "must not be negative" in minutes_error
+        assert "between 0 and 1" in automation_error
+        assert form.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open: nothing was saved
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen)
+        step = demo_store.get_task(task_id).steps[0]
+        assert step.minutes == 45 and step.automation == 0.8
+        # What was typed is not lost: the same form brings the draft back.
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#f-minutes", Input).value == "-3"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.screen.query_one("#f-minutes", Input).value == "45"
+        assert not app.screen.query_one("#save", Button).disabled
+
+
+@pilot_test
+async def test_time_a_step_and_see_the_measured_minutes(demo_store: Store) -> None:
+    demo_store.set_setting("min_samples", 1)
+    clock = FakeClock()
+    app = make_app(demo_store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Video trimming")
+        await pilot.press("enter")
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.timer is not None and app.timer.step_name == "Trim recording"
+        clock.advance(minutes=12)
+        stopwatch = app.screen.query_one("Stopwatch", Static)
+        stopwatch._tick()  # type: ignore[attr-defined]
+        assert "0:12:00" in str(stopwatch.render())
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.timer is None
+        row = cell_texts(app.screen.query_one("#steps", DataTable))[0]
+        assert row[3] == "12 (1×)"
+        assert row[4].startswith("12 meas")
+        assert app.by_id[task_id].steps[0].manual_source == "measured"
+
+
+@pilot_test
+async def test_a_running_timer_survives_a_restart_and_is_the_cli_timer(demo_store: Store) -> None:
+    from roi.timelog import running_timer, stop_timer
+
+    clock = FakeClock()
+    async with make_app(demo_store, clock).run_test(size=SIZE) as pilot:
+        await select_task(pilot, "Grant proposal")
+        await pilot.press("t")
+        await pilot.pause()
+    assert running_timer(demo_store) is not None  # an open entry, as `roi time status` sees it
+    clock.advance(minutes=30)
+    app = make_app(demo_store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.timer is not None and app.timer.task_name == "Grant proposal"
+        assert "0:30:00" in str(app.screen.query_one("Stopwatch", Static).render())
+        stop_timer(demo_store, now=clock())  # the CLI stops it meanwhile
+        app.sync_timer()
+        await pilot.pause()
+        assert app.timer is None
+        assert not app.screen.query_one("Stopwatch").display
+
+
+@pilot_test
+async def test_dismiss_a_flag_and_see_the_verdict_change_then_undo(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Email triage")
+        assert app.by_id[task_id].verdict == "skip"
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FlagsScreen)
+        reason = str(app.screen.query_one(".flag-reason", Static).render())
+        assert "Email rarely pays back" in reason
+        await pilot.press("d")
+        await pilot.pause()
+        changed = app.by_id[task_id].verdict
+        assert changed != "skip"
+        assert changed in str(app.screen.query_one("#flags-verdict", Static).render())
+        assert (task_id, "low-roi:email") in demo_store.dismissals()
+        await pilot.press("escape")
+        await pilot.pause()
+        row = cell_texts(app.screen.query_one("#inventory", DataTable))
+        assert any(r[1] == "Email triage" and changed in r for r in row)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("d")  # undo
+        await pilot.pause()
+        assert app.by_id[task_id].verdict == "skip"
+        assert (task_id, "low-roi:email") not in demo_store.dismissals()
+
+
+@pilot_test
+async def test_export_a_report(demo_store: Store, tmp_path: Path) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        await pilot.click("#fmt-csv")
+        target = tmp_path / "out" / "ranking.csv"
+        screen.query_one("#path", Input).value = str(target)
+        await pilot.click("#export")
+        await pilot.pause()
+        assert target.is_file()
+        assert "Email triage" in target.read_text("utf-8")
+        shown = str(screen.query_one("#report-result", Static).render())
+        assert "Written to" in shown and "ranking.csv" in shown
+
+
+@pilot_test
+async def test_filter_by_typing_and_sort(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one("#inventory", DataTable)
+        assert table.row_count == 10
+        await pilot.press("slash", *"writing")
+        await pilot.pause()
+        assert {r[1] for r in cell_texts(table)} == {"Blog post pipeline", "Grant proposal"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 10 and table.has_focus
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.rank_by == "net"
+        by_net = sorted(app.ranked, key=lambda r: -r.net_hours if r.payback_weeks is not None else 1e9)
+        assert cell_texts(table)[0][1] == by_net[0].name
+
+
+@pilot_test
+async def test_delete_asks_first(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await select_task(pilot, "Meta-review")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")  # no
+        await pilot.pause()
+        assert demo_store.find_task("Meta-review") is not None
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert demo_store.find_task("Meta-review") is None
+        assert app.screen.query_one("#inventory", DataTable).row_count == 9
+
+
+@pilot_test
+async def test_step_reorder_and_delete(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Email triage")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert [s.name for s in demo_store.get_task(task_id).steps] == ["Reply", "Read", "Sort by subject"]
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert [s.name for s in demo_store.get_task(task_id).steps] == ["Reply", "Sort by subject"]
+        assert len(app.screen.query_one("#steps", DataTable).rows) == 2
+
+
+@pilot_test
+async def test_settings_validate_and_rerank(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await fill(pilot, {"horizon_weeks": "0"})
+        assert "greater than 0" in str(app.screen.query_one("#err-horizon_weeks", Static).render())
+        assert app.screen.query_one("#save", Button).disabled
+        await fill(pilot, {"horizon_weeks": "26", "timezone": "Mars/Olympus"})
+        assert "time zone" in str(app.screen.query_one("#err-timezone", Static).render())
+        await fill(pilot, {"timezone": "Europe/Berlin", "automate_within": "0.9", "maybe_within": "0.95"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InventoryScreen)
+        settings = demo_store.settings()
+        assert settings.horizon_weeks == 26 and settings.timezone == "Europe/Berlin"
+        assert settings.automate_within == 0.9 and settings.maybe_within == 0.95
+        assert all(r.horizon_weeks == 26 for r in app.ranked)
+
+
+@pilot_test
+async def test_names_are_shown_literally(store: Store) -> None:
+    nasty = "[bold red]boom[/] \x1b[31mred"
+    store.add_task(Task(name=nasty, per_week=2, steps=[Step(name="[link=x]s[/link]", minutes=5)]))
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        row = cell_texts(app.screen.query_one("#inventory", DataTable))[0]
+        assert row[1].startswith("[bold red]boom[/] \\x1b[31mred"[:20])
+        detail = str(app.screen.query_one("#detail-body", Static).render())
+        assert "[bold red]boom[/]" in detail and "\\x1b" in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cell_texts(app.screen.query_one("#steps", DataTable))[0][1] == "[link=x]s[/link]"
+
+
+@pilot_test
+async def test_help_chart_and_palette(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartScreen)
+        assert "break-even" in str(app.screen.query_one("#legend", Static).render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert str(app.screen.query_one("#legend", Static).render()).count("━━") == 5
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"grant")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen)
+        assert app.screen.ranked is not None and app.screen.ranked.name == "Grant proposal"
+
+
+@pytest.mark.parametrize("task_count", [30])
+@pilot_test
+async def test_incremental_rerank_matches_a_full_rank(store: Store, task_count: int) -> None:
+    for i in range(task_count):
+        store.add_task(Task(name=f"T{i}", per_week=1 + i % 5, steps=[Step(name="s", minutes=5 + i)]))
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        target = app.ranked[-1]
+        step_id = target.task.steps[0].id
+        store.update_step(step_id, minutes=500)
+        app.rerank([target.id])
+        await pilot.pause()
+        patched = [(r.id, r.rank, r.verdict) for r in app.ranked]
+        shown = [int(r[0]) for r in cell_texts(app.screen.query_one("#inventory", DataTable))]
+        app.rerank()
+        await pilot.pause()
+        assert patched == [(r.id, r.rank, r.verdict) for r in app.ranked]
+        assert shown == [r.rank for r in app.ranked]
+        assert app.by_id[target.id].rank == 1
