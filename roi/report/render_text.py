@@ -1,18 +1,25 @@
-"""The text report: Rich renderables, 80 columns, literal text.
+"""The text report: 80 columns, literal text, colour only on a terminal.
 
-Every string from the data goes into a `rich.text.Text` (never a markup string) after
-`visible()`, so `[bold]` stays `[bold]` and a terminal escape shows as `\\x1b`. `render`
-returns plain text; the CLI prints the same renderables with colour on a terminal.
+The report is laid out here as lines of styled pieces `(text, style)`; `render` joins the
+pieces into plain text (for pipes, files, NO_COLOR and golden files) and `print_report`
+turns each line into a `rich.text.Text` for a colour terminal. Data never becomes a
+markup string: it is only ever the text of a piece, after `visible()` has made control
+characters (terminal escapes, bells, carriage returns) visible, so `[bold]` stays
+`[bold]` and ESC shows as `\\x1b`.
+
+Why not rich.table.Table: Rich measures every cell of every row, which takes tens of
+seconds for 10,000 tasks; this layout is linear and wraps by terminal cell width
+(`rich.cells.cell_len`, so wide characters count double) the way Rich would.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from typing import Any
+import re
+from collections.abc import Iterable
+from typing import IO
 
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 
 from roi.ranking import RankedTask
@@ -23,134 +30,262 @@ from roi.textsafe import visible
 WIDTH = 80
 VERDICT_STYLE = {"automate": "bold green", "maybe": "yellow", "skip": "red"}
 
+Piece = tuple[str, str]  # (text, style)
+Line = list[Piece]
 
-def _t(text: str, style: str = "") -> Text:
-    return Text(visible(text), style=style)
-
-
-def _heading(title: str) -> Text:
-    return Text(title, style="bold underline")
+_SPLIT = re.compile(r"( +|\n)")
 
 
-def _header(report: Report) -> RenderableType:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in common.header_lines(report):
-        grid.add_row(label, _t(value))
-    return grid
+def _cells(text: str) -> int:
+    """Terminal cells of a string (wide characters count two); ASCII is the fast path."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
-def ranking_table(report: Report) -> Table:
-    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold",
-                  show_edge=False, collapse_padding=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Task", overflow="fold", ratio=1, min_width=12)
-    table.add_column("Saved\nh/wk", justify="right", no_wrap=True)
-    table.add_column("Build\nh", justify="right", no_wrap=True)
-    table.add_column("Upkeep\nh/wk", justify="right", no_wrap=True)
-    table.add_column("Payback", justify="right", no_wrap=True)
-    table.add_column("Break-even", no_wrap=True)
-    table.add_column("Net h", justify="right", no_wrap=True)
-    table.add_column("ROI", justify="right", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
-    for r in report.shown:
-        o = r.outcome
-        name = _t(r.name)
-        if r.active_flags:
-            name.append(" !", style="yellow")
-        table.add_row(
-            str(r.rank),
-            name,
-            common.hours(o.weekly_hours_saved),
-            common.hours(r.build_hours),
-            common.hours(r.upkeep_hours_per_week),
-            common.payback_short(o.payback_weeks),
-            common.date_text(r.break_even),
-            common.hours(o.net_hours),
-            common.roi_text(o.roi),
-            Text(r.verdict, style=VERDICT_STYLE.get(r.verdict, "")),
-        )
-    return table
+def _fold(word: str, width: int) -> list[str]:
+    """Cut a word wider than `width` into parts that fit (by cell width)."""
+    parts, current, used = [], "", 0
+    for char in word:
+        w = cell_len(char)
+        if used + w > width and current:
+            parts.append(current)
+            current, used = "", 0
+        current += char
+        used += w
+    parts.append(current)
+    return parts
 
 
-def _hanging() -> Table:
-    """A two-column grid: a marker, then text whose wrapped lines stay indented."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(overflow="fold")
-    return grid
+def wrap(pieces: Iterable[Piece], width: int) -> list[Line]:
+    """Word-wrap styled pieces to `width` cells; '\\n' starts a new line. Words that run
+    across pieces (a bold name followed by ':') are kept together."""
+    width = max(width, 1)
+    # Words: runs of non-space text, each a list of pieces; None marks a line break.
+    words: list[list[Piece] | None] = []
+    current: list[Piece] = []
+    gap_before: list[bool] = []
+    pending_gap = False
+    for text, style in pieces:
+        for part in _SPLIT.split(text):
+            if not part:
+                continue
+            if part == "\n" or part[0] == " ":
+                if current:
+                    words.append(current)
+                    gap_before.append(pending_gap)
+                    current = []
+                    pending_gap = False
+                if part == "\n":
+                    words.append(None)
+                    gap_before.append(False)
+                    pending_gap = False
+                else:
+                    pending_gap = True
+                continue
+            current.append((part, style))
+    if current:
+        words.append(current)
+        gap_before.append(pending_gap)
+    lines: list[Line] = [[]]
+    used = 0
+    for word, gap in zip(words, gap_before, strict=True):
+        if word is None:
+            lines.append([])
+            used = 0
+            continue
+        size = sum(_cells(t) for t, _ in word)
+        space = 1 if gap and used else 0
+        if used and used + space + size > width:
+            lines.append([])
+            used, space = 0, 0
+        if space:
+            lines[-1].append((" ", ""))
+            used += 1
+        if size <= width - used:
+            lines[-1].extend(word)
+            used += size
+            continue
+        for text, style in word:  # longer than a line: fold it
+            for n, chunk in enumerate(_fold(text, max(width - used, 1) if used else width)):
+                if n and used:
+                    lines.append([])
+                    used = 0
+                if used + _cells(chunk) > width:
+                    lines.append([])
+                    used = 0
+                lines[-1].append((chunk, style))
+                used += _cells(chunk)
+    return lines
 
 
-def _task_detail(r: RankedTask, report: Report) -> RenderableType:
-    body: list[RenderableType] = [
-        Text.assemble((visible(r.name), "bold"), " - ",
-                      (r.verdict, VERDICT_STYLE.get(r.verdict, "")), ": ", visible(r.verdict_reason)),
-        _t(r.explanation),
-        _t(common.inputs_summary(r, report.task_logs.get(r.id)), "dim"),
+def _width(line: Line) -> int:
+    return sum(_cells(t) for t, _ in line)
+
+
+def _pad(line: Line, width: int, right: bool = False) -> Line:
+    gap = width - _width(line)
+    if gap <= 0:
+        return line
+    return [(" " * gap, ""), *line] if right else [*line, (" " * gap, "")]
+
+
+def hanging(items: Iterable[tuple[Line, list[Piece]]], width: int, *, right: bool = True,
+            marker_width: int | None = None) -> list[Line]:
+    """A marker, then text whose wrapped lines stay indented under the text."""
+    items = list(items)
+    indent = marker_width if marker_width is not None else max((_width(m) for m, _ in items), default=0)
+    out: list[Line] = []
+    for marker, body in items:
+        for n, line in enumerate(wrap(body, max(width - indent - 1, 20))):
+            lead = _pad(marker, indent, right) if n == 0 else [(" " * indent, "")]
+            out.append([*lead, (" ", ""), *line])
+    return out
+
+
+def _v(text: str) -> str:
+    return visible(text)
+
+
+# --- sections -------------------------------------------------------------------------
+
+COLUMNS: tuple[tuple[tuple[str, str], bool], ...] = (  # (two header lines), right-justified
+    (("", "#"), True),
+    (("", "Task"), False),
+    (("Saved", "h/wk"), True),
+    (("Build", "h"), True),
+    (("Upkeep", "h/wk"), True),
+    (("", "Payback"), True),
+    (("", "Break-even"), False),
+    (("", "Net h"), True),
+    (("", "ROI"), True),
+    (("", "Verdict"), False),
+)
+TASK = 1
+MIN_TASK_WIDTH = 10
+
+
+def _row(r: RankedTask) -> list[Line]:
+    o = r.outcome
+    name: Line = [(_v(r.name), "")]
+    if r.active_flags:
+        name.append((" !", "yellow"))
+    plain = [str(r.rank), "", common.hours(o.weekly_hours_saved), common.hours(r.build_hours),
+             common.hours(r.upkeep_hours_per_week), common.payback_short(o.payback_weeks),
+             common.date_text(r.break_even), common.hours(o.net_hours), common.roi_text(o.roi)]
+    cells: list[Line] = [[(p, "")] for p in plain]
+    cells[TASK] = name
+    cells.append([(r.verdict, VERDICT_STYLE.get(r.verdict, ""))])
+    return cells
+
+
+def ranking_table(report: Report, width: int) -> list[Line]:
+    rows = [_row(r) for r in report.shown]
+    widths = [max(len(head[0]), len(head[1])) for head, _ in COLUMNS]
+    for row in rows:
+        for i, cell in enumerate(row):
+            if i != TASK:
+                widths[i] = max(widths[i], _width(cell))
+    fixed = sum(w for i, w in enumerate(widths) if i != TASK) + len(COLUMNS) - 1
+    longest = max((_width(row[TASK]) for row in rows), default=4)
+    widths[TASK] = max(MIN_TASK_WIDTH, min(longest, width - fixed))
+    out: list[Line] = []
+    for level in (0, 1):
+        if not any(head[level] for head, _ in COLUMNS):
+            continue
+        line: Line = []
+        for i, (head, right) in enumerate(COLUMNS):
+            if i:
+                line.append((" ", ""))
+            line.extend(_pad([(head[level], "bold")], widths[i], right))
+        out.append(line)
+    for row in rows:
+        for n, part in enumerate(wrap(row[TASK], widths[TASK])):
+            line = []
+            for i, cell in enumerate(row):
+                if i:
+                    line.append((" ", ""))
+                content = part if i == TASK else (cell if n == 0 else [])
+                line.extend(_pad(content, widths[i], COLUMNS[i][1]))
+            out.append(line)
+    return out
+
+
+def _detail(r: RankedTask, report: Report) -> list[Piece]:
+    pieces: list[Piece] = [
+        (_v(r.name), "bold"), (" - ", ""), (r.verdict, VERDICT_STYLE.get(r.verdict, "")),
+        (": " + _v(r.verdict_reason), ""), ("\n" + _v(r.explanation), ""),
+        ("\n" + _v(common.inputs_summary(r, report.task_logs.get(r.id))), "dim"),
     ]
     for extra in (common.uncertainty_line(r), common.money_line(r, report)):
         if extra:
-            body.append(_t(extra))
-    return Group(*body)
+            pieces.append(("\n" + _v(extra), ""))
+    return pieces
 
 
-def renderables(report: Report) -> Iterator[RenderableType]:
-    yield Text(common.TITLE, style="bold")
-    yield _header(report)
-    yield Text()
-    yield _heading("Summary")
-    yield _t(common.totals_sentence(report.totals, report.currency, report.horizon_weeks))
-    yield _t(common.counts_sentence(report.totals))
+def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
+    """The report as blocks of lines (a blank line between blocks)."""
+    def heading(title: str) -> Line:
+        return [(title, "bold underline")]
+
+    header = [[(common.TITLE, "bold")]]
+    labels = common.header_lines(report)
+    label_width = max(len(label) for label, _ in labels)
+    header += hanging((([(label, "bold")], [(_v(value), "")]) for label, value in labels),
+                      width, right=False, marker_width=label_width)
+    summary = [heading("Summary")]
+    summary += wrap([(_v(common.totals_sentence(report.totals, report.currency,
+                                                report.horizon_weeks)), "")], width)
+    summary += wrap([(common.counts_sentence(report.totals), "")], width)
+    out = [header, summary]
     if not report.ranked:
-        return
-    yield Text()
-    yield _heading("Ranking")
-    yield ranking_table(report)
-    yield Text("! = flagged low-ROI; payback in days (d) or weeks (wk); ROI = net hours / build "
-               "cost over the horizon.", style="dim")
-    yield Text()
-    yield _heading("How each number was worked out")
-    details = _hanging()
-    for r in report.shown:
-        details.add_row(f"{r.rank}.", _task_detail(r, report))
-    yield details
+        return out
+    table = [heading("Ranking"), *ranking_table(report, width)]
+    table += wrap([("! = flagged low-ROI; payback in days (d) or weeks (wk); ROI = net hours / "
+                    "build cost over the horizon.", "dim")], width)
+    out.append(table)
+    details = [heading("How each number was worked out")]
+    details += hanging((([(f"{r.rank}.", "")], _detail(r, report)) for r in report.shown), width)
+    out.append(details)
     if report.flagged:
-        yield Text()
-        yield _heading("Flags")
-        flags = _hanging()
-        for r in report.flagged:
-            for f in r.flags:
-                flags.add_row(Text("!", style="yellow"), Text.assemble(
-                    (visible(r.name), "bold"), " - ", common.flag_label(f.code, f.dismissed), ": ",
-                    (visible(f.reason), "dim")))
-        yield flags
-    yield Text()
-    yield _heading(common.NOT_WORTH)
+        flags = [heading("Flags")]
+        flags += hanging((
+            ([("!", "yellow")], [(_v(r.name), "bold"), (" - " + common.flag_label(_v(f.code), f.dismissed)
+                                                        + ": ", ""), (_v(f.reason), "dim")])
+            for r in report.flagged for f in r.flags
+        ), width)
+        out.append(flags)
+    skipped = [heading(common.NOT_WORTH)]
     if not report.not_worth:
-        yield Text("Every listed task is worth automating or worth a closer look.")
-        return
-    skipped = _hanging()
-    for r in report.not_worth:
-        skipped.add_row("-", Text.assemble((visible(r.name), "bold"), ": ",
-                                           visible(r.verdict_reason), ". ", visible(r.explanation)))
-    yield skipped
+        skipped += wrap([("Every listed task is worth automating or worth a closer look.", "")], width)
+    else:
+        skipped += hanging((
+            ([("-", "")], [(_v(r.name), "bold"),
+                           (": " + _v(r.verdict_reason) + ". " + _v(r.explanation), "")])
+            for r in report.not_worth
+        ), width)
+    out.append(skipped)
+    return out
 
 
-def make_console(file: Any = None, *, width: int = WIDTH, color: bool = False) -> Console:
-    return Console(
-        file=file, width=width, highlight=False, markup=False, emoji=False,
-        force_terminal=color, no_color=not color, color_system="standard" if color else None,
-        soft_wrap=False, legacy_windows=False,
-    )
+def render(report: Report, width: int = WIDTH) -> str:
+    """Plain text: no colour, no escape sequences, lines of at most `width` cells."""
+    lines = []
+    for n, block in enumerate(blocks(report, width)):
+        if n:
+            lines.append("")
+        lines += ["".join(t for t, _ in line).rstrip() for line in block]
+    return "\n".join(lines) + "\n"
 
 
 def print_report(report: Report, console: Console) -> None:
-    for item in renderables(report):
-        console.print(item)
+    """The same lines on a Rich console, with styles (Rich drops them under NO_COLOR)."""
+    for n, block in enumerate(blocks(report, min(console.width, WIDTH))):
+        if n:
+            console.print()
+        text = Text("\n").join(Text.assemble(*line) for line in block)
+        text.rstrip()
+        console.print(text, soft_wrap=True)
 
 
-def render(report: Report) -> str:
-    buffer = io.StringIO()
-    print_report(report, make_console(buffer))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+def make_console(file: IO[str] | None = None, *, width: int = WIDTH, color: bool = False) -> Console:
+    return Console(file=file, width=width, highlight=False, markup=False, emoji=False,
+                   force_terminal=color, no_color=not color, color_system="standard" if color else None)
