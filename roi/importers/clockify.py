@@ -82,6 +82,7 @@ def layout(sample: Any) -> Layout:
             lay.skip_values.append(("type", frozenset({"break", "pause"}), "a break, not work"))
         if find(f, "startdatum") is not None:
             lay.notes.append("German headers")
+            lay.date_default = "dmy"  # a German account writes day first
     else:  # shared report
         lay.roles = {"date": f["date"]}
         if "time (h)" in f:

@@ -1,0 +1,177 @@
+"""Each format imports the project's own fixtures with exact counts and hours; re-importing adds nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from roi.importers import detect_format, preview, run_import
+from roi.store import Store
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "import"
+TZ = "Europe/Berlin"
+
+# file, format, extra options, rows_read, imported, skipped, rejected, hours
+CASES = [
+    ("toggl_classic_bom.csv", "toggl", {}, 7, 7, 0, 0, 4.0),
+    ("toggl_quoted.csv", "toggl", {}, 4, 4, 0, 0, 4.0),
+    ("clockify_us.csv", "clockify", {}, 4, 3, 1, 0, 2.5),
+    ("clockify_de.csv", "clockify", {}, 3, 3, 0, 0, 4.25),
+    ("clockify_shared.csv", "clockify", {}, 3, 3, 0, 0, 1.75),
+    ("harvest_eu_cp1252.csv", "harvest", {}, 3, 3, 0, 0, 10.0),
+    ("timewarrior_banner.json", "timewarrior", {}, 4, 3, 1, 0, 2.25),
+    ("watson_log.csv", "watson", {}, 2, 2, 0, 0, 4.25),
+    ("watson_log.json", "watson", {}, 2, 2, 0, 0, 1.5),
+    ("aw_bucket.json", "activitywatch", {}, 4, 2, 2, 0, 0.05),
+    ("aw_events.csv", "activitywatch", {}, 3, 2, 1, 0, 60 / 3600),
+    ("generic_de_semicolon.csv", "generic", {}, 4, 2, 2, 0, 35 / 60),
+    ("generic_times.tsv", "generic", {}, 2, 2, 0, 0, 2.75),
+    ("generic_mapped.csv", "generic",
+     {"mapping": {"date": "Wann", "task": "Was", "minutes": "Dauer in Minuten"}}, 2, 2, 0, 0, 1.25),
+    ("bad_rows.csv", "generic", {}, 20, 17, 0, 3, 170 / 60),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "extra", "read", "imported", "skipped", "rejected", "hours"), CASES)
+def test_fixture_imports_exactly_and_reimport_adds_nothing(
+    store: Store, name: str, fmt: str, extra: dict, read: int, imported: int, skipped: int, rejected: int, hours: float
+) -> None:
+    s = run_import(store, FIX / name, tz=TZ, **extra)
+    assert (s.format, s.rows_read, s.imported, s.skipped, s.rejected, s.duplicates) == (
+        fmt, read, imported, skipped, rejected, 0)
+    assert s.hours == pytest.approx(hours, abs=1e-6)
+    assert store.count("time_entry") == imported
+    again = run_import(store, FIX / name, tz=TZ, **extra)
+    assert (again.imported, again.duplicates, again.hours) == (0, imported, 0.0)
+    assert store.count("time_entry") == imported
+    # the format is found from the content, whatever the forced format says
+    assert run_import(store, FIX / name, format=fmt, tz=TZ, dry_run=True, **extra).imported == 0
+
+
+def test_toggl_details(store: Store) -> None:
+    run_import(store, FIX / "toggl_classic_bom.csv", tz=TZ)
+    rows = store.conn.execute(
+        'SELECT t.name, e.start, e."end", e.duration_s, e.description, e.tags FROM time_entry e'
+        " JOIN task t ON t.id = e.task_id ORDER BY e.start").fetchall()
+    by_desc = {r[4]: r for r in reversed(rows)}  # the first entry of each description
+    # crossing midnight: the end date is used
+    assert by_desc["Deploy"][1:4] == ("2024-03-04T22:30:00Z", "2024-03-04T23:15:00Z", 2700.0)
+    # DST: 01:30 CET -> 03:30 CEST is one real hour
+    assert by_desc["Night shift"][1:4] == ("2024-03-31T00:30:00Z", "2024-03-31T01:30:00Z", 3600.0)
+    # quotes, commas, newlines kept as they are
+    assert 'Review "PR", part 1' in by_desc
+    assert "Line one\nLine two" in by_desc
+    # other fields become tags; the Toggl tags list is split
+    assert json.loads(by_desc["Weekly report"][5]) == ["project:Admin", "client:Acme", "Reporting", "Weekly"]
+    assert json.loads(by_desc['Review "PR", part 1'][5]) == ["project:Dev", "client:Acme", "task:Code review"]
+    # overlapping entries are both kept: two "Weekly report" entries -> one task
+    names = [r[0] for r in rows]
+    assert names.count("Weekly report") == 2
+    assert store.count("task") == 6
+
+
+def test_identical_rows_in_one_file_are_both_kept(store: Store) -> None:
+    s = run_import(store, FIX / "toggl_quoted.csv", tz=TZ)
+    assert s.imported == 4
+    calls = store.conn.execute(
+        "SELECT count(*) FROM time_entry e JOIN task t ON t.id = e.task_id WHERE t.name = 'Client calls'"
+    ).fetchone()[0]
+    assert calls == 3
+
+
+def test_date_order_is_decided_per_file_and_said(tmp_path: Path) -> None:
+    d = detect_format(FIX / "clockify_us.csv", tz=TZ)
+    assert d.format == "clockify" and "MM/DD/YYYY" in d.note and "03/14/2024" in d.note
+    de = detect_format(FIX / "clockify_de.csv", tz=TZ)
+    assert "DD/MM/YYYY" in de.note and "fits both" in de.note
+    rows = preview(FIX / "clockify_de.csv", tz=TZ)
+    assert rows[0].start is not None and rows[0].start.isoformat() == "2024-03-05T08:00:00+00:00"
+    us = preview(FIX / "clockify_us.csv", tz="America/New_York")
+    assert us[0].start is not None and us[0].start.isoformat() == "2024-03-04T15:23:00+00:00"  # EST
+    assert us[1].start is not None and us[1].start.isoformat() == "2024-03-14T17:26:00+00:00"  # EDT
+    assert us[2].duration_s == 2700.0  # 11:30 PM -> 12:15 AM next day
+    swapped = preview(FIX / "clockify_de.csv", tz=TZ, date_order="mdy")
+    assert swapped[0].start is not None and swapped[0].start.month == 5
+
+
+def test_generic_detection_and_mapping(store: Store) -> None:
+    assert detect_format(FIX / "generic_de_semicolon.csv").format == "generic"
+    rows = preview(FIX / "generic_de_semicolon.csv", tz=TZ)
+    assert [r.task for r in rows[:2]] == ["E-Mails sortieren"] * 2
+    assert rows[2].skipped == "blank line" and rows[3].skipped and "summary" in rows[3].skipped
+    s = run_import(store, FIX / "generic_mapped.csv", tz=TZ,
+                   mapping={"date": "Wann", "task": "Was", "minutes": "Dauer in Minuten"})
+    assert s.imported == 2
+    assert store.find_task("rechnungen prüfen") is not None
+
+
+def test_task_and_step_from(store: Store) -> None:
+    s = run_import(store, FIX / "toggl_classic_bom.csv", tz=TZ, task_from="project", step_from="description")
+    assert s.imported == 7
+    names = {t.name for t in store.list_tasks()}
+    assert names == {"Admin", "Ops", "Dev"}
+    admin = store.get_task("admin")
+    assert {st.name for st in admin.steps} >= {"Weekly report", "Line one\nLine two"}
+    weekly = next(st for st in admin.steps if st.name == "Weekly report")
+    assert weekly.minutes == pytest.approx(22.5)  # median of 30 and 15 minutes
+
+
+def test_existing_tasks_matched_case_insensitively(store: Store) -> None:
+    from roi.models import Task
+
+    tid = store.add_task(Task(name="weekly REPORT", category="writing"))
+    s = run_import(store, FIX / "toggl_classic_bom.csv", tz=TZ)
+    assert "Weekly report" not in s.tasks_created
+    assert store.conn.execute("SELECT count(*) FROM time_entry WHERE task_id = ?", [tid]).fetchone()[0] == 2
+
+
+def test_measured_minutes_and_frequency_feed_the_ranking(store: Store) -> None:
+    from datetime import date
+
+    from roi.inventory import rank_store
+    from roi.models import Step
+
+    s = run_import(store, FIX / "bad_rows.csv", tz=TZ)
+    assert s.imported == 17
+    store.add_step("Inbox", Step(name="Sort", minutes=60))
+    ranked = {r.name: r for r in rank_store(store, today=date(2026, 11, 28))}
+    inbox = ranked["Inbox"]
+    assert inbox.per_week_source == "measured"
+    assert inbox.measured_minutes == pytest.approx(10.0)
+    assert inbox.steps[0].manual_source == "scaled" and inbox.steps[0].manual == pytest.approx(10.0)
+
+
+def test_timewarrior_and_activitywatch_naming(store: Store) -> None:
+    run_import(store, FIX / "timewarrior_banner.json", tz=TZ)
+    names = {t.name for t in store.list_tasks()}
+    assert names == {"writing", "writing night", "untagged work"}
+    run_import(store, FIX / "aw_bucket.json", tz=TZ)
+    assert store.find_task("Code.exe") is not None and store.find_task("firefox.exe") is not None
+
+
+def test_errors_are_recorded_with_raw_text(store: Store) -> None:
+    s = run_import(store, FIX / "bad_rows.csv", tz=TZ)
+    assert s.errors == [
+        (5, "impossible date '2024-02-30' in date"),
+        (9, "negative duration '-15' in minutes"),
+        (14, "minutes 'abc' is not a duration or a number"),
+    ]
+    rows = store.conn.execute("SELECT line, raw FROM import_error ORDER BY line").fetchall()
+    assert rows == [(5, "2024-02-30,Inbox,10"), (9, "2024-03-08,Inbox,-15"), (14, "2024-03-13,Inbox,abc")]
+    batch = store.conn.execute("SELECT format, rows_read, imported, rejected FROM import_batch").fetchone()
+    assert batch == ("generic", 20, 17, 3)
+
+
+def test_dry_run_writes_nothing(store: Store) -> None:
+    before = store.count("task")
+    s = run_import(store, FIX / "toggl_classic_bom.csv", tz=TZ, dry_run=True)
+    assert s.imported == 7 and s.dry_run
+    assert store.count("time_entry") == 0 and store.count("import_batch") == 0 and store.count("task") == before
+
+
+def test_progress_callback(store: Store) -> None:
+    calls: list[tuple[int, int | None]] = []
+    run_import(store, FIX / "bad_rows.csv", tz=TZ, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 20) and calls[-1] == (20, 20)
