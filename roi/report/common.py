@@ -108,6 +108,8 @@ def numbers_from(report: Report) -> str:
     measured = report.measured_tasks
     estimated = n - measured
     logs = [s for s in report.sources if s.entries]
+    if not n:
+        return "no tasks yet"
     if not logs:
         return (f"estimates for all {n} task{'s' if n != 1 else ''} (no time logged or imported yet)")
     parts = []
@@ -207,6 +209,21 @@ def uncertainty_line(r: RankedTask) -> str | None:
     )
 
 
+def start_line(r: RankedTask, report: Report) -> str | None:
+    """Said only when the plan starts on another day than the report's."""
+    if r.start_date == report.today:
+        return None
+    when = "Goes live on" if r.start_date > report.today else "Went live on"
+    tail = f", so break-even is {r.break_even.isoformat()}" if r.break_even else ""
+    return f"{when} {r.start_date.isoformat()} (the plan's start date){tail}."
+
+
+def extra_lines(r: RankedTask, report: Report) -> list[str]:
+    """The optional lines under a task's arithmetic: start date, Monte Carlo, money."""
+    lines = (start_line(r, report), uncertainty_line(r), money_line(r, report))
+    return [line for line in lines if line]
+
+
 def money_line(r: RankedTask, report: Report) -> str | None:
     if not report.hourly_value:
         return None
@@ -243,6 +260,8 @@ def totals_sentence(t: Totals, currency: str, horizon_weeks: float) -> str:
 
 
 def counts_sentence(t: Totals) -> str:
+    if not t.tasks:
+        return ""
     return (f"{t.tasks} task{'s' if t.tasks != 1 else ''}: {t.automate} automate, "
             f"{t.maybe} maybe, {t.skip} skip ({t.flagged} flagged low-ROI).")
 

@@ -133,9 +133,8 @@ def _detail(r: RankedTask, report: Report) -> str:
         f'<p class="explain">{h(r.explanation)}</p>',
         f'<p class="inputs">{h(common.inputs_summary(r, report.task_logs.get(r.id)))}</p>',
     ]
-    for extra in (common.uncertainty_line(r), common.money_line(r, report)):
-        if extra:
-            parts.append(f'<p class="explain">{h(extra)}</p>')
+    for extra in common.extra_lines(r, report):
+        parts.append(f'<p class="explain">{h(extra)}</p>')
     parts.append("</li>")
     return "".join(parts)
 
@@ -163,7 +162,7 @@ def render(report: Report) -> str:
         out.append(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>")
     out += ["</dl>", "</header>", "<h2>Summary</h2>",
             f'<p class="totals">{h(common.totals_sentence(report.totals, report.currency, report.horizon_weeks))}</p>',
-            f'<p class="counts">{h(common.counts_sentence(report.totals))}</p>']
+            f'<p class="counts">{h(common.counts_sentence(report.totals))}</p>' if report.totals.tasks else ""]
     lines = svg.series(report)
     if lines:
         out += ['<figure class="payback">', svg.chart_svg(report, lines), '<ul class="legend">']

@@ -31,7 +31,9 @@ def render(report: Report) -> str:
         out.append(f"- **{label}:** {esc(value)}")
     out += ["", "## Summary", "", esc(common.totals_sentence(report.totals, report.currency,
                                                             report.horizon_weeks)),
-            "", esc(common.counts_sentence(report.totals)), ""]
+            ""]
+    if report.totals.tasks:
+        out += [esc(common.counts_sentence(report.totals)), ""]
     if not report.ranked:
         return "\n".join(out)
     money = bool(report.hourly_value)
@@ -58,13 +60,13 @@ def render(report: Report) -> str:
         if chance:
             cells.append(common.chance_text(r))
         out.append(_row(cells))
-    out += ["", "⚠ = flagged low-ROI (see Flags). ROI = net hours over the horizon / build cost.", ""]
+    note = "⚠ = flagged low-ROI (see Flags). " if any(r.active_flags for r in report.shown) else ""
+    out += ["", note + "ROI = net hours over the horizon / build cost.", ""]
     out += ["## How each number was worked out", ""]
     for r in report.shown:
         out.append(f"{r.rank}. **{esc(r.name)}**: {r.verdict}, {esc(r.verdict_reason)}.  ")
         out.append(f"   {esc(r.explanation)}  ")
-        lines = [common.inputs_summary(r, report.task_logs.get(r.id))]
-        lines += [x for x in (common.uncertainty_line(r), common.money_line(r, report)) if x]
+        lines = [common.inputs_summary(r, report.task_logs.get(r.id)), *common.extra_lines(r, report)]
         out.append("  \n".join(f"   *{esc(line)}*" if i == 0 else f"   {esc(line)}"
                                 for i, line in enumerate(lines)))
     out.append("")

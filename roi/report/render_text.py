@@ -215,9 +215,8 @@ def _detail(r: RankedTask, report: Report) -> list[Piece]:
         (": " + _v(r.verdict_reason), ""), ("\n" + _v(r.explanation), ""),
         ("\n" + _v(common.inputs_summary(r, report.task_logs.get(r.id))), "dim"),
     ]
-    for extra in (common.uncertainty_line(r), common.money_line(r, report)):
-        if extra:
-            pieces.append(("\n" + _v(extra), ""))
+    for extra in common.extra_lines(r, report):
+        pieces.append(("\n" + _v(extra), ""))
     return pieces
 
 
@@ -234,13 +233,15 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
     summary = [heading("Summary")]
     summary += wrap([(_v(common.totals_sentence(report.totals, report.currency,
                                                 report.horizon_weeks)), "")], width)
-    summary += wrap([(common.counts_sentence(report.totals), "")], width)
+    if report.totals.tasks:
+        summary += wrap([(common.counts_sentence(report.totals), "")], width)
     out = [header, summary]
     if not report.ranked:
         return out
     table = [heading("Ranking"), *ranking_table(report, width)]
-    table += wrap([("! = flagged low-ROI; payback in days (d) or weeks (wk); ROI = net hours / "
-                    "build cost over the horizon.", "dim")], width)
+    note = "! = flagged low-ROI; " if any(r.active_flags for r in report.shown) else ""
+    table += wrap([(note + "payback in days (d) or weeks (wk); ROI = net hours / build cost "
+                    "over the horizon.", "dim")], width)
     out.append(table)
     details = [heading("How each number was worked out")]
     details += hanging((([(f"{r.rank}.", "")], _detail(r, report)) for r in report.shown), width)
