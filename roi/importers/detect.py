@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,10 @@ def _why_not(sample: Sample) -> str:
 
 
 def open_parser(source: Source, wanted: str, options: Options) -> Parser:
-    sample = sample_of(source, options.mapping)
+    try:
+        sample = sample_of(source, options.mapping)
+    except csv.Error as exc:
+        raise NotATaskLog(f"{source.path} is not readable as CSV ({exc})") from None
     name, score = choose_format(sample, wanted)
     info = REGISTRY[name]
     try:
@@ -83,6 +87,6 @@ def open_parser(source: Source, wanted: str, options: Options) -> Parser:
         parser = info.open(source, sample, options)
     except RowError as exc:
         raise NotATaskLog(f"{source.path}: {exc}") from None
-    except (KeyError, TypeError, IndexError) as exc:
+    except (KeyError, TypeError, IndexError, csv.Error) as exc:
         raise NotATaskLog(f"{source.path} does not fit the {info.title} layout ({exc})") from None
     return parser

@@ -147,7 +147,7 @@ def sniff_delimiter(head: str) -> str:
     best, best_score = ",", (0, 0)
     for delim in DELIMITERS:
         try:
-            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if r][:10]
+            rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if r][:10]
         except csv.Error:
             continue
         if not rows:
@@ -164,7 +164,7 @@ def sniff_delimiter(head: str) -> str:
 
 def read_header(source: Source, delimiter: str) -> list[str]:
     """The first non-blank CSV row of the file (stripped of BOM and spaces)."""
-    for row in csv.reader(io.StringIO(source.head), delimiter=delimiter):
+    for row in csv.reader(io.StringIO(source.head, newline=""), delimiter=delimiter):
         if any(cell.strip() for cell in row):
             return [cell.strip().lstrip("\ufeff").strip() for cell in row]
     return []

@@ -1,0 +1,91 @@
+"""Junk never produces a traceback: random bytes, random CSV shapes, huge fields, NULs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roi.importers import FORMATS, NotATaskLog, preview, run_import
+from roi.store import Store
+
+NAMES = ["Date", "Start date", "Start time", "End date", "End time", "Duration", "Description",
+         "Project", "User", "Email", "Tags", "task", "minutes", "hours", "start", "end", "stop",
+         "id", "project", "timestamp", "duration", "app", "title", "Notes", "Hours", "Client",
+         "Duration (h)", "Startdatum", "Time (h)", "Datum", "x", ""]
+CELLS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["2024-03-04", "03/14/2024", "31.12.2024", "2024-02-30", "10:00", "25:61",
+                     "1:00:00", "-0:30", "1,5", "abc", "NaN", "inf", "-1", "", "\x00", '"', "\n",
+                     "20260319T000823Z", "2024-03-04T10:00:00+01:00", "0", "1e308", "99999999999"]),
+    st.text(min_size=1, max_size=3).map(lambda s: s * 20_000),  # huge fields
+)
+# ROI_FUZZ_EXAMPLES=2000 for a longer hunt
+SETTINGS = settings(max_examples=int(os.environ.get("ROI_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _try(data: bytes, fmt: str = "auto") -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "junk.csv"
+        path.write_bytes(data)
+        store = Store.open(":memory:")
+        try:
+            try:
+                s = run_import(store, path, format=fmt, tz="Europe/Berlin")
+            except NotATaskLog:
+                assert store.count("import_batch") == 0
+                return
+            assert s.rows_read == s.imported + s.duplicates + s.skipped + s.rejected
+            assert all(isinstance(line, int) and isinstance(reason, str) for line, reason in s.errors)
+            try:
+                preview(path, format=fmt, tz="UTC", limit=5)
+            except NotATaskLog:
+                pass
+        finally:
+            store.close()
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_random_bytes(data: bytes) -> None:
+    _try(data)
+
+
+@SETTINGS
+@given(
+    header=st.lists(st.sampled_from(NAMES), min_size=1, max_size=8),
+    rows=st.lists(st.lists(CELLS, max_size=9), max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    fmt=st.sampled_from(("auto", *FORMATS)),
+)
+def test_random_csv_shapes(header: list[str], rows: list[list[str]], delimiter: str, encoding: str, fmt: str) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    _try(out.getvalue().encode(encoding, errors="replace"), fmt)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["20260319T000823Z", "2024-03-04T10:00:00+01:00", "2023-11-19T13:25:37.839Z"]),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(
+        st.sampled_from(["start", "end", "stop", "tags", "annotation", "project", "id", "buckets", "events",
+                         "type", "timestamp", "duration", "data", "app", "title"]), children, max_size=6),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(JSONISH)
+def test_random_json_shapes(value: object) -> None:
+    import json
+
+    _try(json.dumps(value).encode())
+    _try(("banner [x]\n" + json.dumps(value)).encode())
