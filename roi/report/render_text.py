@@ -179,31 +179,42 @@ def _row(r: RankedTask) -> list[Line]:
 
 def ranking_table(report: Report, width: int) -> list[Line]:
     rows = [_row(r) for r in report.shown]
+    columns = list(range(len(COLUMNS)))
     widths = [max(len(head[0]), len(head[1])) for head, _ in COLUMNS]
     for row in rows:
         for i, cell in enumerate(row):
             if i != TASK:
                 widths[i] = max(widths[i], _width(cell))
-    fixed = sum(w for i, w in enumerate(widths) if i != TASK) + len(COLUMNS) - 1
+
+    def fixed() -> int:
+        return sum(widths[i] for i in columns if i != TASK) + len(columns) - 1
+
+    # Very large numbers can leave too little room for names: drop the columns a reader
+    # misses least (upkeep, then break-even date) rather than run past the width.
+    for droppable in (4, 6):
+        if width - fixed() >= MIN_TASK_WIDTH:
+            break
+        columns.remove(droppable)
     longest = max((_width(row[TASK]) for row in rows), default=4)
-    widths[TASK] = max(MIN_TASK_WIDTH, min(longest, width - fixed))
+    widths[TASK] = max(min(MIN_TASK_WIDTH, longest), min(longest, width - fixed()), 1)
     out: list[Line] = []
     for level in (0, 1):
-        if not any(head[level] for head, _ in COLUMNS):
+        if not any(COLUMNS[i][0][level] for i in columns):
             continue
         line: Line = []
-        for i, (head, right) in enumerate(COLUMNS):
-            if i:
+        for n, i in enumerate(columns):
+            head, right = COLUMNS[i]
+            if n:
                 line.append((" ", ""))
             line.extend(_pad([(head[level], "bold")], widths[i], right))
         out.append(line)
     for row in rows:
-        for n, part in enumerate(wrap(row[TASK], widths[TASK])):
+        for k, part in enumerate(wrap(row[TASK], widths[TASK])):
             line = []
-            for i, cell in enumerate(row):
-                if i:
+            for n, i in enumerate(columns):
+                if n:
                     line.append((" ", ""))
-                content = part if i == TASK else (cell if n == 0 else [])
+                content = part if i == TASK else (row[i] if k == 0 else [])
                 line.extend(_pad(content, widths[i], COLUMNS[i][1]))
             out.append(line)
     return out
