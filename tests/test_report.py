@@ -222,7 +222,7 @@ def test_uncertainty_appears_when_informative(demo_store: Store) -> None:
     assert "Chance of paying back within the horizon: 73% (payback P50 2 weeks, P90 9.5 weeks" in flat
     md = render(report, "md")
     assert "Chance to pay back" in md and "| 73% |" in md
-    assert "Chance to pay back" in render(report, "html")
+    assert "Chance to<br>pay back" in render(report, "html")
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     assert rows[0]["payback_probability"] == "0.73"
     assert json.loads(render(report, "json"))["tasks"][0]["payback_probability"] == 0.73

@@ -18,51 +18,52 @@ CSS = """
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
        font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--ink); }
+main { max-width: 66rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+h1 { font-size: 1.6em; margin: 0 0 .25rem; }
+h2 { font-size: 1.2em; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--ink); }
 p { margin: .4rem 0; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .75rem 0 0;
-        font-size: .9rem; }
+        font-size: .9em; }
 .meta dt { font-weight: 600; color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
-.totals { font-size: 1.1rem; background: var(--band); border-left: 4px solid var(--automate);
+.totals { font-size: 1.1em; background: var(--band); border-left: 4px solid var(--automate);
           padding: .6rem .9rem; margin: .6rem 0; }
-.counts, .note { color: var(--muted); font-size: .9rem; }
+.counts, .note { color: var(--muted); font-size: .9em; }
 figure { margin: 1rem 0 0; }
 svg.chart { width: 100%; height: auto; display: block; }
 .legend { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .3rem 1.4rem;
-          font-size: .9rem; }
+          font-size: .9em; }
 .legend li { display: flex; align-items: center; gap: .4rem; }
 .swatch { flex: none; }
-figcaption { color: var(--muted); font-size: .85rem; margin-top: .4rem; }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; font-variant-numeric: tabular-nums; }
+figcaption { color: var(--muted); font-size: .85em; margin-top: .4rem; }
+table { border-collapse: collapse; width: 100%; font-size: .88em; font-variant-numeric: tabular-nums; }
 th, td { padding: .3rem .45rem; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: right; }
-th { background: var(--band); border-bottom: 2px solid var(--ink); font-weight: 600; white-space: nowrap; }
+th { background: var(--band); border-bottom: 2px solid var(--ink); font-weight: 600; vertical-align: bottom; }
 th.l, td.l { text-align: left; }
-td.task { text-align: left; overflow-wrap: anywhere; min-width: 9rem; }
+td.task { text-align: left; overflow-wrap: break-word; word-break: break-word; min-width: 10em; }
 td.date { white-space: nowrap; text-align: left; }
 td.nowrap { white-space: nowrap; }
 td.neg { color: var(--skip); }
 tbody tr:nth-child(even) { background: #fafbfc; }
-.verdict { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-weight: 600; font-size: .8rem;
+.verdict { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-weight: 600; font-size: .8em;
            border: 1px solid currentColor; white-space: nowrap; }
 .verdict.automate { color: var(--automate); background: #e6f4ec; }
 .verdict.maybe { color: var(--maybe); background: #fdf3df; }
 .verdict.skip { color: var(--skip); background: #fbe9ea; }
-.flag { color: var(--maybe); font-size: .78rem; white-space: nowrap; }
+.flag { color: var(--maybe); font-size: .78em; white-space: nowrap; }
 ol.details { padding-left: 2rem; }
 ol.details li { margin: 0 0 .8rem; }
 .explain { margin: .1rem 0; }
-.inputs { color: var(--muted); font-size: .9rem; margin: .1rem 0; }
+.inputs { color: var(--muted); font-size: .9em; margin: .1rem 0; }
 ul.flags li, ul.skips li { margin: 0 0 .6rem; }
 code { font-size: .85em; background: var(--band); padding: 0 .2rem; border-radius: 3px; }
-footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .8em; }
 @page { margin: 14mm 12mm; }
 @media print {
   body { font-size: 9.5pt; }
   main { max-width: none; padding: 0; }
   h2 { margin-top: 0; break-after: avoid; }
+  section.first h2 { margin-top: 1.2em; }
   section { break-before: page; }
   section.first { break-before: auto; }
   thead { display: table-header-group; }
@@ -92,14 +93,16 @@ def _verdict(verdict: str) -> str:
 def _table(report: Report) -> list[str]:
     money = bool(report.hourly_value)
     chance = any(common.informative(r) for r in report.shown)
-    heads = [("#", ""), ("Task", "l"), ("Saved h/wk", ""), ("Build h", ""), ("Upkeep h/wk", ""),
-             ("Payback", ""), ("Break-even", "l"), ("Net h", ""), ("ROI", ""), ("Verdict", "l")]
+    heads = [("#", ""), ("Task", "l"), ("Saved\nh/wk", ""), ("Build\nh", ""), ("Upkeep\nh/wk", ""),
+             ("Payback", ""), ("Break-\neven", "l"), ("Net h", ""), ("ROI", ""), ("Verdict", "l")]
     if money:
         heads.append((f"Net {report.currency}", ""))
     if chance:
-        heads.append(("Chance to pay back", ""))
+        heads.append(("Chance to\npay back", ""))
     out = ['<table class="ranking">', "<thead><tr>"]
-    out += [f'<th scope="col"{f" class={chr(34)}{c}{chr(34)}" if c else ""}>{h(t)}</th>' for t, c in heads]
+    for label, cls in heads:
+        attr = f' class="{cls}"' if cls else ""
+        out.append(f'<th scope="col"{attr}>{"<br>".join(h(part) for part in label.split(chr(10)))}</th>')
     out += ["</tr></thead>", "<tbody>"]
     for r in report.shown:
         o = r.outcome
