@@ -112,3 +112,19 @@ def test_golden_empty_inventory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         check_golden("empty.txt", render(report, "text"))
     finally:
         store.close()
+
+
+def test_examples_are_current(roi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """examples/reports/ holds what `roi report` prints for the demo (see its README)."""
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "reports"
+    db = Path("demo.db")
+    assert roi("seed", "demo", db=db).exit_code == 0
+    for suffix in SUFFIX.values():
+        out = tmp_path / f"demo-report.{suffix}"
+        result = roi("report", "-o", str(out.name), db=db)
+        assert result.exit_code == 0, result.stderr
+        if os.environ.get("ROI_UPDATE_GOLDEN"):
+            (examples / out.name).write_bytes(out.read_bytes())
+        assert out.read_bytes() == (examples / out.name).read_bytes(), (
+            f"examples/reports/{out.name} is out of date; regenerate with ROI_UPDATE_GOLDEN=1")
