@@ -139,13 +139,14 @@ def test_markdown_table_stays_a_table(hostile_store: Store) -> None:
     assert len(table) == 2 + 10 + len(HOSTILE)
     unescaped_pipes = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
     assert unescaped_pipes == {len(table[0].split(" | ")) + 1}
-    assert "<script>" not in text and "\\<script\\>" in text
+    assert re.search(r"(?<!\\)<", text) is None  # every '<' from the data is escaped
+    assert "\\<script>alert(1)\\</script>" in text
     assert "\\[bold red\\]x\\[/\\]" in text
     assert "\x1b" not in text
 
 
 def test_markdown_escape() -> None:
-    assert esc("a|b*c_d`e<f>[g](h)&i$j~k\\") == "a\\|b\\*c\\_d\\`e\\<f\\>\\[g\\](h)\\&i\\$j\\~k\\\\"
+    assert esc("a|b*c_d`e<f>[g](h)&i$j~k\\") == "a\\|b\\*c\\_d\\`e\\<f>\\[g\\](h)\\&i\\$j\\~k\\\\"
     assert esc("line\nbreak") == "line\\\\nbreak"
 
 
@@ -354,3 +355,28 @@ def test_ten_thousand_tasks_render_in_every_format(tmp_path: Path) -> None:
         assert outputs["html"].count("<tr>") == 10_000 + 1
     finally:
         store.close()
+
+
+def test_markdown_parses_as_one_table_without_html(hostile_store: Store) -> None:
+    """A real CommonMark + GFM-table parser (markdown-it-py, which Rich depends on) sees one
+    table with a row per task, the hostile names as text, and no raw HTML anywhere."""
+    from markdown_it import MarkdownIt
+
+    text = render(report_of(hostile_store), "md")
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = parser.parse(text)
+    assert [t.type for t in tokens].count("table_open") == 1
+    rows = [t for t in tokens if t.type == "tr_open"]
+    assert len(rows) == 1 + 10 + len(HOSTILE)
+    html = parser.render(text)
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[bold red]x[/]" in html
+    assert "<a " not in html and "<em>" not in html.split("<h2>How each")[0].split("<table>")[1]
+
+    def inline_types(token_list):  # every inline child, recursively
+        for t in token_list:
+            yield t.type
+            yield from inline_types(t.children or [])
+
+    assert "html_inline" not in set(inline_types(tokens))
+    assert "html_block" not in {t.type for t in tokens}

@@ -13,7 +13,7 @@ from roi.textsafe import visible
 # strikethrough, math, table cells) and the backslash itself. Data never starts a line
 # here (every line begins with our own prefix), so block markers such as `#`, `-` or
 # `1.` cannot take effect and are left readable.
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&$])")
+_INLINE = re.compile(r"([\\`*_\[\]<|~&$])")  # a lone '>' is harmless once '<' is escaped
 
 
 def esc(text: str) -> str:
@@ -74,7 +74,7 @@ def render(report: Report) -> str:
         out += ["## Flags", ""]
         for r in report.flagged:
             for f in r.flags:
-                out.append(f"- **{esc(r.name)}**: `{f.code}`" + (" (dismissed)" if f.dismissed else "")
+                out.append(f"- **{esc(r.name)}**: {esc(f.code)}" + (" (dismissed)" if f.dismissed else "")
                            + f": {esc(f.reason)}")
         out.append("")
     out += [f"## {esc(common.NOT_WORTH)}", ""]
