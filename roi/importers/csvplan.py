@@ -8,12 +8,13 @@ rows, turns them into entry tuples, and reports bad rows with their line and rea
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from roi.importers.base import Detection, Item, Options, Parser, Problem, RowError
-from roi.importers.reader import Source, iter_csv, raw_row
+from roi.importers.reader import Source, csv_reader, iter_csv, raw_row
 from roi.importers.timeparse import DateOrder, Durations, LocalClock
 
 ROLES = (
@@ -270,6 +271,10 @@ class CsvParser(Parser):
             tag_cache[key] = text
             return text
 
+        tag_key = None
+        if tag_cols:
+            getter = operator.itemgetter(*tag_cols)
+            tag_key = getter if len(tag_cols) > 1 else (lambda r: (getter(r),))
         first_task = task_cols[0] if task_cols else None
         rest_tasks = task_cols[1:]
         width = len(header)
@@ -278,80 +283,87 @@ class CsvParser(Parser):
         skips = [(fields[n], values, reason) for n, values, reason in lay.skip_values if n in fields]
         skip_zero = lay.skip_zero
 
-        rows = iter_csv(self.source, delim)
-        next(rows, None)  # the header (its line(s) are line 1...)
-        for line, row in rows:
-            if not row or not any(row) or (len(row) <= width and not "".join(row).strip()):
-                blank_seen = True
-                yield Problem(line, "blank line", "", True)
-                continue
-            if skips:
-                hit = next((r for c, vs, r in skips if c < len(row) and row[c].strip().lower() in vs), None)
-                if hit:
-                    yield Problem(line, hit, raw_row(row, delim), True)
+        fh = self.source.open_text()
+        reader = csv_reader(self.source, fh, delim)
+        try:
+            next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
+            prev = reader.line_num
+            for row in reader:
+                line = prev + 1
+                prev = reader.line_num
+                if not row or not any(row) or (len(row) <= width and not "".join(row).strip()):
+                    blank_seen = True
+                    yield Problem(line, "blank line", "", True)
                     continue
-            try:
-                if fast:
-                    a = row[sd]  # type: ignore[index]
-                    d = clock.days.get(a)
-                    if d is None:
-                        d = clock.day(a, f_sd)
-                    b = row[st]  # type: ignore[index]
-                    t = clock.times.get(b)
-                    if t is None:
-                        t = clock.time(b, f_st)
-                    start = d + t if type(d) is float else clock.at(d, t)
-                    a = row[ed] or a  # type: ignore[index]
-                    d = clock.days.get(a)
-                    if d is None:
-                        d = clock.day(a, f_ed)
-                    b = row[et]  # type: ignore[index]
-                    t = clock.times.get(b)
-                    if t is None:
-                        t = clock.time(b, f_et)
-                    end = d + t if type(d) is float else clock.at(d, t)
-                    if dur_col is not None:
-                        c = row[dur_col]
-                        if c not in durations.cache:
-                            durations(c, label(dur_col))
-                else:
-                    start, end = start_end(row)
-                if end < start:
-                    raise RowError(
-                        f"ends ({clock.iso(end)}) before it starts ({clock.iso(start)})"
-                    )
-                task = row[first_task].strip() if first_task is not None else ""
-                if not task:
-                    for c in rest_tasks:
-                        task = row[c].strip()
-                        if task:
-                            break
-                step = row[step_col].strip() or None if step_col is not None else None
-                desc = row[desc_col] if desc_col is not None else ""
-                if tag_cols:
-                    key = tuple([row[c] for c in tag_cols])
-                    tags = tag_cache.get(key) or make_tags(key)
-                else:
-                    tags = "[]"
-            except RowError as exc:
-                reason = str(exc)
-                if _looks_like_summary(row) or (blank_seen and len(row) != width):
-                    yield Problem(line, f"summary line ({reason})", raw_row(row, delim), True)
-                elif [norm(c) for c in row] == header_norm:
-                    yield Problem(line, "repeated header line", raw_row(row, delim), True)
-                else:
-                    yield Problem(line, reason, raw_row(row, delim))
-                continue
-            except IndexError:
-                if blank_seen:
-                    yield Problem(line, "not part of the log (a table after a blank line)", raw_row(row, delim), True)
-                else:
-                    yield Problem(line, f"has {len(row)} fields, the header has {width}", raw_row(row, delim))
-                continue
-            if skip_zero and end == start:
-                yield Problem(line, "zero-length event", "", True)
-                continue
-            yield (line, start, end, task, step, desc, tags, "\x1f".join(row))
+                if skips:
+                    hit = next((r for c, vs, r in skips if c < len(row) and row[c].strip().lower() in vs), None)
+                    if hit:
+                        yield Problem(line, hit, raw_row(row, delim), True)
+                        continue
+                try:
+                    if fast:
+                        a = row[sd]  # type: ignore[index]
+                        d = clock.days.get(a)
+                        if d is None:
+                            d = clock.day(a, f_sd)
+                        b = row[st]  # type: ignore[index]
+                        t = clock.times.get(b)
+                        if t is None:
+                            t = clock.time(b, f_st)
+                        start = d + t if type(d) is float else clock.at(d, t)
+                        a = row[ed] or a  # type: ignore[index]
+                        d = clock.days.get(a)
+                        if d is None:
+                            d = clock.day(a, f_ed)
+                        b = row[et]  # type: ignore[index]
+                        t = clock.times.get(b)
+                        if t is None:
+                            t = clock.time(b, f_et)
+                        end = d + t if type(d) is float else clock.at(d, t)
+                        if dur_col is not None:
+                            c = row[dur_col]
+                            if c not in durations.cache:
+                                durations(c, label(dur_col))
+                    else:
+                        start, end = start_end(row)
+                    if end < start:
+                        raise RowError(
+                            f"ends ({clock.iso(end)}) before it starts ({clock.iso(start)})"
+                        )
+                    task = row[first_task].strip() if first_task is not None else ""
+                    if not task:
+                        for c in rest_tasks:
+                            task = row[c].strip()
+                            if task:
+                                break
+                    step = row[step_col].strip() or None if step_col is not None else None
+                    desc = row[desc_col] if desc_col is not None else ""
+                    if tag_key is not None:
+                        key = tag_key(row)
+                        tags = tag_cache.get(key) or make_tags(key)
+                    else:
+                        tags = "[]"
+                except RowError as exc:
+                    reason = str(exc)
+                    if _looks_like_summary(row) or (blank_seen and len(row) != width):
+                        yield Problem(line, f"summary line ({reason})", raw_row(row, delim), True)
+                    elif [norm(c) for c in row] == header_norm:
+                        yield Problem(line, "repeated header line", raw_row(row, delim), True)
+                    else:
+                        yield Problem(line, reason, raw_row(row, delim))
+                    continue
+                except IndexError:
+                    if blank_seen:
+                        yield Problem(line, "not part of the log (a table after a blank line)", raw_row(row, delim), True)
+                    else:
+                        yield Problem(line, f"has {len(row)} fields, the header has {width}", raw_row(row, delim))
+                    continue
+                if skip_zero and end == start:
+                    yield Problem(line, "zero-length event", "", True)
+                    continue
+                yield (line, start, end, task, step, desc, tags, "\x1f".join(row))
+        finally:
+            fh.close()
 
 
 def _looks_like_summary(row: list[str]) -> bool:

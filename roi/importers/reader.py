@@ -46,6 +46,7 @@ class Source:
     encoding: str  # a Python codec name ("utf-8-sig", "utf-8", "cp1252", "utf-16")
     lines: int  # physical lines (a trailing line without newline counts)
     head: str  # the first SAMPLE_BYTES decoded (BOM removed)
+    has_nul: bool = False  # NUL bytes somewhere (removed before the csv module sees them)
 
     @property
     def name(self) -> str:
@@ -95,12 +96,15 @@ def open_source(path: str | Path) -> Source:
         valid = True
         lines = 0
         size = 0
+        has_nul = False
         chunk = first
         last = b""
         while chunk:
             digest.update(chunk)
             size += len(chunk)
             lines += chunk.count(b"\n")
+            if not has_nul and b"\x00" in chunk:
+                has_nul = True
             if valid and decoder is not None:
                 try:
                     decoder.decode(chunk)
@@ -124,7 +128,7 @@ def open_source(path: str | Path) -> Source:
     head = head.lstrip("\ufeff")
     if encoding != "utf-16" and _mostly_binary(head):
         raise NotATaskLog(f"{shown} is a binary file, not a task log")
-    return Source(p, size, digest.hexdigest(), encoding, lines, head)
+    return Source(p, size, digest.hexdigest(), encoding, lines, head, has_nul and encoding != "utf-16")
 
 
 def _mostly_binary(text: str) -> bool:
@@ -170,10 +174,14 @@ def read_header(source: Source, delimiter: str) -> list[str]:
     return []
 
 
+def csv_reader(source: Source, fh: io.TextIOWrapper, delimiter: str) -> Any:
+    return csv.reader(_nul_free(fh) if source.has_nul else fh, delimiter=delimiter, strict=False)
+
+
 def iter_csv(source: Source, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(first physical line of the row, fields) for every row, the header included."""
     with source.open_text() as fh:
-        reader = csv.reader(_nul_free(fh), delimiter=delimiter, strict=False)
+        reader = csv_reader(source, fh, delimiter)
         prev = 0
         for row in reader:
             yield prev + 1, row

@@ -126,6 +126,10 @@ class DateOrder:
 
 def parse_time_of_day(text: str, field: str = "time") -> float:
     """'14:05', '14:05:09', '2:05 PM', '02:05:09.5' -> seconds after midnight."""
+    if len(text) == 8 and text[2] == ":" and text[5] == ":" and text[:2].isdigit() and text[3:5].isdigit() and text[6:].isdigit():
+        h, mi, s = int(text[:2]), int(text[3:5]), int(text[6:])
+        if h < 24 and mi < 60 and s < 60:
+            return float(h * 3600 + mi * 60 + s)
     m = _TIME.fullmatch(text.strip())
     if not m:
         if not text.strip():

@@ -1,0 +1,146 @@
+"""Benchmark `roi import` on a generated Toggl export against two raw loaders.
+
+    .venv/bin/python bench/import_bench.py [--rows 1000000] [--tz UTC] [--keep DIR]
+
+Generates a Toggl Track detailed CSV of N rows, then measures, in the same run and on
+the same file:
+
+- `sqlite3 DB ".import --csv FILE t"`: a raw load with no parsing (the practical limit);
+- `sqlite-utils insert DB t FILE --csv`: a general-purpose CSV loader;
+- `roi --db DB import FILE --json`: parse, validate, hash, store, aggregate;
+
+and prints roi's time divided by each baseline's, and roi's peak memory (max RSS of the
+process). The issue's targets: at most 3x sqlite3, at least 20x faster than
+sqlite-utils, under 200 MB. The machine is shared and noisy: ratios within one run are
+what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
+          "End time,Duration,Tags,Amount (EUR)\n")
+VENV_BIN = Path(sys.executable).parent
+
+
+def generate(path: Path, rows: int, seed: int = 1205) -> None:
+    """Entries of 1..120 minutes one after another, 60 descriptions, 7 projects, tags."""
+    rnd = random.Random(seed)
+    descs = [f"Chore {i}: {word}" for i, word in enumerate(
+        ["invoices", "inbox", "backups", "reports", "deploy", "review, part 1", 'the "weekly"', "sync"] * 8)][:60]
+    t = 1_704_096_000
+    day_cache: dict[int, str] = {}
+
+    def stamp(x: int) -> tuple[str, str]:
+        d, s = divmod(x, 86400)
+        day = day_cache.get(d)
+        if day is None:
+            day = day_cache[d] = time.strftime("%Y-%m-%d", time.gmtime(d * 86400))
+        return day, f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(HEADER)
+        batch = []
+        for i in range(rows):
+            d = rnd.randint(60, 7200)
+            sd, st = stamp(t)
+            ed, et = stamp(t + d)
+            desc = descs[i % 60]
+            if "," in desc or '"' in desc:
+                desc = '"' + desc.replace('"', '""') + '"'
+            batch.append(
+                f"Ann Example,ann@example.com,Acme,Project {i % 7},,{desc},No,{sd},{st},{ed},{et},"
+                f"{d // 3600:02d}:{d % 3600 // 60:02d}:{d % 60:02d},\"billable, q{i % 4 + 1}\",0.00\n"
+            )
+            if len(batch) >= 10_000:
+                fh.write("".join(batch))
+                batch.clear()
+            t += d + rnd.randint(0, 900)
+        fh.write("".join(batch))
+
+
+def run(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall time, peak RSS (kB) of the child, and its stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err.decode(errors='replace')[:500]}")
+    return elapsed, usage.ru_maxrss, out.decode(errors="replace")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--tz", default="UTC")
+    ap.add_argument("--keep", type=Path, help="Keep the generated file and databases in this folder.")
+    ap.add_argument("--skip-sqlite-utils", action="store_true", help="Skip the slow sqlite-utils baseline.")
+    args = ap.parse_args()
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="roi-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / "Toggl_time_entries_bench.csv"
+    t0 = time.perf_counter()
+    generate(csv_path, args.rows)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"generated {args.rows:,} Toggl rows ({size_mb:,.1f} MB) in {time.perf_counter() - t0:.1f} s")
+
+    sqlite3_bin = shutil.which("sqlite3")
+    sqlite_utils_bin = str(VENV_BIN / "sqlite-utils") if (VENV_BIN / "sqlite-utils").exists() else shutil.which("sqlite-utils")
+    roi_bin = str(VENV_BIN / "roi") if (VENV_BIN / "roi").exists() else shutil.which("roi")
+    if roi_bin is None:
+        raise SystemExit("roi is not installed in this environment")
+
+    results: dict[str, float] = {}
+    if sqlite3_bin:
+        db = folder / "sqlite3.db"
+        db.unlink(missing_ok=True)
+        secs, _, _ = run([sqlite3_bin, str(db), f".import --csv {csv_path} t"])
+        results["sqlite3"] = secs
+        print(f"sqlite3 .import --csv        {secs:8.2f} s")
+    if sqlite_utils_bin and not args.skip_sqlite_utils:
+        db = folder / "sqlite-utils.db"
+        db.unlink(missing_ok=True)
+        secs, _, _ = run([sqlite_utils_bin, "insert", str(db), "t", str(csv_path), "--csv"])
+        results["sqlite-utils"] = secs
+        print(f"sqlite-utils insert --csv    {secs:8.2f} s")
+
+    db = folder / "roi.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    secs, rss_kb, out = run([roi_bin, "--db", str(db), "import", str(csv_path), "--tz", args.tz, "--json"])
+    summary = json.loads(out)
+    print(f"roi import                   {secs:8.2f} s  ({summary['imported']:,} imported, "
+          f"{args.rows / secs:,.0f} rows/s, peak memory {rss_kb / 1024:,.0f} MB)")
+    assert summary["imported"] == args.rows, summary
+
+    print()
+    if "sqlite3" in results:
+        ratio = secs / results["sqlite3"]
+        print(f"roi / sqlite3 .import        {ratio:6.2f}x   (target <= 3x: {'met' if ratio <= 3 else 'NOT met'})")
+    if "sqlite-utils" in results:
+        speedup = results["sqlite-utils"] / secs
+        print(f"sqlite-utils / roi           {speedup:6.2f}x   (target >= 20x: {'met' if speedup >= 20 else 'NOT met'})")
+    mb = rss_kb / 1024
+    print(f"roi peak memory              {mb:6.0f} MB  (target < 200 MB: {'met' if mb < 200 else 'NOT met'})")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

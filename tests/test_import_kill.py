@@ -1,0 +1,98 @@
+"""A kill -9 in the middle of a 300,000-row import leaves the database as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from roi.models import Task
+from roi.store import Store
+
+ROWS = 300_000
+HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
+          "End time,Duration,Tags,Amount (EUR)\n")
+
+
+def write_toggl(path: Path, rows: int, seed: int = 7) -> None:
+    """A Toggl classic export: entries of 1..120 minutes, one after another."""
+    rnd = random.Random(seed)
+    descs = [f"Chore {i}" for i in range(40)]
+    t = 1_704_096_000  # 2024-01-01 08:00 UTC, read as UTC below
+    lines = [HEADER]
+    for i in range(rows):
+        d = rnd.randint(60, 7200)
+        s, e = time.gmtime(t), time.gmtime(t + d)
+        lines.append(
+            f"Ann,ann@example.com,Acme,Project {i % 7},,{descs[i % 40]},No,"
+            f"{time.strftime('%Y-%m-%d', s)},{time.strftime('%H:%M:%S', s)},"
+            f"{time.strftime('%Y-%m-%d', e)},{time.strftime('%H:%M:%S', e)},"
+            f"{d // 3600:02d}:{d % 3600 // 60:02d}:{d % 60:02d},\"a, b\",0.00\n"
+        )
+        t += d + rnd.randint(0, 600)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def snapshot(db: Path) -> tuple:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return tuple(
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("task", "step", "time_entry", "import_batch", "import_error", "measurement")
+        )
+    finally:
+        conn.close()
+
+
+def run(db: Path, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from roi.cli import main; main()", "--db", str(db), "import", str(log),
+         "--tz", "UTC", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "ROI_DEBUG": ""},
+    )
+
+
+def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, ROWS)
+    db = tmp_path / "roi.db"
+    store = Store.open(db)
+    store.add_task(Task(name="Already here"))
+    store.close()
+    before = snapshot(db)
+
+    proc = run(db, log)
+    wal = Path(str(db) + "-wal")
+    deadline = time.monotonic() + 120
+    # wait until the import is writing (its transaction has reached the WAL), then a
+    # random moment more
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 512 * 1024:
+            break
+        time.sleep(0.01)
+    time.sleep(random.Random().uniform(0.0, 0.6))
+    assert proc.poll() is None, "the import finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(db) == before  # integrity ok, no partial rows
+
+    second = run(db, log)
+    out, err = second.communicate(timeout=600)
+    assert second.returncode == 0, err
+    summary = json.loads(out)
+    assert (summary["imported"], summary["duplicates"], summary["rejected"]) == (ROWS, 0, 0)
+    assert snapshot(db)[2] == ROWS
+
+    third = run(db, log)
+    out, err = third.communicate(timeout=600)
+    assert third.returncode == 0, err
+    assert (json.loads(out)["imported"], json.loads(out)["duplicates"]) == (0, ROWS)
+    assert snapshot(db)[2] == ROWS
