@@ -33,87 +33,81 @@ VERDICT_STYLE = {"automate": "bold green", "maybe": "yellow", "skip": "red"}
 Piece = tuple[str, str]  # (text, style)
 Line = list[Piece]
 
-_SPLIT = re.compile(r"( +|\n)")
-
-
 def _cells(text: str) -> int:
     """Terminal cells of a string (wide characters count two); ASCII is the fast path."""
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _fold(word: str, width: int) -> list[str]:
-    """Cut a word wider than `width` into parts that fit (by cell width)."""
-    parts, current, used = [], "", 0
-    for char in word:
-        w = cell_len(char)
-        if used + w > width and current:
-            parts.append(current)
-            current, used = "", 0
-        current += char
+def _fold(text: str, start: int, end: int, width: int, ascii_only: bool) -> list[tuple[int, int]]:
+    """Cut text[start:end], a word wider than a line, into ranges that fit."""
+    if ascii_only:
+        return [(i, min(i + width, end)) for i in range(start, end, width)]
+    ranges, begin, used = [], start, 0
+    for i in range(start, end):
+        w = cell_len(text[i])
+        if used + w > width and i > begin:
+            ranges.append((begin, i))
+            begin, used = i, 0
         used += w
-    parts.append(current)
-    return parts
+    ranges.append((begin, end))
+    return ranges
+
+
+_WORD = re.compile(r"[^ \n]+|\n")
+
+
+def _wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of plain text: (start, end) offsets of each line."""
+    ascii_only = text.isascii()
+    lines: list[tuple[int, int]] = []
+    line_start = line_end = -1  # -1: the current line is empty
+    used = 0
+    for match in _WORD.finditer(text):
+        a, b = match.span()
+        if text[a] == "\n":
+            lines.append((line_start, line_end) if line_start >= 0 else (a, a))
+            line_start = line_end = -1
+            used = 0
+            continue
+        size = b - a if ascii_only else cell_len(text[a:b])
+        if line_start >= 0:
+            gap = a - line_end
+            if used + gap + size <= width:
+                line_end = b
+                used += gap + size
+                continue
+            lines.append((line_start, line_end))
+            line_start = line_end = -1
+            used = 0
+        if size <= width:
+            line_start, line_end, used = a, b, size
+            continue
+        chunks = _fold(text, a, b, width, ascii_only)
+        lines.extend(chunks[:-1])
+        line_start, line_end = chunks[-1]
+        used = line_end - line_start if ascii_only else cell_len(text[line_start:line_end])
+    if line_start >= 0 or not lines:
+        lines.append((line_start, line_end) if line_start >= 0 else (0, 0))
+    return lines
 
 
 def wrap(pieces: Iterable[Piece], width: int) -> list[Line]:
     """Word-wrap styled pieces to `width` cells; '\\n' starts a new line. Words that run
-    across pieces (a bold name followed by ':') are kept together."""
-    width = max(width, 1)
-    # Words: runs of non-space text, each a list of pieces; None marks a line break.
-    words: list[list[Piece] | None] = []
-    current: list[Piece] = []
-    gap_before: list[bool] = []
-    pending_gap = False
-    for text, style in pieces:
-        for part in _SPLIT.split(text):
-            if not part:
-                continue
-            if part == "\n" or part[0] == " ":
-                if current:
-                    words.append(current)
-                    gap_before.append(pending_gap)
-                    current = []
-                    pending_gap = False
-                if part == "\n":
-                    words.append(None)
-                    gap_before.append(False)
-                    pending_gap = False
-                else:
-                    pending_gap = True
-                continue
-            current.append((part, style))
-    if current:
-        words.append(current)
-        gap_before.append(pending_gap)
-    lines: list[Line] = [[]]
-    used = 0
-    for word, gap in zip(words, gap_before, strict=True):
-        if word is None:
-            lines.append([])
-            used = 0
-            continue
-        size = sum(_cells(t) for t, _ in word)
-        space = 1 if gap and used else 0
-        if used and used + space + size > width:
-            lines.append([])
-            used, space = 0, 0
-        if space:
-            lines[-1].append((" ", ""))
-            used += 1
-        if size <= width - used:
-            lines[-1].extend(word)
-            used += size
-            continue
-        for text, style in word:  # longer than a line: fold it
-            for n, chunk in enumerate(_fold(text, max(width - used, 1) if used else width)):
-                if n and used:
-                    lines.append([])
-                    used = 0
-                if used + _cells(chunk) > width:
-                    lines.append([])
-                    used = 0
-                lines[-1].append((chunk, style))
-                used += _cells(chunk)
+    across pieces (a bold name followed by ':') are kept together, as Rich would."""
+    pieces = list(pieces)
+    text = "".join(t for t, _ in pieces)
+    if len(pieces) == 1:
+        style = pieces[0][1]
+        return [[(text[a:b], style)] for a, b in _wrap_ranges(text, max(width, 1))]
+    spans = []
+    position = 0
+    for part, style in pieces:
+        spans.append((position, position + len(part), style))
+        position += len(part)
+    lines: list[Line] = []
+    for a, b in _wrap_ranges(text, max(width, 1)):
+        lines.append([(text[max(a, s):min(b, e)], style) for s, e, style in spans
+                      if s < b and e > a and min(b, e) > max(a, s)])
     return lines
 
 
