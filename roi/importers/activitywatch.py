@@ -103,7 +103,8 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
             raise RowError(f"duration {dur!r} is not a finite number")
         if dur == 0:
             return Problem(0, "zero-length event", "", True)
-        d = ev.get("data") if isinstance(ev.get("data"), dict) else {}
+        data = ev.get("data")
+        d: dict[str, Any] = data if isinstance(data, dict) else {}
         fields = {k: text(d.get(k)) for k in ("app", "title", "url", "status")}
         fields["bucket"] = str(bucket)
         task = choose(fields, ["app", "title", "url", "status"], options.task_from, FIELDS, "--task-from")

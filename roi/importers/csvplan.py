@@ -99,9 +99,9 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
             layout.date_order = order
             continue
         if k in ("task", "step", "description", "project", "tags", "client"):
-            idx = layout.fields.get(column(value, f"--map {key}"))
-            assert idx is not None
-            layout.fields[k] = idx
+            found = layout.fields.get(column(value, f"--map {key}"))
+            assert found is not None
+            layout.fields[k] = found
             if k == "task":
                 layout.task_from = ["task"] + [t for t in layout.task_from if t != "task"]
             elif k == "step":
@@ -116,9 +116,9 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
                 " end_date, end_time, duration, minutes, hours, seconds, task, step,"
                 " description, project, tags, client or date_order)"
             )
-        idx = layout.fields.get(column(value, f"--map {key}"))
-        assert idx is not None
-        layout.roles[role] = idx
+        found = layout.fields.get(column(value, f"--map {key}"))
+        assert found is not None
+        layout.roles[role] = found
         if role == "duration":
             layout.duration_unit = UNITS.get(k, "clock")
     if options.task_from:

@@ -42,11 +42,14 @@ KNOWN = {"task": list(TASK), "description": list(DESCRIPTION), "project": list(P
 def _roles(f: dict[str, int]) -> tuple[dict[str, int], str]:
     roles: dict[str, int] = {}
     unit = "clock"
-    for role, names in (("date", DATE), ("start", START), ("end", END)):
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = (("date", DATE), ("start", START), ("end", END))
+    for role, names in columns:
         idx = find(f, *names)
         if idx is not None:
             roles[role] = idx
-    for u, names in (("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION)):
+    units: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION))
+    for u, names in units:
         idx = find(f, *names)
         if idx is not None:
             roles["duration"], unit = idx, u

@@ -28,10 +28,10 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp])?\.?
 def timezone(name: str | None) -> tuple[tzinfo, str]:
     """A tzinfo for a zone name (None: the system zone); RowError-free, raises ValueError."""
     if not name:
-        tz = pendulum.local_timezone()
+        tz = pendulum.local_timezone()  # type: ignore[operator]
         return tz, str(getattr(tz, "name", "") or "local time")
     try:
-        tz = pendulum.timezone(name)
+        tz = pendulum.timezone(name)  # type: ignore[operator]
     except Exception:
         raise ValueError(f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from None
     return tz, name
