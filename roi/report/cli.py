@@ -50,6 +50,7 @@ def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
     """
     from roi.report import format_for, render
     from roi.report.render_text import WIDTH, print_report
+    from roi.report.render_text import render as render_text
     from roi.report.writer import atomic_write
 
     to_file = output not in (None, "-")
@@ -67,8 +68,11 @@ def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
         return
     if fmt == "text":
         out = Console(highlight=False, markup=False, emoji=False)
-        if out.is_terminal:  # colour unless NO_COLOR (Rich honours it), at most 80 columns
-            print_report(built, Console(highlight=False, markup=False, emoji=False,
-                                        width=min(out.width, WIDTH)))
+        if out.is_terminal:  # at most 80 columns, fewer on a narrower terminal
+            width = min(out.width, WIDTH)
+            if os.environ.get("NO_COLOR"):
+                click.echo(render_text(built, width), nl=False)
+            else:  # styles only on a terminal, and only without NO_COLOR
+                print_report(built, Console(highlight=False, markup=False, emoji=False, width=width))
             return
     click.echo(render(built, fmt), nl=False)
