@@ -175,3 +175,21 @@ def test_progress_callback(store: Store) -> None:
     calls: list[tuple[int, int | None]] = []
     run_import(store, FIX / "bad_rows.csv", tz=TZ, progress=lambda d, t: calls.append((d, t)))
     assert calls[0] == (0, 20) and calls[-1] == (20, 20)
+
+
+def test_identical_rows_across_chunks_and_imports(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from roi.importers import writer
+
+    monkeypatch.setattr(writer, "CHUNK", 2)
+    log = tmp_path / "twins.csv"
+    rows = ["2024-03-04,A,10", "2024-03-04,B,10", "2024-03-04,A,10", "2024-03-04,A,10",
+            "2024-03-05,C,10", "2024-03-04,B,10"]
+    log.write_text("date,task,minutes\n" + "\n".join(rows) + "\n")
+    assert run_import(store, log, tz=TZ).imported == 6
+    assert run_import(store, log, tz=TZ).imported == 0
+    more = tmp_path / "more.csv"
+    more.write_text("date,task,minutes\n" + "\n".join(["2024-03-04,A,10"] * 4) + "\n")
+    s = run_import(store, more, tz=TZ)
+    assert (s.imported, s.duplicates) == (1, 3)  # the fourth identical row is new
+    a = store.task_id("A")
+    assert store.conn.execute("SELECT count(*) FROM time_entry WHERE task_id = ?", [a]).fetchone()[0] == 4

@@ -1,0 +1,56 @@
+"""Which rows of a file were seen before in the same file, in 8 bytes a row.
+
+Two genuinely identical rows in one file are both kept: the second gets ordinal 2 in
+its content hash. Knowing whether a row was seen before needs every earlier key; a
+Python set of a million keys costs ~70 MB, so the keys live in sorted numpy arrays
+merged like a binary counter (log-structured), checked a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class SeenKeys:
+    def __init__(self) -> None:
+        self.levels: list[np.ndarray] = []
+        self.twins: dict[int, int] = {}
+
+    def ordinals(self, digests: list[bytes]) -> list[tuple[int, int]]:
+        """(index, n) for each digest of this chunk that is the n-th occurrence (n >= 2)
+        of its key in the file so far; then remembers the chunk's keys."""
+        if not digests:
+            return []
+        keys = np.frombuffer(b"".join([d[:8] for d in digests]), dtype=np.uint64)
+        before = np.zeros(len(keys), dtype=bool)
+        for level in self.levels:
+            pos = np.searchsorted(level, keys)
+            pos[pos >= len(level)] = 0
+            before |= level[pos] == keys
+        uniq, counts = np.unique(keys, return_counts=True)
+        candidates = before.copy()
+        repeated = uniq[counts > 1]
+        if repeated.size:
+            candidates |= np.isin(keys, repeated)
+        out: list[tuple[int, int]] = []
+        if candidates.any():
+            passed: set[int] = set()
+            for idx in np.flatnonzero(candidates).tolist():
+                k = int(keys[idx])
+                if before[idx] or k in passed:
+                    n = self.twins.get(k, 1) + 1
+                    self.twins[k] = n
+                    out.append((idx, n))
+                else:
+                    passed.add(k)
+        self._push(np.sort(keys))
+        return out
+
+    def _push(self, keys: np.ndarray) -> None:
+        self.levels.append(keys)
+        while len(self.levels) > 1 and len(self.levels[-1]) >= len(self.levels[-2]):
+            top = self.levels.pop()
+            below = self.levels.pop()
+            merged = np.concatenate((below, top))
+            merged.sort(kind="stable")
+            self.levels.append(merged)
