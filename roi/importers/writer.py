@@ -136,7 +136,7 @@ def run_import(
     store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         with store.transaction() as conn:
-            _write(store, conn, parser, summary, progress)
+            _write(store, conn, parser, summary, progress, old_cache)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -148,7 +148,12 @@ def run_import(
 
 
 def _write(
-    store: Store, conn: sqlite3.Connection, parser: Parser, summary: ImportSummary, progress: Progress | None
+    store: Store,
+    conn: sqlite3.Connection,
+    parser: Parser,
+    summary: ImportSummary,
+    progress: Progress | None,
+    old_cache: int,
 ) -> None:
     source = parser.source  # type: ignore[attr-defined]
     now = iso(utc_now())
@@ -322,6 +327,8 @@ def _write(
         else 0.0
     )
     summary.tasks_touched = len(used_tasks)
+    # back to the usual cache before aggregating: SQLite's sorter sizes itself by it
+    conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     if imported and used_tasks:
         from roi.timelog import refresh_measurements
 
