@@ -137,3 +137,41 @@ def test_hostile_text_is_stored_as_is_and_shown_literally(roi, db_path: Path) ->
 def test_no_progress_bar_when_not_a_terminal(roi) -> None:
     r = roi("import", FIX / "toggl_quoted.csv", "--tz", "UTC")
     assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """stderr a terminal: a bar with rows/s and time left; with --json: silent."""
+    import os
+    import subprocess
+    import sys
+
+    pty = pytest.importorskip("pty")
+
+    def run(*extra: str) -> bytes:
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from roi.cli import main; main()", "--db", str(tmp_path / "p.db"),
+             "import", str(FIX / "bad_rows.csv"), "--tz", "UTC", *extra],
+            stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        )
+        os.close(slave)
+        assert proc.stdout is not None
+        proc.stdout.read()
+        proc.wait(timeout=60)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        os.close(master)
+        return data
+
+    shown = run()
+    assert b"rows/s" in shown and b"Importing bad_rows.csv" in shown
+    assert b"line 5:" in shown  # the rejected rows still reach the terminal
+    quiet = run("--json")
+    assert b"rows/s" not in quiet
