@@ -193,3 +193,29 @@ def test_identical_rows_across_chunks_and_imports(store: Store, tmp_path: Path, 
     assert (s.imported, s.duplicates) == (1, 3)  # the fourth identical row is new
     a = store.task_id("A")
     assert store.conn.execute("SELECT count(*) FROM time_entry WHERE task_id = ?", [a]).fetchone()[0] == 4
+
+
+@pytest.mark.parametrize(("text", "imported", "skipped", "hours", "first_task"), [
+    # aTimeLogger: a second summary table after a blank line
+    ("Activity type,Duration,From,To,Comment\nReading,1:00,2022-01-01 21:00,2022-01-01 22:00,\n"
+     "Sleep,8:00,2022-01-01 22:00,2022-01-02 06:00,\n\nActivity Type,Duration,%\nSleep,8:00,89\n",
+     2, 3, 9.0, "Reading"),
+    # Super Productivity worklog: semicolons, bare times, "-" for nothing worked
+    ("Date;Start;End;Worked;Titles\n2019-04-17;09:00;10:30;1:30;Write docs | Review\n"
+     "2019-04-18;11:00;11:00;-;Idle\n", 2, 0, 1.5, "Write docs | Review"),
+    # RescueTime: an hour's start and seconds spent
+    ("Date,Time Spent (seconds),Number of People,Activity,Category,Productivity\n"
+     "2021-04-11 00:00:00,1451,1,idea64,Editing & IDEs,2\n", 1, 0, 1451 / 3600, "idea64"),
+    # Kimai: date, from, to, h:mm duration
+    ("Date,From,To,Duration,Customer,Project,Activity,Description\n"
+     "2024-03-04,09:00,09:06,0:06,Acme,Web,Support,Ticket 12\n", 1, 0, 0.1, "Support"),
+])
+def test_other_trackers_as_generic_logs(
+    store: Store, tmp_path: Path, text: str, imported: int, skipped: int, hours: float, first_task: str
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(text, encoding="utf-8")
+    s = run_import(store, log, tz=TZ)
+    assert (s.format, s.imported, s.skipped, s.rejected) == ("generic", imported, skipped, 0)
+    assert s.hours == pytest.approx(hours)
+    assert store.list_tasks()[0].name == first_task

@@ -25,14 +25,18 @@ def write_toggl(path: Path, rows: int, seed: int = 7) -> None:
     rnd = random.Random(seed)
     descs = [f"Chore {i}" for i in range(40)]
     t = 1_704_096_000  # 2024-01-01 08:00 UTC, read as UTC below
+    days: dict[int, str] = {}
+
+    def stamp(x: int) -> str:
+        d, s = divmod(x, 86400)
+        day = days.get(d) or days.setdefault(d, time.strftime("%Y-%m-%d", time.gmtime(d * 86400)))
+        return f"{day},{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
     lines = [HEADER]
     for i in range(rows):
         d = rnd.randint(60, 7200)
-        s, e = time.gmtime(t), time.gmtime(t + d)
         lines.append(
-            f"Ann,ann@example.com,Acme,Project {i % 7},,{descs[i % 40]},No,"
-            f"{time.strftime('%Y-%m-%d', s)},{time.strftime('%H:%M:%S', s)},"
-            f"{time.strftime('%Y-%m-%d', e)},{time.strftime('%H:%M:%S', e)},"
+            f"Ann,ann@example.com,Acme,Project {i % 7},,{descs[i % 40]},No,{stamp(t)},{stamp(t + d)},"
             f"{d // 3600:02d}:{d % 3600 // 60:02d}:{d % 60:02d},\"a, b\",0.00\n"
         )
         t += d + rnd.randint(0, 600)

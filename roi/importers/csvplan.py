@@ -223,7 +223,7 @@ class CsvParser(Parser):
                                      label(d_col) if d_col is not None else "date")
             else:
                 assert d_col is not None
-                start = clock.combine(row[d_col], None, label(d_col), "")
+                start = clock.moment(row[d_col], label(d_col))
             if et is not None or ed is not None:
                 day_text = row[ed] if ed is not None and row[ed].strip() else row[sd] if sd is not None else ""
                 if et is not None and row[et].strip():
