@@ -111,7 +111,9 @@ def storage_floor(folder: Path, rows: int) -> tuple[float, float]:
             yield (tasks[i % 60], None, "2024-01-01T08:00:00Z", "2024-01-01T09:00:00Z", 3600.0 + i % 600,
                    "toggl", f"Chore {i % 60}", '["project:Project 1", "client:Acme"]', batch, h)
 
-    conn.execute("PRAGMA cache_size = -65536")
+    from roi.importers.writer import IMPORT_CACHE_KIB
+
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")  # as roi import does
     start = time.perf_counter()
     with store.transaction():
         conn.executemany(

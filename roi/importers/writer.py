@@ -35,7 +35,7 @@ from roi.models import RoiError
 from roi.store import Store, iso, utc_now
 
 CHUNK = 4096
-IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CACHE_KIB = 32 * 1024  # 64 MB is ~4% faster at 1M rows but peaks near 200 MB
 NAME_MAX = 300
 STEP_MAX = 200
 KEEP_SKIPS = 1000
