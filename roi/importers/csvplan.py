@@ -291,7 +291,7 @@ class CsvParser(Parser):
             for row in reader:
                 line = prev + 1
                 prev = reader.line_num
-                if not row or not any(row) or (len(row) <= width and not "".join(row).strip()):
+                if not any(row) or (not row[0].strip() and len(row) <= width and not "".join(row).strip()):
                     blank_seen = True
                     yield Problem(line, "blank line", "", True)
                     continue

@@ -29,7 +29,7 @@ def sample_of(source: Source, mapping: dict[str, str] | None = None) -> Sample:
     head = source.head
     stripped = head.lstrip()
     looks_json = stripped[:1] in ("[", "{")
-    if not looks_json and ("\n[" in head or "\n{" in head) and "," not in head.split("\n", 1)[0][:200]:
+    if not looks_json and _banner_then_json(head):
         looks_json = True  # something printed before `timew export`'s "["
     if looks_json:
         if source.size > JSON_LIMIT:
@@ -50,6 +50,16 @@ def sample_of(source: Source, mapping: dict[str, str] | None = None) -> Sample:
     delimiter = sniff_delimiter(head)
     header = read_header(source, delimiter)
     return Sample(source, "csv", delimiter, header, header_fields(header), mapping=dict(mapping or {}))
+
+
+def _banner_then_json(head: str) -> bool:
+    """A few lines of text (a shell banner, `key: value` config lines) and then a line
+    that starts a JSON array or object, as `timew export` piped through a chatty shell."""
+    pos = head.find("\n[")
+    if pos == -1 or pos > 4000 or "," in head.split("\n", 1)[0][:200]:
+        return False
+    after = head[pos + 2 : pos + 40].lstrip(" \t")
+    return after[:1] in ("{", "[", "]", "\n", "\r", '"', "")
 
 
 def choose_format(sample: Sample, wanted: str = "auto") -> tuple[str, int]:
