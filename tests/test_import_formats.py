@@ -219,3 +219,20 @@ def test_other_trackers_as_generic_logs(
     assert (s.format, s.imported, s.skipped, s.rejected) == ("generic", imported, skipped, 0)
     assert s.hours == pytest.approx(hours)
     assert store.list_tasks()[0].name == first_task
+
+
+def test_bracketed_text_is_not_mistaken_for_json(store: Store, tmp_path: Path) -> None:
+    log = tmp_path / "log.tsv"
+    log.write_text("task\tdate\tminutes\n[Tracking] Proposals\t2024-03-04\t10\n[x] Inbox\t2024-03-05\t5\n")
+    s = run_import(store, log, tz=TZ)
+    assert (s.format, s.imported) == ("generic", 2)
+    assert store.find_task("[Tracking] Proposals") is not None
+
+
+def test_timewarrior_extension_input(store: Store, tmp_path: Path) -> None:
+    """A report extension's stdin: `key: value` config lines, a blank line, the JSON."""
+    log = tmp_path / "timew.txt"
+    log.write_text('color: on\ntemp.report.start: 20240301T000000Z\n\n[\n'
+                   '{"id":1,"start":"20240301T090000Z","end":"20240301T093000Z","tags":["email"]}\n]\n')
+    s = run_import(store, log, tz=TZ)
+    assert (s.format, s.imported, s.hours) == ("timewarrior", 1, 0.5)
