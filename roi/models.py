@@ -104,6 +104,15 @@ class Range(Model):
         return f"{self.low:g}:{self.likely:g}:{self.high:g}"
 
 
+def around(likely: float, low: float | None, high: float | None) -> Range:
+    """The range stored as a likely value with optional low and high ends."""
+    return Range(
+        low=likely if low is None else low,
+        likely=likely,
+        high=likely if high is None else high,
+    )
+
+
 _RANGE_RE = re.compile(r"^\s*([^:]+)\s*:\s*([^:]+)\s*:\s*([^:]+)\s*$")
 
 
@@ -150,21 +159,13 @@ class Step(Model):
 
     @property
     def minutes_range(self) -> Range:
-        return Range(
-            low=self.minutes if self.minutes_low is None else self.minutes_low,
-            likely=self.minutes,
-            high=self.minutes if self.minutes_high is None else self.minutes_high,
-        )
+        return around(self.minutes, self.minutes_low, self.minutes_high)
 
     @property
     def overhead_range(self) -> Range | None:
         if self.overhead is None:
             return None
-        return Range(
-            low=self.overhead if self.overhead_low is None else self.overhead_low,
-            likely=self.overhead,
-            high=self.overhead if self.overhead_high is None else self.overhead_high,
-        )
+        return around(self.overhead, self.overhead_low, self.overhead_high)
 
 
 class Plan(Model):
@@ -179,11 +180,7 @@ class Plan(Model):
 
     @property
     def build_range(self) -> Range:
-        return Range(
-            low=self.build_hours if self.build_low is None else self.build_low,
-            likely=self.build_hours,
-            high=self.build_hours if self.build_high is None else self.build_high,
-        )
+        return around(self.build_hours, self.build_low, self.build_high)
 
 
 class Task(Model):
@@ -204,12 +201,7 @@ class Task(Model):
 
     @property
     def per_week_range(self) -> Range:
-        likely = self.per_week or 0.0
-        return Range(
-            low=likely if self.per_week_low is None else self.per_week_low,
-            likely=likely,
-            high=likely if self.per_week_high is None else self.per_week_high,
-        )
+        return around(self.per_week or 0.0, self.per_week_low, self.per_week_high)
 
     @field_validator("tags", mode="before")
     @classmethod
