@@ -139,6 +139,16 @@ def parse_range(text: str | float | int, field: str) -> Range:
         raise RoiError(f"{field}: {describe_error(exc)}") from None
 
 
+def _check_order(name: str, likely: float | None, low: float | None, high: float | None) -> None:
+    if likely is None:
+        return
+    if (low is not None and low > likely) or (high is not None and high < likely):
+        raise ValueError(
+            f"{name} range must be ordered LOW <= LIKELY <= HIGH "
+            f"(got {low if low is not None else likely:g}:{likely:g}:{high if high is not None else likely:g})"
+        )
+
+
 class Step(Model):
     id: int | None = None
     task_id: int | None = None
@@ -156,6 +166,12 @@ class Step(Model):
     failure_rate: Fraction = 0.0
     running_cost: NonNegative = Field(default=0.0, description="money per occurrence")
     pinned: bool = False
+
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> Step:
+        _check_order("minutes", self.minutes, self.minutes_low, self.minutes_high)
+        _check_order("overhead", self.overhead, self.overhead_low, self.overhead_high)
+        return self
 
     @property
     def minutes_range(self) -> Range:
@@ -178,6 +194,11 @@ class Plan(Model):
     actual_build_hours: NonNegative | None = None
     built_on: date | None = None
 
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> Plan:
+        _check_order("build_hours", self.build_hours, self.build_low, self.build_high)
+        return self
+
     @property
     def build_range(self) -> Range:
         return around(self.build_hours, self.build_low, self.build_high)
@@ -198,6 +219,11 @@ class Task(Model):
     learning_note: str = ""
     steps: list[Step] = Field(default_factory=list)
     plan: Plan | None = None
+
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> Task:
+        _check_order("per_week", self.per_week, self.per_week_low, self.per_week_high)
+        return self
 
     @property
     def per_week_range(self) -> Range:
