@@ -384,3 +384,42 @@ async def test_incremental_rerank_matches_a_full_rank(store: Store, task_count: 
         assert patched == [(r.id, r.rank, r.verdict) for r in app.ranked]
         assert shown == [r.rank for r in app.ranked]
         assert app.by_id[target.id].rank == 1
+
+
+@pilot_test
+async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "date,task,minutes\n"
+        "2026-11-02,Invoices,30\n"
+        "2026-11-09,Invoices,25\n"
+        "2026-11-16,Invoices,oops\n"
+        "2026-11-16,Backups,15\n",
+        encoding="utf-8",
+    )
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#import-path", Input).value = str(log)
+        screen.action_preview()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "Generic" in str(screen.query_one("#import-detected", Static).render())
+        preview = cell_texts(screen.query_one("#import-preview", DataTable))
+        assert [row[3] for row in preview] == ["Invoices", "Invoices", "", "Backups"]
+        assert preview[2][5].startswith("rejected")
+        await pilot.press("ctrl+s")
+        for _ in range(200):  # the import runs in a thread worker
+            if not screen.running:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        summary = str(screen.query_one("#import-summary", Static).render())
+        assert "Imported 3 entries" in summary and "1 rejected" in summary
+        rejected = cell_texts(screen.query_one("#import-rejected", DataTable))
+        assert rejected[0][0] == "4" and "oops" in rejected[0][1]
+        await pilot.press("escape")
+        await pilot.pause()
+        names = [row[1] for row in cell_texts(app.screen.query_one("#inventory", DataTable))]
+        assert "Invoices" in names and "Backups" in names

@@ -207,11 +207,7 @@ class RoiApp(App[None]):
     def action_import(self) -> None:
         from tui.screens.importer import ImportScreen
 
-        self.push_screen(ImportScreen(), self._after_import)
-
-    def _after_import(self, imported: bool | None) -> None:
-        if imported:
-            self.rerank()
+        self.push_screen(ImportScreen())  # it re-ranks when something was imported
 
     def action_flags(self, task_id: int) -> None:
         from tui.screens.flags import FlagsScreen

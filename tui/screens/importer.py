@@ -1,18 +1,298 @@
-"""Import a time log (placeholder until roi.importers lands)."""
+"""Import a time log: pick a file, see the detected format and the first rows as they
+will be read, choose the task mapping and the time zone, run it with a progress bar in a
+worker thread, and finish with the summary and the rejected rows."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import (
+    Button,
+    DataTable,
+    DirectoryTree,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Static,
+)
+
+from roi.ranking import fmt
+from roi.store import Store
+from tui.display import name_text
+from tui.widgets.path_input import PathSuggester
+
+FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
 
 
-class ImportScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "dismiss(False)", "Close")]
+class ImportScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("ctrl+s", "run_import", "Import"),
+        Binding("f2", "browse", "Browse files"),
+        Binding("f5", "preview", "Preview"),
+    ]
+
+    def __init__(self, path: str | None = None) -> None:
+        super().__init__()
+        self.initial_path = path or ""
+        self.imported = False
+        self.running = False
+        self._last_progress = 0.0
+        self._preview_timer: Any = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text("Import is not available yet."))
+        yield Header()
+        with Horizontal(id="import-body"):
+            yield DirectoryTree(Path.cwd(), id="import-tree")
+            with Vertical(id="import-main"):
+                with Horizontal(classes="field-row"):
+                    yield Label("File", classes="field-label")
+                    yield Input(
+                        placeholder="path of a Toggl, Clockify, Harvest, … export (→ completes)",
+                        id="import-path",
+                        suggester=PathSuggester(),
+                        compact=True,
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("Format", classes="field-label")
+                    yield Input(
+                        "auto",
+                        id="import-format",
+                        suggester=SuggestFromList(FORMAT_CHOICES),
+                        compact=True,
+                    )
+                    yield Label("Time zone", classes="field-label")
+                    yield Input(id="import-tz", compact=True)
+                with Horizontal(classes="field-row"):
+                    yield Label("Task from", classes="field-label")
+                    yield Input(placeholder="default: description / project", id="import-task-from", compact=True)
+                    yield Label("Step from", classes="field-label")
+                    yield Input(placeholder="default: none", id="import-step-from", compact=True)
+                yield Static(id="import-detected")
+                preview: DataTable[object] = DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
+                yield preview
+                yield ProgressBar(id="import-progress", show_eta=False)
+                yield Static(id="import-summary")
+                rejected: DataTable[object] = DataTable(id="import-rejected", cursor_type="row")
+                yield rejected
+                with Horizontal(classes="buttons"):
+                    yield Button("Back", id="import-close")
+                    yield Button("Import", id="import-run", variant="primary", disabled=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = "import a time log"
+        tz = self.app.store.settings().timezone  # type: ignore[attr-defined]
+        self.query_one("#import-tz", Input).placeholder = tz or "system zone"
+        self.query_one("#import-preview", DataTable).add_columns(
+            "Line", "Start (UTC)", "Min", "Task", "Step", "Status"
+        )
+        self.query_one("#import-rejected", DataTable).add_columns("Line", "Rejected because")
+        for hidden in ("#import-tree", "#import-progress", "#import-summary", "#import-rejected"):
+            self.query_one(hidden).display = False
+        box = self.query_one("#import-path", Input)
+        box.value = self.initial_path
+        box.focus()
+
+    # --- options -----------------------------------------------------------------------
+
+    def options(self) -> dict[str, Any]:
+        def value(widget_id: str) -> str | None:
+            return self.query_one(widget_id, Input).value.strip() or None
+
+        return {
+            "format": value("#import-format") or "auto",
+            "tz": value("#import-tz"),
+            "task_from": value("#import-task-from"),
+            "step_from": value("#import-step-from"),
+        }
+
+    @property
+    def path(self) -> Path | None:
+        text = self.query_one("#import-path", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    @on(Input.Changed)
+    def _option_changed(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(0.25, self.action_preview)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#import-path", Input).value = str(event.path)
+        self.query_one("#import-tree").display = False
+        self.query_one("#import-path", Input).focus()
+
+    def action_browse(self) -> None:
+        tree = self.query_one("#import-tree", DirectoryTree)
+        tree.display = not tree.display
+        if tree.display:
+            tree.focus()
+
+    # --- preview -----------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        from roi.importers import detect_format, preview
+
+        detected = self.query_one("#import-detected", Static)
+        table = self.query_one("#import-preview", DataTable)
+        run = self.query_one("#import-run", Button)
+        table.clear()
+        run.disabled = True
+        path = self.path
+        if path is None:
+            detected.update(Text("Type the path of a time log, or press F2 to browse.", style="dim"))
+            return
+        if not path.is_file():
+            detected.update(Text(f"No file at {path}", style="dim"))
+            return
+        options = self.options()
+        try:
+            detection = detect_format(path, tz=options["tz"])
+            rows = preview(
+                path,
+                options["format"],
+                options["tz"],
+                limit=10,
+                task_from=options["task_from"],
+                step_from=options["step_from"],
+                store=self.app.store,  # type: ignore[attr-defined]
+            )
+        except Exception as exc:  # NotATaskLog, RoiError, OSError: say it, do not crash
+            detected.update(Text(f"Cannot import this file: {exc}", style="bold red"))
+            return
+        text = Text("Detected: ")
+        text.append(detection.title, style="bold")
+        if detection.note:
+            text.append(f" ({detection.note})", style="dim")
+        if options["format"] != "auto":
+            text.append(f" · reading as {options['format']}")
+        detected.update(text)
+        for row in rows:
+            if row.ok:
+                status = Text("ok", style="green")
+            elif row.error:
+                status = name_text(f"rejected: {row.error}", 60, style="red")
+            else:
+                status = name_text(f"skipped: {row.skipped}", 60, style="dim")
+            table.add_row(
+                str(row.line),
+                row.start.strftime("%Y-%m-%d %H:%M") if row.start else "",
+                fmt((row.duration_s or 0) / 60.0) if row.duration_s is not None else "",
+                name_text(row.task or "", 24),
+                name_text(row.step or "", 16),
+                status,
+            )
+        run.disabled = self.running
+
+    # --- run ---------------------------------------------------------------------------
+
+    def action_run_import(self) -> None:
+        if self.running or self.query_one("#import-run", Button).disabled:
+            return
+        path = self.path
+        if path is None:
+            return
+        self.running = True
+        self.query_one("#import-run", Button).disabled = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#import-summary").display = False
+        self.query_one("#import-rejected").display = False
+        self._import(path, self.options())
+
+    @on(Button.Pressed, "#import-run")
+    def _run_pressed(self) -> None:
+        self.action_run_import()
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, path: Path, options: dict[str, Any]) -> None:
+        from roi.importers import run_import
+
+        shared: Store = self.app.store  # type: ignore[attr-defined]
+        # The worker writes through its own connection, so the app's connection stays
+        # free for the screens (WAL lets them read while the import writes).
+        own = shared.path not in (None, ":memory:")
+        store = Store.open(shared.path) if own else shared
+        try:
+            summary = run_import(store, path, progress=self._progress_from_thread, **options)
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        finally:
+            if own:
+                store.close()
+        self.app.call_from_thread(self._finished, summary)
+
+    def _progress_from_thread(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < 0.05 and done != total:
+            return
+        self._last_progress = now
+        self.app.call_from_thread(self._progress, done, total)
+
+    def _progress(self, done: int, total: int | None) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
+    def _failed(self, exc: Exception) -> None:
+        self.running = False
+        self.query_one("#import-progress").display = False
+        summary = self.query_one("#import-summary", Static)
+        summary.display = True
+        summary.update(Text(f"Nothing imported: {exc}", style="bold red"))
+        self.query_one("#import-run", Button).disabled = False
+
+    def _finished(self, summary: Any) -> None:
+        self.running = False
+        self.imported = self.imported or summary.imported > 0
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=max(summary.rows_read, 1), progress=max(summary.rows_read, 1))
+        text = Text()
+        text.append(f"Imported {summary.imported} entr{'y' if summary.imported == 1 else 'ies'}", style="bold")
+        text.append(f" ({fmt(summary.hours, 2)} h) from {summary.rows_read} rows as {summary.format}: ")
+        text.append(f"{summary.duplicates} duplicates, {summary.skipped} skipped, ")
+        text.append(f"{summary.rejected} rejected", style="bold red" if summary.rejected else "")
+        text.append(".")
+        created = getattr(summary, "tasks_created", [])
+        if created:
+            text.append(f"\nNew tasks ({len(created)}): ")
+            text.append_text(name_text(", ".join(created[:8]) + (" …" if len(created) > 8 else "")))
+        box = self.query_one("#import-summary", Static)
+        box.display = True
+        box.update(text)
+        rejected = self.query_one("#import-rejected", DataTable)
+        rejected.clear()
+        for line, reason in summary.errors:
+            rejected.add_row(str(line), name_text(reason))
+        rejected.display = bool(summary.errors)
+        if self.imported:
+            self.app.rerank()  # type: ignore[attr-defined]
+        self.notify(
+            f"Imported {summary.imported}, rejected {summary.rejected}.",
+            title="Import",
+            severity="warning" if summary.rejected else "information",
+        )
+
+    @on(Button.Pressed, "#import-close")
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("The import is still running.", severity="warning")
+            return
+        self.dismiss(self.imported)

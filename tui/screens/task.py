@@ -22,11 +22,11 @@ STEP_COLUMNS = (
     ("Step", "name"),
     ("Est min", "est"),
     ("Measured", "measured"),
-    ("Used min", "used"),
+    ("Used", "used"),
     ("Auto", "auto"),
-    ("Overhead", "overhead"),
+    ("Ovh", "overhead"),
     ("Fail", "fail"),
-    ("Saved min", "saved"),
+    ("Saved", "saved"),
 )
 
 
