@@ -22,6 +22,7 @@ from tui.screens.inventory import InventoryScreen
 from tui.screens.report import ReportScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.task import TaskScreen
+from tui.widgets.ranked_table import RankedTable
 
 SIZE = (100, 30)
 
@@ -71,11 +72,16 @@ async def fill(pilot, values: dict[str, str]) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
+def inventory_rows(app: RoiApp) -> list[list[str]]:
+    table = app.screen.query_one("#inventory", RankedTable)
+    return [table.row_texts(i) for i in range(table.row_count)]
+
+
 async def select_task(pilot, name: str) -> int:  # noqa: ANN001
     app: RoiApp = pilot.app
     task_id = next(r.id for r in app.ranked if r.name == name)
-    table = app.screen.query_one("#inventory", DataTable)
-    table.move_cursor(row=table.get_row_index(str(task_id)))
+    table = app.screen.query_one("#inventory", RankedTable)
+    table.move_cursor(table.row_index(task_id) or 0)
     await pilot.pause()
     return task_id
 
@@ -114,7 +120,7 @@ async def test_add_task_with_two_steps_and_a_plan_and_see_it_ranked(store: Store
         assert task.plan is not None and task.plan.build_hours == 2
         ranked = app.by_id[int(task.id or 0)]
         assert ranked.rank == 1 and ranked.verdict == "automate"
-        rows = cell_texts(app.screen.query_one("#inventory", DataTable))
+        rows = inventory_rows(app)
         assert rows[0][1] == "Weekly invoices"
         assert rows[0][0] == "1"
 
@@ -218,7 +224,7 @@ async def test_dismiss_a_flag_and_see_the_verdict_change_then_undo(demo_store: S
         assert (task_id, "low-roi:email") in demo_store.dismissals()
         await pilot.press("escape")
         await pilot.pause()
-        row = cell_texts(app.screen.query_one("#inventory", DataTable))
+        row = inventory_rows(app)
         assert any(r[1] == "Email triage" and changed in r for r in row)
         await pilot.press("f")
         await pilot.pause()
@@ -251,11 +257,11 @@ async def test_export_a_report(demo_store: Store, tmp_path: Path) -> None:
 async def test_filter_by_typing_and_sort(demo_store: Store) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        table = app.screen.query_one("#inventory", DataTable)
+        table = app.screen.query_one("#inventory", RankedTable)
         assert table.row_count == 10
         await pilot.press("slash", *"writing")
         await pilot.pause()
-        assert {r[1] for r in cell_texts(table)} == {"Blog post pipeline", "Grant proposal"}
+        assert {r[1] for r in inventory_rows(app)} == {"Blog post pipeline", "Grant proposal"}
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 10 and table.has_focus
@@ -263,7 +269,7 @@ async def test_filter_by_typing_and_sort(demo_store: Store) -> None:
         await pilot.pause()
         assert app.rank_by == "net"
         by_net = sorted(app.ranked, key=lambda r: -r.net_hours if r.payback_weeks is not None else 1e9)
-        assert cell_texts(table)[0][1] == by_net[0].name
+        assert inventory_rows(app)[0][1] == by_net[0].name
 
 
 @pilot_test
@@ -281,7 +287,7 @@ async def test_delete_asks_first(demo_store: Store) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert demo_store.find_task("Meta-review") is None
-        assert app.screen.query_one("#inventory", DataTable).row_count == 9
+        assert app.screen.query_one("#inventory", RankedTable).row_count == 9
 
 
 @pilot_test
@@ -330,7 +336,7 @@ async def test_names_are_shown_literally(store: Store) -> None:
     store.add_task(Task(name=nasty, per_week=2, steps=[Step(name="[link=x]s[/link]", minutes=5)]))
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        row = cell_texts(app.screen.query_one("#inventory", DataTable))[0]
+        row = inventory_rows(app)[0]
         assert row[1].startswith("[bold red]boom[/] \\x1b[31mred"[:20])
         detail = str(app.screen.query_one("#detail-body", Static).render())
         assert "[bold red]boom[/]" in detail and "\\x1b" in detail
@@ -378,7 +384,7 @@ async def test_incremental_rerank_matches_a_full_rank(store: Store, task_count: 
         app.rerank([target.id])
         await pilot.pause()
         patched = [(r.id, r.rank, r.verdict) for r in app.ranked]
-        shown = [int(r[0]) for r in cell_texts(app.screen.query_one("#inventory", DataTable))]
+        shown = [int(r[0]) for r in inventory_rows(app)]
         app.rerank()
         await pilot.pause()
         assert patched == [(r.id, r.rank, r.verdict) for r in app.ranked]
@@ -421,5 +427,5 @@ async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: P
         assert rejected[0][0] == "4" and "oops" in rejected[0][1]
         await pilot.press("escape")
         await pilot.pause()
-        names = [row[1] for row in cell_texts(app.screen.query_one("#inventory", DataTable))]
+        names = [row[1] for row in inventory_rows(app)]
         assert "Invoices" in names and "Backups" in names

@@ -24,7 +24,7 @@ async def _to_task(pilot, name: str) -> None:  # noqa: ANN001
     app = pilot.app
     task_id = next(r.id for r in app.ranked if r.name == name)
     table = app.screen.query_one("#inventory")
-    table.move_cursor(row=table.get_row_index(str(task_id)))
+    table.move_cursor(table.row_index(task_id))
     await pilot.pause()
 
 

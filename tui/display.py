@@ -3,6 +3,8 @@ control characters visible and never interprets markup."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 
 from roi.ranking import RankedTask, fmt, fmt_weeks
@@ -63,10 +65,63 @@ NARROW = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
 NARROW_LABELS = {"saved": "h/wk", "build": "Build"}
 
 
+def table_columns(wide: bool) -> list[Any]:
+    """Columns of the inventory's RankedTable: all of them from WIDE columns up."""
+    from tui.widgets.ranked_table import Column
+
+    if wide:
+        keys = ("rank", "task", "category", "saved", "build", "payback", "net", "break_even", "verdict", "flags")
+    else:
+        keys = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
+    labels = {key: label for label, key in COLUMNS} | {"net": "Net h"}
+    if not wide:
+        labels |= NARROW_LABELS
+    right = {"rank", "saved", "build", "payback", "net"}
+    return [
+        Column(key, labels[key], right=key in right, max_width=(40 if wide else 24) if key == "task" else None)
+        for key in keys
+    ]
+
+
 def columns_for(wide: bool) -> list[tuple[str, str]]:
     if wide:
         return list(COLUMNS)
     return [(NARROW_LABELS.get(key, label), key) for label, key in COLUMNS if key in NARROW]
+
+
+def plain_cells(r: RankedTask, keys: list[str]) -> tuple[str, ...]:
+    """The inventory cells of one task as plain text (names made visible), by column key."""
+    o = r.outcome
+    out = []
+    for key in keys:
+        if key == "rank":
+            out.append(str(r.rank))
+        elif key == "task":
+            out.append(visible(r.name))
+        elif key == "category":
+            out.append(r.task.category)
+        elif key == "saved":
+            out.append(fmt(o.weekly_hours_saved, 2))
+        elif key == "build":
+            out.append(fmt(r.build_hours))
+        elif key == "payback":
+            out.append(short_weeks(r.payback_weeks))
+        elif key == "net":
+            out.append(fmt(o.net_hours))
+        elif key == "break_even":
+            out.append(r.break_even.isoformat() if r.break_even else "—")
+        elif key == "verdict":
+            out.append(r.verdict)
+        elif key == "flags":
+            out.append(
+                " ".join(
+                    (short_flag(f.code) + "✓") if f.dismissed else ("⚑" + short_flag(f.code))
+                    for f in r.flags
+                )
+            )
+        else:
+            out.append("")
+    return tuple(out)
 
 
 def row_cells(r: RankedTask, wide: bool | None = True) -> tuple[object, ...]:

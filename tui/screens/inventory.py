@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label
 
 from roi.ranking import RankedTask
-from tui.display import columns_for, row_cells
+from tui.display import table_columns as columns_for
 from tui.widgets.detail import TaskDetail
+from tui.widgets.ranked_table import RankedTable
 from tui.widgets.stopwatch import Stopwatch
 
 
@@ -50,7 +51,6 @@ class InventoryScreen(Screen[None]):
         super().__init__()
         self.selected_id: int | None = None
         self.shown: list[RankedTask] = []
-        self._shown_rank: dict[int, int] = {}
         self.wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,8 +60,7 @@ class InventoryScreen(Screen[None]):
                 placeholder="/ filter by name, category, tag, verdict…", id="filter", compact=True
             )
             yield Label(id="sort-label")
-        table: DataTable[object] = DataTable(id="inventory", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield RankedTable(columns_for(False), id="inventory")
         yield TaskDetail(id="detail")
         yield Stopwatch()
         yield Footer(compact=True, show_command_palette=False)
@@ -70,22 +69,19 @@ class InventoryScreen(Screen[None]):
         self._set_columns(self.app.size.width)
         self.watch(self.app, "revision", self._revised, init=False)
         self.refresh_table(full=True)
-        self.query_one(DataTable).focus()
+        self.query_one(RankedTable).focus()
 
     def on_resize(self, event) -> None:  # noqa: ANN001
         if self._set_columns(event.size.width):
             self.refresh_table(full=True)
 
     def _set_columns(self, width: int) -> bool:
-        """Narrow terminals drop category and break-even (the detail panel has them)."""
+        """Narrow terminals drop category, net hours and break-even (the panel has them)."""
         wide = width >= WIDE
         if wide == self.wide:
             return False
         self.wide = wide
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for label, key in columns_for(wide):
-            table.add_column(label, key=key)
+        self.query_one(RankedTable).columns = columns_for(wide)
         return True
 
     # --- data --------------------------------------------------------------------------
@@ -96,88 +92,49 @@ class InventoryScreen(Screen[None]):
 
     def _revised(self) -> None:
         changed = self.app.last_changed  # type: ignore[attr-defined]
-        self.refresh_table(full=changed is None or bool(self.needle), changed=changed)
+        self.refresh_table(full=changed is None, changed=changed)
 
     def refresh_table(self, *, full: bool, changed: set[int] | None = None) -> None:
-        """Show the app's ranking: rebuilt, or patched for the tasks that changed."""
+        """Show the app's ranking (filtered), rebuilding only the changed rows' cells."""
         app = self.app
         ranked: list[RankedTask] = app.ranked  # type: ignore[attr-defined]
-        table = self.query_one(DataTable)
         by = "net hours" if app.rank_by == "net" else "payback"  # type: ignore[attr-defined]
         self.query_one("#sort-label", Label).update(Text(f"by {by} · {len(ranked)} tasks"))
-        if full or changed is None:
-            needle = self.needle
-            self.shown = [r for r in ranked if matches(r, needle)]
-            table.clear()
-            for r in self.shown:
-                table.add_row(*row_cells(r, self.wide), key=str(r.id))
-        else:
-            self._patch(table, ranked, changed)
-        self._shown_rank = {r.id: r.rank for r in self.shown}
-        self._restore_cursor(table)
-
-    def _patch(self, table: DataTable[object], ranked: list[RankedTask], changed: set[int]) -> None:
-        by_id = self.app.by_id  # type: ignore[attr-defined]
-        keys = [c[1] for c in columns_for(bool(self.wide))]
-        for task_id in changed:
-            key = str(task_id)
-            r = by_id.get(task_id)
-            if r is None:
-                if key in table.rows:
-                    table.remove_row(key)
-            elif key in table.rows:
-                for column, value in zip(keys, row_cells(r, self.wide), strict=True):
-                    table.update_cell(key, column, value)
-            else:
-                table.add_row(*row_cells(r, self.wide), key=key)
-        moved = False
-        for r in ranked:
-            if self._shown_rank.get(r.id) != r.rank and r.id not in changed:
-                table.update_cell(str(r.id), "rank", Text(str(r.rank), justify="right"))
-                moved = True
-        if moved or changed:
-            table.sort("rank", key=lambda cell: int(cell.plain))
-        self.shown = list(ranked)
-
-    def _restore_cursor(self, table: DataTable[object]) -> None:
-        if self.selected_id is not None and str(self.selected_id) in table.rows:
-            index = table.get_row_index(str(self.selected_id))
-            if index != table.cursor_row:
-                table.move_cursor(row=index, animate=False)
+        needle = self.needle
+        self.shown = [r for r in ranked if matches(r, needle)] if needle else ranked
+        self.query_one(RankedTable).set_rows(self.shown, changed=changed, full=full)
         self._show_detail()
 
     def _show_detail(self) -> None:
-        table = self.query_one(DataTable)
-        by_id = self.app.by_id  # type: ignore[attr-defined]
-        current = None
-        if table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-            current = by_id.get(int(key)) if key else None
+        task_id = self.query_one(RankedTable).selected_id
+        current = self.app.by_id.get(task_id) if task_id is not None else None  # type: ignore[attr-defined]
         self.selected_id = current.id if current else None
         self.query_one(TaskDetail).show(current)
 
     # --- events ------------------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#inventory")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
+    @on(RankedTable.Highlighted, "#inventory")
+    def _highlighted(self, event: RankedTable.Highlighted) -> None:
+        if not isinstance(event, RankedTable.Selected):
+            self._show_detail()
 
-    @on(DataTable.RowSelected, "#inventory")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(RankedTable.Selected, "#inventory")
+    def _selected(self, event: RankedTable.Selected) -> None:
+        self._show_detail()
         self.action_open()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self.refresh_table(full=True)
+        self.refresh_table(full=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RankedTable).focus()
 
     def on_key(self, event) -> None:  # noqa: ANN001
         # Down from the filter goes to the table, like in a browser's find bar.
         if event.key == "down" and self.query_one("#filter", Input).has_focus:
-            self.query_one(DataTable).focus()
+            self.query_one(RankedTable).focus()
             event.stop()
 
     # --- actions -----------------------------------------------------------------------
@@ -189,7 +146,7 @@ class InventoryScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         if box.value:
             box.value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(RankedTable).focus()
 
     def _need_task(self) -> int | None:
         if self.selected_id is None:

@@ -1,0 +1,325 @@
+"""The inventory table: a virtual table on Textual's line API.
+
+Only the visible lines are rendered, so opening 10,000 tasks costs the ranking and not
+a measurement of 90,000 cells (which is what a DataTable does), and re-ranking after an
+edit is a re-sort of a list plus a repaint of one screen of lines.
+
+Every cell is plain text from `tui.display.plain_cells` (names made visible, never
+parsed as markup), styled by column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from roi.ranking import RankedTask
+from tui.display import VERDICT_STYLE, plain_cells
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    right: bool = False
+    max_width: int | None = None
+
+
+CELL_STYLE = {
+    "verdict": VERDICT_STYLE,
+}
+
+
+class RankedTable(ScrollView, can_focus=True):
+    """Rows of ranked tasks with a cursor; posts Highlighted and Selected with task ids."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "ranked-table--header",
+        "ranked-table--cursor",
+        "ranked-table--cursor-blurred",
+        "ranked-table--odd",
+        "ranked-table--flag",
+        "ranked-table--dim",
+    }
+
+    DEFAULT_CSS = """
+    RankedTable {
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    RankedTable > .ranked-table--header {
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    RankedTable > .ranked-table--cursor-blurred {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    RankedTable > .ranked-table--odd {
+        background: $surface-lighten-1 40%;
+    }
+    RankedTable > .ranked-table--flag {
+        color: $accent;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--dim {
+        color: $text-muted;
+    }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, table: RankedTable, task_id: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.task_id = task_id
+
+        @property
+        def control(self) -> RankedTable:
+            return self.table
+
+    class Selected(Highlighted):
+        pass
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, columns: list[Column], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.columns = columns
+        self.rows: list[RankedTask] = []
+        self._cells: dict[int, tuple[str, ...]] = {}
+        self._widths: list[int] = []
+        self._index: dict[int, int] | None = None
+
+    # --- data --------------------------------------------------------------------------
+
+    def set_columns(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self._cells.clear()
+        self.set_rows(self.rows, full=True)
+
+    def set_rows(
+        self, rows: list[RankedTask], *, changed: set[int] | None = None, full: bool = False
+    ) -> None:
+        """Show these rows (in this order). `changed`: ids whose cells must be rebuilt
+        (None with full=True: all of them). Keeps the cursor on the same task."""
+        keep = self.selected_id
+        if full:
+            self._cells.clear()
+        elif changed:
+            for task_id in changed:
+                self._cells.pop(task_id, None)
+        self.rows = rows
+        self._index = None
+        if full or not self._widths:
+            self._widths = self._measure(rows)
+        else:
+            for task_id in changed or ():
+                row = self.row_index(task_id)
+                if row is not None:
+                    self._widen(self._cells_of(self.rows[row]))
+        self._widen_rank(len(rows))
+        self.virtual_size = Size(self._total_width(), len(rows) + 1)
+        target = self.row_index(keep) if keep is not None else None
+        with self.prevent(self.Highlighted):
+            self.cursor_row = min(target if target is not None else self.cursor_row, max(len(rows) - 1, 0))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.selected_id))
+
+    def _cells_of(self, r: RankedTask) -> tuple[str, ...]:
+        cells = self._cells.get(r.id)
+        if cells is None:
+            cells = plain_cells(r, [c.key for c in self.columns])
+            self._cells[r.id] = cells
+        return cells
+
+    def _measure(self, rows: list[RankedTask]) -> list[int]:
+        widths = [cell_len(c.label) for c in self.columns]
+        for r in rows:
+            for i, text in enumerate(self._cells_of(r)):
+                size = len(text) if text.isascii() else cell_len(text)
+                if size > widths[i]:
+                    widths[i] = size
+        return self._capped(widths)
+
+    def _widen(self, cells: tuple[str, ...]) -> None:
+        widths = list(self._widths)
+        for i, text in enumerate(cells):
+            widths[i] = max(widths[i], cell_len(text))
+        self._widths = self._capped(widths)
+
+    def _widen_rank(self, count: int) -> None:
+        for i, column in enumerate(self.columns):
+            if column.key == "rank":
+                self._widths[i] = max(self._widths[i], len(str(count)))
+
+    def _capped(self, widths: list[int]) -> list[int]:
+        return [
+            min(w, c.max_width) if c.max_width else w for w, c in zip(widths, self.columns, strict=True)
+        ]
+
+    def _total_width(self) -> int:
+        return sum(w + 2 for w in self._widths)
+
+    # --- queries -------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def selected_id(self) -> int | None:
+        if 0 <= self.cursor_row < len(self.rows):
+            return self.rows[self.cursor_row].id
+        return None
+
+    def row_index(self, task_id: int | None) -> int | None:
+        if self._index is None:
+            self._index = {r.id: i for i, r in enumerate(self.rows)}
+        return self._index.get(task_id) if task_id is not None else None
+
+    def row_texts(self, index: int) -> list[str]:
+        """The cells of a row as shown (tests and accessibility)."""
+        r = self.rows[index]
+        cells = list(self._cells_of(r))
+        for i, column in enumerate(self.columns):
+            if column.key == "rank":
+                cells[i] = str(r.rank)  # ranks are drawn live, never cached
+        return cells
+
+    # --- cursor --------------------------------------------------------------------------
+
+    def move_cursor(self, row: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(row, len(self.rows) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.selected_id))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(self.scrollable_content_region.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(self.cursor_row + direction * max(self.scrollable_content_region.height - 2, 1))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        if self.selected_id is not None:
+            self.post_message(self.Selected(self, self.selected_id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_y) - 1
+        if event.y == 0 or not 0 <= row < len(self.rows):
+            return
+        if row == self.cursor_row or event.chain > 1:
+            self.move_cursor(row)
+            self.action_select()
+        else:
+            self.move_cursor(row)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_x)
+        if y == 0:
+            style = self.get_component_rich_style("ranked-table--header")
+            cells = [c.label for c in self.columns]
+            strip = self._strip(cells, style, None, None)
+        else:
+            index = int(self.scroll_y) + y - 1
+            base = self.rich_style
+            if index >= len(self.rows):
+                return Strip([Segment(" " * width, base)], width)
+            r = self.rows[index]
+            cells = list(self._cells_of(r))
+            if index == self.cursor_row:
+                name = "ranked-table--cursor" if self.has_focus else "ranked-table--cursor-blurred"
+                style = base + self.get_component_rich_style(name)
+                cell_styles = None
+            else:
+                style = base + self.get_component_rich_style("ranked-table--odd") if index % 2 else base
+                cell_styles = self._cell_styles(r, cells)
+            strip = self._strip(cells, style, cell_styles, r)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _cell_styles(self, r: RankedTask, cells: list[str]) -> list[Style | None]:
+        styles: list[Style | None] = []
+        for column, text in zip(self.columns, cells, strict=True):
+            if column.key == "verdict":
+                styles.append(Style.parse(VERDICT_STYLE.get(r.verdict, "none")))
+            elif column.key == "flags" and text:
+                active = any(not f.dismissed for f in r.flags)
+                styles.append(self.get_component_rich_style("ranked-table--flag" if active else "ranked-table--dim"))
+            elif column.key in ("saved", "net") and text.startswith("-"):
+                styles.append(Style(color="red"))
+            else:
+                styles.append(None)
+        return styles
+
+    def _strip(
+        self,
+        cells: list[str],
+        style: Style,
+        cell_styles: list[Style | None] | None,
+        r: RankedTask | None,
+    ) -> Strip:
+        segments = []
+        for i, (column, text) in enumerate(zip(self.columns, cells, strict=True)):
+            width = self._widths[i]
+            if column.key == "rank" and r is not None:
+                text = str(r.rank)
+            if cell_len(text) > width:
+                text = set_cell_size(text, width - 1) + "…"
+            pad = width - cell_len(text)
+            shown = (" " * pad + text) if column.right else (text + " " * pad)
+            cell_style = style + cell_styles[i] if cell_styles and cell_styles[i] else style
+            segments.append(Segment(" " + shown + " ", cell_style))
+        return Strip(segments, self._total_width())
