@@ -7,6 +7,7 @@ app never opens a database or reads the wall clock on its own.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from textual.reactive import reactive
 
 from roi.inventory import rank_store
 from roi.models import RoiError
-from roi.ranking import RankBy, RankedTask, evaluate_task, order
+from roi.ranking import RankBy, RankedTask, evaluate_task, order, sort_key
 from roi.store import Store, utc_now
 from roi.timelog import RunningTimer, running_timer
 from tui.commands import RoiCommands
@@ -95,24 +96,50 @@ class RoiApp(App[None]):
         return "net" if self.rank_by == "net" else "payback"
 
     def _patch(self, ids: set[int]) -> None:
+        """Re-evaluate the changed tasks and move each to its place by bisection: the
+        ranking stays sorted by `roi.ranking.sort_key`, so nothing else is re-sorted."""
         from roi import uncertainty
         from roi.flags import load_rules
         from roi.timelog import measurements
 
         settings = self.store.settings()
         tasks = self.store.list_tasks(ids=sorted(ids))
+        measured = measurements(self.store)
+        dismissed = self.store.dismissals()
+        rules = load_rules()
         fresh = [
-            evaluate_task(
-                t, settings, today=self.today, measured=measurements(self.store),
-                dismissed=self.store.dismissals(), rules=load_rules(),
-            )
+            evaluate_task(t, settings, today=self.today, measured=measured, dismissed=dismissed, rules=rules)
             for t in tasks
         ]
         if fresh and uncertainty.has_ranges(fresh):
             uncertainty.simulate(fresh, settings, store=self.store)
-        kept = [r for r in self.ranked if r.id not in ids]
-        self.ranked = order(kept + fresh, self._by())
-        self.by_id = {r.id: r for r in self.ranked}
+        by = self._by()
+        ranked = self.ranked
+
+        def key(r: RankedTask) -> tuple[float, ...]:
+            return sort_key(r, by)
+
+        low = len(ranked)
+        for task_id in ids:
+            old = self.by_id.pop(task_id, None)
+            if old is None:
+                continue
+            index = bisect_left(ranked, key(old), key=key)
+            if index < len(ranked) and ranked[index] is old:
+                ranked.pop(index)
+            else:  # not where its key says (should not happen): search
+                index = next(i for i, r in enumerate(ranked) if r is old)
+                ranked.pop(index)
+            low = min(low, index)
+        for r in fresh:
+            index = bisect_left(ranked, key(r), key=key)
+            ranked.insert(index, r)
+            self.by_id[r.id] = r
+            low = min(low, index)
+        for position in range(low, len(ranked)):  # ranks above `low` did not move
+            r = ranked[position]
+            if r.rank != position + 1:
+                r.rank = position + 1
 
     def watch_rank_by(self) -> None:
         self.ranked = order(self.ranked, self._by())

@@ -102,7 +102,15 @@ class InventoryScreen(Screen[None]):
         self.query_one("#sort-label", Label).update(Text(f"by {by} · {len(ranked)} tasks"))
         needle = self.needle
         self.shown = [r for r in ranked if matches(r, needle)] if needle else ranked
-        self.query_one(RankedTable).set_rows(self.shown, changed=changed, full=full)
+        by_id = app.by_id  # type: ignore[attr-defined]
+
+        def locate(task_id: int) -> int | None:
+            r = by_id.get(task_id)
+            return r.rank - 1 if r is not None else None
+
+        self.query_one(RankedTable).set_rows(
+            self.shown, changed=changed, full=full, locate=None if needle else locate
+        )
         self._show_detail()
 
     def _show_detail(self) -> None:

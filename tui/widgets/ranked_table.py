@@ -10,6 +10,7 @@ parsed as markup), styled by column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -115,6 +116,8 @@ class RankedTable(ScrollView, can_focus=True):
         self._cells: dict[int, tuple[str, ...]] = {}
         self._widths: list[int] = []
         self._index: dict[int, int] | None = None
+        self._locate: Callable[[int], int | None] | None = None
+        self._selected: int | None = None
 
     # --- data --------------------------------------------------------------------------
 
@@ -124,11 +127,19 @@ class RankedTable(ScrollView, can_focus=True):
         self.set_rows(self.rows, full=True)
 
     def set_rows(
-        self, rows: list[RankedTask], *, changed: set[int] | None = None, full: bool = False
+        self,
+        rows: list[RankedTask],
+        *,
+        changed: set[int] | None = None,
+        full: bool = False,
+        locate: Callable[[int], int | None] | None = None,
     ) -> None:
         """Show these rows (in this order). `changed`: ids whose cells must be rebuilt
-        (None with full=True: all of them). Keeps the cursor on the same task."""
-        keep = self.selected_id
+        (None with full=True: all of them). `locate` finds a task's row without
+        indexing every row (the inventory passes rank - 1 when nothing is filtered).
+        Keeps the cursor on the same task."""
+        keep = self._selected  # the list may have been re-ordered in place already
+        self._locate = locate
         if full:
             self._cells.clear()
         elif changed:
@@ -148,6 +159,7 @@ class RankedTable(ScrollView, can_focus=True):
         target = self.row_index(keep) if keep is not None else None
         with self.prevent(self.Highlighted):
             self.cursor_row = min(target if target is not None else self.cursor_row, max(len(rows) - 1, 0))
+        self._remember()
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.selected_id))
@@ -195,11 +207,21 @@ class RankedTable(ScrollView, can_focus=True):
 
     @property
     def selected_id(self) -> int | None:
+        return self._selected
+
+    def _remember(self) -> None:
         if 0 <= self.cursor_row < len(self.rows):
-            return self.rows[self.cursor_row].id
-        return None
+            self._selected = self.rows[self.cursor_row].id
+        else:
+            self._selected = None
 
     def row_index(self, task_id: int | None) -> int | None:
+        if task_id is None:
+            return None
+        if self._locate is not None:
+            index = self._locate(task_id)
+            if index is not None and 0 <= index < len(self.rows) and self.rows[index].id == task_id:
+                return index
         if self._index is None:
             self._index = {r.id: i for i, r in enumerate(self.rows)}
         return self._index.get(task_id) if task_id is not None else None
@@ -220,6 +242,7 @@ class RankedTable(ScrollView, can_focus=True):
             self.cursor_row = max(0, min(row, len(self.rows) - 1))
 
     def watch_cursor_row(self, old: int, new: int) -> None:
+        self._remember()
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.selected_id))
