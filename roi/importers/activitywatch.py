@@ -90,7 +90,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
     def convert(rec: Any, clock: LocalClock) -> Any:
         bucket, ev = rec
         if bucket is None:
-            return Problem(0, f"event of bucket {text(ev)!r} (not window activity)", "", True)
+            return Problem(0, f"not window activity (bucket {text(ev)!r})", "", True)
         if not isinstance(ev, dict):
             raise RowError(f"not an event (got {text(ev)[:60]!r})")
         start = aware_iso(ev.get("timestamp"), "timestamp")

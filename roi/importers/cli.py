@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -113,6 +115,17 @@ def import_command(
         raise SystemExit(summary.exit_code)
 
 
+def _skip_kinds(s: ImportSummary) -> str:
+    """'2 blank lines, 1 zero-length event' from the skipped rows' reasons."""
+    kinds: Counter[str] = Counter()
+    for _line, reason in s.skips:
+        kinds[re.sub(r"\s*\(.*|\s*'.*", "", reason)] += 1
+    missing = s.skipped - sum(kinds.values())
+    if missing > 0:
+        kinds["other"] += missing
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+
+
 def _report(s: ImportSummary, file: Path) -> None:
     out = _console()
     verb = "Would import" if s.dry_run else "Imported"
@@ -126,7 +139,7 @@ def _report(s: ImportSummary, file: Path) -> None:
     if s.duplicates:
         parts.append(f"{s.duplicates} already imported (duplicates)")
     if s.skipped:
-        parts.append(f"{s.skipped} skipped")
+        parts.append(f"{s.skipped} skipped ({_skip_kinds(s)})")
     if s.rejected:
         parts.append(f"{s.rejected} rejected")
     if parts:
