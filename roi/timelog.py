@@ -40,10 +40,16 @@ class Measurement:
     last_start: datetime
 
     def per_week(self, occurrences: int | None = None) -> float:
-        """Occurrences a week over the log's span (a span under a week counts as a week)."""
-        span_days = (self.last_start - self.first_start).total_seconds() / 86400.0
-        weeks = max(span_days / 7.0, 1.0)
-        return (occurrences if occurrences is not None else self.samples) / weeks
+        """Occurrences a week over the log's span.
+
+        n occurrences spread from first to last span n - 1 intervals, so the rate is
+        (n - 1) / span: four weekly entries are once a week, not 4 in 3 weeks. A log
+        shorter than a week cannot show a weekly rhythm; it counts as one week."""
+        n = self.samples if occurrences is None else occurrences
+        weeks = (self.last_start - self.first_start).total_seconds() / (7 * 86400.0)
+        if weeks < 1.0:
+            return float(n)
+        return (n - 1) / weeks
 
 
 def running_timer(store: Store) -> RunningTimer | None:
