@@ -429,3 +429,23 @@ async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: P
         await pilot.pause()
         names = [row[1] for row in inventory_rows(app)]
         assert "Invoices" in names and "Backups" in names
+
+
+@pilot_test
+async def test_mouse_click_sorts_selects_and_opens(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one("#inventory", RankedTable)
+        widths = table._widths  # noqa: SLF001
+        saved_x = (widths[0] + 2) + (widths[1] + 2) + 1  # the third column: h/wk saved
+        await pilot.click("#inventory", offset=(saved_x, 0))
+        await pilot.pause()
+        assert app.rank_by == "net"
+        await pilot.click("#inventory", offset=(5, 3))  # third row
+        await pilot.pause()
+        assert table.cursor_row == 2
+        third = app.ranked[2]
+        assert str(app.screen.query_one("#detail-body", Static).render()).startswith(third.name)
+        await pilot.click("#inventory", offset=(5, 3))  # again: open it
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen) and app.screen.task_id == third.id

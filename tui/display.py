@@ -7,10 +7,11 @@ from typing import Any
 
 from rich.text import Text
 
-from roi.ranking import RankedTask, fmt, fmt_weeks
+from roi.ranking import RankedTask, fmt
 from roi.textsafe import visible
 
-VERDICT_STYLE = {"automate": "bold green", "maybe": "bold yellow", "skip": "bold red"}
+# Mid-tone colours that read on dark and light backgrounds alike.
+VERDICT_STYLE = {"automate": "bold #3fa34d", "maybe": "bold #d7901b", "skip": "bold #e0524a"}
 
 
 def name_text(name: str, width: int | None = None, style: str = "") -> Text:
@@ -83,12 +84,6 @@ def table_columns(wide: bool) -> list[Any]:
     ]
 
 
-def columns_for(wide: bool) -> list[tuple[str, str]]:
-    if wide:
-        return list(COLUMNS)
-    return [(NARROW_LABELS.get(key, label), key) for label, key in COLUMNS if key in NARROW]
-
-
 def plain_cells(r: RankedTask, keys: list[str]) -> tuple[str, ...]:
     """The inventory cells of one task as plain text (names made visible), by column key."""
     o = r.outcome
@@ -122,25 +117,6 @@ def plain_cells(r: RankedTask, keys: list[str]) -> tuple[str, ...]:
         else:
             out.append("")
     return tuple(out)
-
-
-def row_cells(r: RankedTask, wide: bool | None = True) -> tuple[object, ...]:
-    """The inventory row of one ranked task, in column order."""
-    o = r.outcome
-    cells = {
-        "rank": Text(str(r.rank), justify="right"),
-        "task": name_text(r.name, 28 if wide else 24),
-        "category": r.task.category,
-        "saved": Text(fmt(o.weekly_hours_saved, 2), justify="right"),
-        "build": Text(fmt(r.build_hours), justify="right"),
-        "payback": Text(
-            fmt_weeks(r.payback_weeks) if wide else short_weeks(r.payback_weeks), justify="right"
-        ),
-        "break_even": r.break_even.isoformat() if r.break_even else "—",
-        "verdict": verdict_text(r.verdict),
-        "flags": flags_text(r),
-    }
-    return tuple(cells[key] for _label, key in columns_for(bool(wide)))
 
 
 def detail_text(r: RankedTask) -> Text:

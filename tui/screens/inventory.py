@@ -131,6 +131,15 @@ class InventoryScreen(Screen[None]):
         self._show_detail()
         self.action_open()
 
+    @on(RankedTable.HeaderClicked, "#inventory")
+    def _header_clicked(self, event: RankedTable.HeaderClicked) -> None:
+        wanted = {"payback": "payback", "break_even": "payback", "net": "net", "saved": "net"}
+        by = wanted.get(event.key)
+        if by is None:
+            self.notify("The inventory sorts by payback or net hours: click Payback or Net h.")
+        elif by != self.app.rank_by:  # type: ignore[attr-defined]
+            self.app.action_toggle_sort()  # type: ignore[attr-defined]
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.refresh_table(full=False)

@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from roi.ranking import RankedTask
-from tui.display import VERDICT_STYLE, plain_cells
+from tui.display import plain_cells
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,6 @@ class Column:
     label: str
     right: bool = False
     max_width: int | None = None
-
-
-CELL_STYLE = {
-    "verdict": VERDICT_STYLE,
-}
 
 
 class RankedTable(ScrollView, can_focus=True):
@@ -61,6 +56,10 @@ class RankedTable(ScrollView, can_focus=True):
         "ranked-table--odd",
         "ranked-table--flag",
         "ranked-table--dim",
+        "ranked-table--automate",
+        "ranked-table--maybe",
+        "ranked-table--skip",
+        "ranked-table--negative",
     }
 
     DEFAULT_CSS = """
@@ -92,6 +91,21 @@ class RankedTable(ScrollView, can_focus=True):
     RankedTable > .ranked-table--dim {
         color: $text-muted;
     }
+    RankedTable > .ranked-table--automate {
+        color: $text-success;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--maybe {
+        color: $text-warning;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--skip {
+        color: $text-error;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--negative {
+        color: $text-error;
+    }
     """
 
     class Highlighted(Message):
@@ -106,6 +120,18 @@ class RankedTable(ScrollView, can_focus=True):
 
     class Selected(Highlighted):
         pass
+
+    class HeaderClicked(Message):
+        """A column header was clicked (the inventory sorts by it when it can)."""
+
+        def __init__(self, table: RankedTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RankedTable:
+            return self.table
 
     cursor_row: reactive[int] = reactive(0, init=False)
 
@@ -272,8 +298,16 @@ class RankedTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.selected_id))
 
     def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = event.x + int(self.scroll_x)
+            for column, width in zip(self.columns, self._widths, strict=True):
+                if x < width + 2:
+                    self.post_message(self.HeaderClicked(self, column.key))
+                    return
+                x -= width + 2
+            return
         row = event.y + int(self.scroll_y) - 1
-        if event.y == 0 or not 0 <= row < len(self.rows):
+        if not 0 <= row < len(self.rows):
             return
         if row == self.cursor_row or event.chain > 1:
             self.move_cursor(row)
@@ -317,12 +351,12 @@ class RankedTable(ScrollView, can_focus=True):
         styles: list[Style | None] = []
         for column, text in zip(self.columns, cells, strict=True):
             if column.key == "verdict":
-                styles.append(Style.parse(VERDICT_STYLE.get(r.verdict, "none")))
+                styles.append(self.get_component_rich_style(f"ranked-table--{r.verdict}"))
             elif column.key == "flags" and text:
                 active = any(not f.dismissed for f in r.flags)
                 styles.append(self.get_component_rich_style("ranked-table--flag" if active else "ranked-table--dim"))
             elif column.key in ("saved", "net") and text.startswith("-"):
-                styles.append(Style(color="red"))
+                styles.append(self.get_component_rich_style("ranked-table--negative"))
             else:
                 styles.append(None)
         return styles
