@@ -309,7 +309,7 @@ class RankedTable(ScrollView, can_focus=True):
         row = event.y + int(self.scroll_y) - 1
         if not 0 <= row < len(self.rows):
             return
-        if row == self.cursor_row or event.chain > 1:
+        if row == self.cursor_row:
             self.move_cursor(row)
             self.action_select()
         else:
