@@ -441,11 +441,11 @@ async def test_mouse_click_sorts_selects_and_opens(demo_store: Store) -> None:
         await pilot.click("#inventory", offset=(saved_x, 0))
         await pilot.pause()
         assert app.rank_by == "net"
-        await pilot.click("#inventory", offset=(5, 3))  # third row
+        await pilot.click("#inventory", offset=(5, 4))  # fourth row
         await pilot.pause()
-        assert table.cursor_row == 2
-        third = app.ranked[2]
+        assert table.cursor_row == 3
+        third = app.ranked[3]
         assert str(app.screen.query_one("#detail-body", Static).render()).startswith(third.name)
-        await pilot.click("#inventory", offset=(5, 3))  # again: open it
+        await pilot.click("#inventory", offset=(5, 4))  # again: open it
         await pilot.pause()
         assert isinstance(app.screen, TaskScreen) and app.screen.task_id == third.id
