@@ -104,23 +104,24 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--budget", required=True, metavar="HOURS", help="Weekly build budget, e.g. 4h/week or 90m/week.")
+@click.option("--budget", metavar="HOURS",
+              help="Weekly build budget, e.g. 4h/week or 90m/week (default: the build_budget_hours_per_week setting).")
 @click.option("--start", metavar="DATE", help="First day of the plan (default today).")
 @click.option("--horizon", type=click.FloatRange(min=0, min_open=True), metavar="WEEKS",
               help="Horizon in weeks (default: the horizon_weeks setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print the roadmap as JSON.")
 @click.pass_context
-def roadmap(ctx: click.Context, budget: str, start: str | None, horizon: float | None, as_json: bool) -> None:
+def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: float | None, as_json: bool) -> None:
     """Schedule the automations worth building, in rank order, within a weekly budget."""
     from roi.inventory import rank_store
     from roi.roadmap import build_roadmap, parse_budget, roadmap_json
 
-    hours = parse_budget(budget)
+    store = ctx.obj.store()
+    hours = parse_budget(budget) if budget else store.settings().build_budget_hours_per_week
     try:
         first_day = date.fromisoformat(start) if start else today()
     except ValueError:
         raise RoiError(f"--start must be a date YYYY-MM-DD (got {start!r})") from None
-    store = ctx.obj.store()
     ranked = rank_store(store, today=first_day, horizon_weeks=horizon)
     plan = build_roadmap(ranked, hours, first_day, horizon)
     if as_json:

@@ -279,6 +279,7 @@ class Settings(Model):
     currency: str = "$"
     min_samples: Annotated[int, Field(ge=1, le=1000)] = 3
     monte_carlo_samples: Annotated[int, Field(ge=0, le=1_000_000)] = 10_000
+    build_budget_hours_per_week: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=168.0)] = 4.0
     seed: int = 1205
 
     @field_validator("timezone")
@@ -315,6 +316,7 @@ SETTING_HELP = {
     "currency": "currency symbol for money figures (default $)",
     "min_samples": "logged occurrences needed before measured minutes replace estimates (default 3)",
     "monte_carlo_samples": "samples of the Monte Carlo over three-point estimates (default 10000)",
+    "build_budget_hours_per_week": "hours a week you can spend building, for the roadmap (default 4)",
     "seed": "random seed of the Monte Carlo, so figures are repeatable",
 }
 

@@ -352,22 +352,25 @@ def test_ten_thousand_tasks_render_in_every_format(tmp_path: Path) -> None:
         assert max(len(line) for line in outputs["text"].splitlines()) <= 80
         assert len(list(csv.DictReader(io.StringIO(outputs["csv"])))) == 10_000
         assert len(json.loads(outputs["json"])["tasks"]) == 10_000
-        assert outputs["html"].count("<tr>") == 10_000 + 1
+        ranking_table = outputs["html"].split('<table class="ranking">')[1].split("</table>")[0]
+        assert ranking_table.count("<tr>") == 10_000 + 1
     finally:
         store.close()
 
 
-def test_markdown_parses_as_one_table_without_html(hostile_store: Store) -> None:
-    """A real CommonMark + GFM-table parser (markdown-it-py, which Rich depends on) sees one
-    table with a row per task, the hostile names as text, and no raw HTML anywhere."""
+def test_markdown_parses_as_tables_without_html(hostile_store: Store) -> None:
+    """A real CommonMark + GFM-table parser (markdown-it-py, which Rich depends on) sees the
+    ranking table with a row per task (and the roadmap's table after it), the hostile names
+    as text, and no raw HTML anywhere."""
     from markdown_it import MarkdownIt
 
     text = render(report_of(hostile_store), "md")
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     tokens = parser.parse(text)
-    assert [t.type for t in tokens].count("table_open") == 1
-    rows = [t for t in tokens if t.type == "tr_open"]
-    assert len(rows) == 1 + 10 + len(HOSTILE)
+    types = [t.type for t in tokens]
+    assert types.count("table_open") == 2  # the ranking, then the roadmap
+    first_table = types[: types.index("table_close") + 1]
+    assert first_table.count("tr_open") == 1 + 10 + len(HOSTILE)
     html = parser.render(text)
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "[bold red]x[/]" in html

@@ -209,3 +209,16 @@ def test_three_point_estimates_from_the_cli(roi):
     assert 0 < t["payback_probability"] <= 1
     assert t["payback_weeks_p50"] <= t["payback_weeks_p90"]
     assert t["expected_net_hours"] != t["net_hours"]
+
+
+def test_report_carries_the_roadmap_section(roi):
+    roi("seed", "demo")
+    roadmap = json.loads(roi("roadmap", "--budget", "4h/week", "--json").stdout)
+    report = json.loads(roi("report", "-f", "json", "--budget", "4h/week").stdout)
+    assert report["roadmap"]["items"] == roadmap["items"]
+    text = roi("report", "-f", "text").stdout
+    assert "Roadmap" in text and "Building " in text
+    assert roi("config", "set", "build_budget_hours_per_week", "2").exit_code == 0
+    slower = json.loads(roi("roadmap", "--json").stdout)
+    assert slower["budget_hours_per_week"] == 2
+    assert slower["items"][-1]["finish_week"] == pytest.approx(2 * roadmap["items"][-1]["finish_week"])

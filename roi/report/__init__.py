@@ -54,10 +54,11 @@ def write_report(
     horizon_weeks: float | None = None,
     top: int | None = None,
     generated: datetime | None = None,
+    budget_hours_per_week: float | None = None,
 ) -> Path:
     """Build, render and write the report atomically; return the path written."""
     if fmt not in FORMATS and fmt != "markdown":
         raise RoiError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     report = build_report(store, today=today, by=by, horizon_weeks=horizon_weeks, top=top,
-                          generated=generated)
+                          generated=generated, budget_hours_per_week=budget_hours_per_week)
     return atomic_write(path, render(report, fmt))

@@ -35,9 +35,11 @@ def _generated() -> datetime | None:
               help="Horizon in weeks (default: the horizon_weeks setting).")
 @click.option("--top", type=click.IntRange(min=1), metavar="N",
               help="List only the N best-ranked tasks (totals still count every task).")
+@click.option("--budget", metavar="HOURS",
+              help="Weekly build budget for the roadmap section, e.g. 4h/week (default: the setting).")
 @click.pass_context
 def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
-           horizon: float | None, top: int | None) -> None:
+           horizon: float | None, top: int | None, budget: str | None) -> None:
     """Write the ranking report: assumptions, ranked table, each task's arithmetic, flags,
     what is not worth automating and why, and totals.
 
@@ -57,8 +59,11 @@ def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
     if fmt is None:
         fmt = (format_for(output) if to_file and output else None) or "text"
     store = ctx.obj.store()
+    from roi.roadmap import parse_budget
+
     built = build_report(store, today=today(), by=by, horizon_weeks=horizon, top=top,
-                         generated=_generated())
+                         generated=_generated(),
+                         budget_hours_per_week=parse_budget(budget) if budget else None)
     if to_file and output:
         path = atomic_write(output, render(built, fmt))
         err = Console(stderr=True, highlight=False, markup=False, emoji=False)

@@ -12,6 +12,7 @@ from roi.report.model import Report, TaskLog, Totals
 
 TITLE = "Automation ROI report"
 NOT_WORTH = "Not worth automating (yet)"
+ROADMAP = "Roadmap"
 VERDICT_WORDS = {"automate": "automate", "maybe": "maybe", "skip": "skip"}
 
 
@@ -268,3 +269,32 @@ def counts_sentence(t: Totals) -> str:
 
 def flag_label(code: str, dismissed: bool) -> str:
     return code + (" (dismissed)" if dismissed else "")
+
+
+def roadmap_intro(report: Report) -> str:
+    plan = report.roadmap
+    assert plan is not None
+    if not plan.items:
+        return "Nothing to schedule: no task is marked automate or maybe."
+    late = sum(1 for i in plan.items if i.finish_week > plan.horizon_weeks)
+    text = (
+        f"Building {len(plan.items)} automation{'s' if len(plan.items) != 1 else ''} one after another at "
+        f"{hours(plan.budget_hours_per_week)} h a week from {plan.start.isoformat()}: "
+        f"{hours(plan.total_build_hours)} h of building in all (with overrun); by the end of the horizon "
+        f"({plan.horizon_end.isoformat()}) they give back {hours(plan.hours_back_by_horizon)} h net."
+    )
+    if late:
+        text += f" {late} of them finish after the horizon at this budget."
+    return text
+
+
+def roadmap_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
+    """(rank, task, build h, start, finish, break-even, net h by horizon) per build."""
+    plan = report.roadmap
+    if plan is None:
+        return []
+    return [
+        (str(i.task.rank), i.task.name, hours(i.build_hours), i.start.isoformat(), i.finish.isoformat(),
+         date_text(i.break_even), hours(i.hours_back_by_horizon))
+        for i in plan.items
+    ]

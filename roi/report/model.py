@@ -17,6 +17,7 @@ from roi import payback
 from roi.inventory import rank_store
 from roi.models import RoiError, Settings
 from roi.ranking import RankBy, RankedTask
+from roi.roadmap import Roadmap, build_roadmap
 from roi.store import Store, parse_iso, utc_now
 
 Format = Literal["text", "md", "html", "csv", "json"]
@@ -90,6 +91,7 @@ class Report:
     task_logs: dict[int, list[TaskLog]]
     totals: Totals
     chart_tasks: int = 5
+    roadmap: Roadmap | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -217,8 +219,11 @@ def build_report(
     horizon_weeks: float | None = None,
     top: int | None = None,
     generated: datetime | None = None,
+    budget_hours_per_week: float | None = None,
 ) -> Report:
-    """Rank the store and gather the assumptions and data sources of the report."""
+    """Rank the store and gather the assumptions and data sources of the report; the
+    roadmap schedules the worthwhile builds within the weekly budget (default: the
+    build_budget_hours_per_week setting)."""
     if by not in ("payback", "net", "confidence"):
         raise RoiError(f"--by must be payback or net (got {by!r})")
     if top is not None and top < 1:
@@ -242,6 +247,8 @@ def build_report(
         sources=log_sources(store),
         task_logs=task_logs(store),
         totals=totals(ranked, shown, settings, today),
+        roadmap=build_roadmap(ranked, budget_hours_per_week or settings.build_budget_hours_per_week,
+                              today, horizon),
     )
 
 

@@ -195,6 +195,25 @@ def render(report: Report) -> str:
                     out.append(f"<li><strong>{h(r.name)}</strong> <code>{h(f.code)}</code>{h(state)}: "
                                f"{h(f.reason)}</li>")
             out += ["</ul>", "</section>"]
+        if report.roadmap is not None:
+            out += ['<section id="roadmap">', f"<h2>{h(common.ROADMAP)}</h2>",
+                    f"<p>{h(common.roadmap_intro(report))}</p>"]
+            rows = common.roadmap_rows(report)
+            if rows:
+                out += ['<table class="roadmap">',
+                        '<thead><tr><th scope="col">#</th><th scope="col" class="l">Task</th>'
+                        '<th scope="col">Build h</th><th scope="col" class="l">Start</th>'
+                        '<th scope="col" class="l">Finish</th><th scope="col" class="l">Break-even</th>'
+                        '<th scope="col">Net h by horizon</th></tr></thead>',
+                        "<tbody>"]
+                for item, (rank, name, build, start, finish, even, net) in zip(
+                    report.roadmap.items, rows, strict=True
+                ):
+                    out.append(f'<tr><td>{h(rank)}</td><td class="task">{h(name)}</td><td>{h(build)}</td>'
+                               f'<td class="date">{h(start)}</td><td class="date">{h(finish)}</td>'
+                               f'<td class="date">{h(even)}</td>{_num(item.hours_back_by_horizon, net)}</tr>')
+                out += ["</tbody>", "</table>"]
+            out.append("</section>")
         out += ['<section id="not-worth">', f"<h2>{h(common.NOT_WORTH)}</h2>"]
         if report.not_worth:
             out.append('<ul class="skips">')

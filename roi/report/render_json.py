@@ -15,7 +15,8 @@ def _round(value: float | None) -> float | None:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    data = ranking_json(report.shown, horizon_weeks=report.horizon_weeks, generated=report.generated)
+    data = ranking_json(report.shown, horizon_weeks=report.horizon_weeks, generated=report.generated,
+                        hourly_value=report.hourly_value)
     s = report.settings
     t = report.totals
     data = {"schema_version": SCHEMA_VERSION, **data}
@@ -68,6 +69,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "automate_weekly_value": _round(t.weekly_value),
         "automate_net_value": _round(t.net_value),
     }
+    if report.roadmap is not None:
+        from roi.roadmap import roadmap_json
+
+        data["roadmap"] = roadmap_json(report.roadmap)
     return data
 
 

@@ -77,6 +77,15 @@ def render(report: Report) -> str:
                 out.append(f"- **{esc(r.name)}**: {esc(f.code)}" + (" (dismissed)" if f.dismissed else "")
                            + f": {esc(f.reason)}")
         out.append("")
+    if report.roadmap is not None:
+        out += [f"## {common.ROADMAP}", "", esc(common.roadmap_intro(report)), ""]
+        rows = common.roadmap_rows(report)
+        if rows:
+            out += [_row(["#", "Task", "Build h", "Start", "Finish", "Break-even", "Net h by horizon"]),
+                    _row(["--:", ":--", "--:", ":--", ":--", ":--", "--:"])]
+            out += [_row([rank, esc(name), build, start, finish, even, net])
+                    for rank, name, build, start, finish, even, net in rows]
+            out.append("")
     out += [f"## {esc(common.NOT_WORTH)}", ""]
     if not report.not_worth:
         out.append("Every listed task is worth automating or worth a closer look.")

@@ -259,6 +259,16 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
             for r in report.flagged for f in r.flags
         ), width)
         out.append(flags)
+    if report.roadmap is not None:
+        plan = [heading(common.ROADMAP)]
+        plan += wrap([(_v(common.roadmap_intro(report)), "")], width)
+        plan += hanging((
+            ([(f"{rank}.", "")], [(_v(name), "bold"),
+                                  (f": build {build} h from {start} to {finish}; break-even {even}; "
+                                   f"{net} h net by the horizon", "")])
+            for rank, name, build, start, finish, even, net in common.roadmap_rows(report)
+        ), width)
+        out.append(plan)
     skipped = [heading(common.NOT_WORTH)]
     if not report.not_worth:
         skipped += wrap([("Every listed task is worth automating or worth a closer look.", "")], width)
