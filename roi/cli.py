@@ -185,6 +185,15 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         )
     )
     out.print(ranking_table(ranked, out.width))
+    bare = [r for r in ranked if not r.steps]
+    if bare:
+        logged = sum(1 for r in bare if r.measured_minutes is not None)
+        out.print(Text(
+            f"{len(bare)} task{'s have' if len(bare) != 1 else ' has'} no steps yet"
+            + (f" ({logged} with enough logged time to measure)" if logged else "")
+            + ": add them with `roi step add TASK NAME --minutes M --automation A` to estimate the saving.",
+            style="dim",
+        ))
     for r in ranked:
         if explain:
             out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation))

@@ -246,6 +246,8 @@ def decide_verdict(ranked: RankedTask, settings: Settings) -> None:
     active = ranked.active_flags
     if active:
         verdict, reason = "skip", f"flagged {', '.join(f.code for f in active)} (dismiss the flag to rank it on its numbers)"
+    elif not ranked.steps:
+        verdict, reason = "skip", "no steps yet, so nothing to automate"
     elif weeks is None:
         verdict, reason = "skip", "never pays back: it saves no time once overhead and upkeep are counted"
     elif weeks <= settings.automate_within * horizon:
@@ -270,7 +272,14 @@ def explain(r: RankedTask) -> str:
     """One or two sentences that show the task's arithmetic."""
     o = r.outcome
     if not r.steps:
-        first = "No steps yet, so nothing to automate: add steps with their minutes."
+        if r.measured_minutes is not None:
+            first = (
+                f"Logged {r.measured_samples} times (median {fmt(r.measured_minutes)} min, "
+                f"{fmt(r.per_week, 2)} a week) but no steps yet: add steps with their degree of "
+                "automation to see what automating it would save."
+            )
+        else:
+            first = "No steps yet, so nothing to automate: add steps with their minutes."
     else:
         times = f"{fmt(r.per_week, 2)} time{'s' if fmt(r.per_week, 2) != '1' else ''} a week"
         first = (
@@ -293,7 +302,7 @@ def explain(r: RankedTask) -> str:
     else:
         second = f"{build} -> never pays back."
     if not r.steps:
-        return first + " " + (f"{build}." if r.build_hours else "").strip()
+        return (first + " " + (f"{build}." if r.build_hours else "")).strip()
     return f"{first} {second}"
 
 
