@@ -108,7 +108,8 @@ class TaskScreen(Screen[None]):
 
         self._fill_steps(r)
 
-        plan = Text("Plan: ", style="bold")
+        plan = Text()
+        plan.append("Plan: ", style="bold")
         p = t.plan
         if p is None:
             plan.append("none yet (press p): building costs 0 h, so anything saved pays back at once.")

@@ -347,16 +347,21 @@ class RankedTable(ScrollView, can_focus=True):
             strip = self._strip(cells, style, cell_styles, r)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def _fg(self, name: str) -> Style:
+        """A component's colour and text style, without its background (the row's wins)."""
+        style = self.get_component_rich_style(name)
+        return Style(color=style.color, bold=style.bold, dim=style.dim, italic=style.italic)
+
     def _cell_styles(self, r: RankedTask, cells: list[str]) -> list[Style | None]:
         styles: list[Style | None] = []
         for column, text in zip(self.columns, cells, strict=True):
             if column.key == "verdict":
-                styles.append(self.get_component_rich_style(f"ranked-table--{r.verdict}"))
+                styles.append(self._fg(f"ranked-table--{r.verdict}"))
             elif column.key == "flags" and text:
                 active = any(not f.dismissed for f in r.flags)
-                styles.append(self.get_component_rich_style("ranked-table--flag" if active else "ranked-table--dim"))
+                styles.append(self._fg("ranked-table--flag" if active else "ranked-table--dim"))
             elif column.key in ("saved", "net") and text.startswith("-"):
-                styles.append(self.get_component_rich_style("ranked-table--negative"))
+                styles.append(self._fg("ranked-table--negative"))
             else:
                 styles.append(None)
         return styles
