@@ -129,6 +129,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.draft_key = draft_key
         self.saved_values: dict[str, Any] = {}
         self.model: Any = None
+        #: Fields changed since the form opened: only their problems are shown, so a new
+        #: empty form does not open covered in red (Save stays disabled all the same).
+        self.touched: set[str] = set()
+        self.tried = False
 
     # --- subclass hooks ------------------------------------------------------------------
 
@@ -176,6 +180,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
         drafts: dict[str, dict[str, Any]] = self.app.drafts  # type: ignore[attr-defined]
         draft = drafts.get(self.draft_key)
         self._fill(draft if draft is not None else self.saved_values)
+        if draft is not None:
+            self.touched = {f.name for f in self.FIELDS}
         note = self.query_one("#draft-note", Static)
         if draft is not None:
             note.update(Text("Your unsaved draft is back (ctrl+r reverts to the saved values).", style="italic"))
@@ -216,6 +222,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
             errors = {"": str(exc)}
         for field in self.FIELDS:
             message = errors.get(field.name, "")
+            if field.name not in self.touched and not self.tried:
+                message = ""
             box = self.query_one(f"#err-{field.name}", Static)
             box.update(Text(message))
             box.display = bool(message)
@@ -232,7 +240,9 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+        widget_id = event.control.id or ""
+        self.touched.add(widget_id.removeprefix("f-"))
         self.validate_form()
 
     @on(Input.Submitted)
@@ -250,6 +260,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
     # --- actions -------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        self.tried = True
         if not self.validate_form():
             self.notify("Fix the fields marked in red first.", severity="warning")
             return
