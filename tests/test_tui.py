@@ -449,3 +449,26 @@ async def test_mouse_click_sorts_selects_and_opens(demo_store: Store) -> None:
         await pilot.click("#inventory", offset=(5, 4))  # again: open it
         await pilot.pause()
         assert isinstance(app.screen, TaskScreen) and app.screen.task_id == third.id
+
+
+@pilot_test
+async def test_time_from_the_inventory_and_time_a_build(demo_store: Store) -> None:
+    clock = FakeClock()
+    app = make_app(demo_store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Video trimming")  # one step: that step is timed
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.timer is not None and app.timer.step_name == "Trim recording"
+        clock.advance(minutes=40)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter", "b")
+        await pilot.pause()
+        assert app.timer is not None and app.timer.kind == "build"
+        clock.advance(minutes=90)
+        await pilot.press("b")
+        await pilot.pause()
+        plan = demo_store.get_task(task_id).plan
+        assert plan is not None and plan.actual_build_hours == 1.5
+        assert "actually took 1.5 h" in str(app.screen.query_one("#plan", Static).render())

@@ -148,11 +148,11 @@ class RoiApp(App[None]):
 
     # --- stopwatch -----------------------------------------------------------------------
 
-    def start_timer(self, task_id: int, step_id: int | None = None) -> None:
+    def start_timer(self, task_id: int, step_id: int | None = None, kind: str = "work") -> None:
         from roi.timelog import start_timer
 
         try:
-            self.timer = start_timer(self.store, task_id, step_id, now=self.clock())
+            self.timer = start_timer(self.store, task_id, step_id, kind=kind, now=self.clock())
         except RoiError as exc:
             self.notify(str(exc), severity="error")
 
@@ -179,13 +179,13 @@ class RoiApp(App[None]):
             self.notify(str(exc), severity="error")
         self.timer = None
 
-    def toggle_timer(self, task_id: int | None, step_id: int | None = None) -> None:
+    def toggle_timer(self, task_id: int | None, step_id: int | None = None, kind: str = "work") -> None:
         """One key: stop the running stopwatch, or start it on this task (and step)."""
         self.sync_timer()
         if self.timer is not None:
             self.stop_timer()
         elif task_id is not None:
-            self.start_timer(task_id, step_id)
+            self.start_timer(task_id, step_id, kind)
         else:
             self.notify("Select a task to time first.", severity="warning")
 

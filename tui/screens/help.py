@@ -34,7 +34,8 @@ Measured minutes (3 timed entries by default) replace your estimates.
 | inventory | `enter` | open the task |
 | inventory | `a` / `d` | add / delete a task |
 | inventory | `s` | sort by payback or by net hours |
-| inventory, task | `t` | start or stop the stopwatch (task, or the selected step) |
+| inventory, task | `t` | start or stop the stopwatch (the selected step; in the inventory the task, or its only step) |
+| task | `b` | time building the automation (becomes the plan's actual build hours) |
 | inventory, task | `f` / `c` | flags / payback chart |
 | inventory | `i` / `r` / `,` | import a time log / export the report / settings |
 | task | `a` / `e` / `d` | add / edit / delete a step |

@@ -175,7 +175,13 @@ class InventoryScreen(Screen[None]):
             self.app.action_open_task(task_id)  # type: ignore[attr-defined]
 
     def action_timer(self) -> None:
-        self.app.toggle_timer(self.selected_id)  # type: ignore[attr-defined]
+        """Time the task's only step, or the whole task when it has several (task-level
+        time rescales the step estimates); open the task to time one step of many."""
+        step_id = None
+        r = self.app.by_id.get(self.selected_id) if self.selected_id is not None else None  # type: ignore[attr-defined]
+        if r is not None and len(r.steps) == 1:
+            step_id = r.steps[0].id
+        self.app.toggle_timer(self.selected_id, step_id)  # type: ignore[attr-defined]
 
     def action_flags(self) -> None:
         if (task_id := self._need_task()) is not None:

@@ -39,6 +39,7 @@ class TaskScreen(Screen[None]):
         Binding("shift+up,K", "move(-1)", "Up", show=False),
         Binding("shift+down,J", "move(1)", "Down", show=False),
         Binding("t", "timer", "Time"),
+        Binding("b", "build_timer", "Time build", show=False),
         Binding("n", "edit_task", "Task"),
         Binding("p", "plan", "Plan"),
         Binding("f", "flags", "Flags"),
@@ -229,6 +230,10 @@ class TaskScreen(Screen[None]):
 
     def action_timer(self) -> None:
         self.app.toggle_timer(self.task_id, self.selected_step())  # type: ignore[attr-defined]
+
+    def action_build_timer(self) -> None:
+        """Time building the automation: stopped, it becomes the plan's actual hours."""
+        self.app.toggle_timer(self.task_id, None, "build")  # type: ignore[attr-defined]
 
     def action_edit_task(self) -> None:
         from tui.screens.forms import TaskForm
