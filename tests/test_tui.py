@@ -472,3 +472,23 @@ async def test_time_from_the_inventory_and_time_a_build(demo_store: Store) -> No
         plan = demo_store.get_task(task_id).plan
         assert plan is not None and plan.actual_build_hours == 1.5
         assert "actually took 1.5 h" in str(app.screen.query_one("#plan", Static).render())
+
+
+@pilot_test
+async def test_a_draft_survives_quitting_with_the_form_open(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await fill(pilot, {"name": "Half-typed task", "per_week": "4"})
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert demo_store.find_task("Half-typed task") is None  # nothing saved...
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#f-name", Input).value == "Half-typed task"  # ...nothing lost
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert demo_store.find_task("Half-typed task") is not None
+        assert "task:None" not in app.drafts

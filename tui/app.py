@@ -21,6 +21,7 @@ from roi.ranking import RankBy, RankedTask, evaluate_task, order, sort_key
 from roi.store import Store, utc_now
 from roi.timelog import RunningTimer, running_timer
 from tui.commands import RoiCommands
+from tui.drafts import Drafts
 
 Clock = Callable[[], datetime]
 
@@ -59,7 +60,7 @@ class RoiApp(App[None]):
         #: Task ids changed by the last re-rank (None: everything may have changed).
         self.last_changed: set[int] | None = None
         #: Unsaved form contents kept when a form is left with Escape, by form key.
-        self.drafts: dict[str, dict[str, object]] = {}
+        self.drafts = Drafts(store.path)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -190,6 +191,16 @@ class RoiApp(App[None]):
             self.notify("Select a task to time first.", severity="warning")
 
     # --- actions shared by screens and the command palette -----------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; a form left open keeps what was typed as a draft (the stopwatch keeps
+        running: it is an open entry in the database)."""
+        from tui.screens.form import FormScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, FormScreen):
+                screen.keep_draft()
+        self.exit()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

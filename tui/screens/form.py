@@ -275,14 +275,19 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
         self.dismiss(result)
 
-    def action_cancel(self) -> None:
+    def keep_draft(self) -> bool:
+        """Keep what was typed (when it differs from the saved values); True if kept."""
         values = self.values()
         drafts = self.app.drafts  # type: ignore[attr-defined]
         if values != self._normalised(self.saved_values):
             drafts[self.draft_key] = values
+            return True
+        drafts.pop(self.draft_key, None)
+        return False
+
+    def action_cancel(self) -> None:
+        if self.keep_draft():
             self.notify("Not saved. Your changes are kept as a draft for this form.", title="Draft kept")
-        else:
-            drafts.pop(self.draft_key, None)
         self.dismiss(None)
 
     def action_revert(self) -> None:
