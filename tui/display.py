@@ -3,7 +3,7 @@ control characters visible and never interprets markup."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from rich.text import Text
 
@@ -51,6 +51,17 @@ def short_weeks(weeks: float | None) -> str:
     return f"{fmt(weeks)} wk"
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of the inventory table."""
+
+    key: str
+    label: str
+    right: bool = False
+    max_width: int | None = None
+
+
+#: The inventory's columns, label and key, in order (all of them from WIDE columns up).
 COLUMNS = (
     ("#", "rank"),
     ("Task", "task"),
@@ -58,28 +69,25 @@ COLUMNS = (
     ("Saved h/wk", "saved"),
     ("Build h", "build"),
     ("Payback", "payback"),
+    ("Net h", "net"),
     ("Break-even", "break_even"),
     ("Verdict", "verdict"),
     ("Flags", "flags"),
 )
+#: Below WIDE columns, category, net hours and break-even move to the detail panel.
 NARROW = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
 NARROW_LABELS = {"saved": "h/wk", "build": "Build"}
+RIGHT = {"rank", "saved", "build", "payback", "net"}
 
 
-def table_columns(wide: bool) -> list[Any]:
-    """Columns of the inventory's RankedTable: all of them from WIDE columns up."""
-    from tui.widgets.ranked_table import Column
-
-    if wide:
-        keys = ("rank", "task", "category", "saved", "build", "payback", "net", "break_even", "verdict", "flags")
-    else:
-        keys = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
-    labels = {key: label for label, key in COLUMNS} | {"net": "Net h"}
+def table_columns(wide: bool) -> list[Column]:
+    labels = {key: label for label, key in COLUMNS}
+    keys = [key for _label, key in COLUMNS]
     if not wide:
         labels |= NARROW_LABELS
-    right = {"rank", "saved", "build", "payback", "net"}
+        keys = [key for key in keys if key in NARROW]
     return [
-        Column(key, labels[key], right=key in right, max_width=(40 if wide else 24) if key == "task" else None)
+        Column(key, labels[key], right=key in RIGHT, max_width=(40 if wide else 24) if key == "task" else None)
         for key in keys
     ]
 

@@ -11,7 +11,6 @@ parsed as markup), styled by column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,15 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from roi.ranking import RankedTask
-from tui.display import plain_cells
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    right: bool = False
-    max_width: int | None = None
+from tui.display import Column, plain_cells
 
 
 class RankedTable(ScrollView, can_focus=True):
