@@ -44,6 +44,17 @@ def test_triangular_is_named_and_has_its_known_mean():
     assert values.min() >= 2 and values.max() <= 20
 
 
+def test_the_fast_sampler_is_the_inverse_cdf_bit_for_bit():
+    from roi.uncertainty import draw
+
+    ranges = [Range(low=1, likely=2, high=9), Range(low=0, likely=0, high=4), Range(low=3, likely=7, high=7)]
+    fast = draw(np.random.default_rng(11), ranges, 5000)
+    u = np.random.default_rng(11).random((3, 5000))
+    lo, mode, hi = (np.array([[getattr(r, f)] for r in ranges]) for f in ("low", "likely", "high"))
+    assert np.array_equal(fast, triangular_ppf(u, lo, mode, hi))
+    assert np.array_equal(draw(np.random.default_rng(1), [Range.single(5)], 3), [[5.0, 5.0, 5.0]])
+
+
 def test_degenerate_range_gives_the_deterministic_answer_exactly():
     r = ranked_with(one_task(Range(low=10, likely=10, high=10)))
     u = r.uncertainty
