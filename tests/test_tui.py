@@ -492,3 +492,19 @@ async def test_a_draft_survives_quitting_with_the_form_open(demo_store: Store) -
         await pilot.pause()
         assert demo_store.find_task("Half-typed task") is not None
         assert "task:None" not in app.drafts
+
+
+@pilot_test
+async def test_a_change_made_elsewhere_meanwhile_is_a_message_not_a_crash(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        task_id = await select_task(pilot, "Email triage")
+        await pilot.press("enter")
+        await pilot.pause()
+        first = demo_store.get_task(task_id).steps[0]
+        demo_store.remove_step(int(first.id or 0))  # e.g. `roi` in another terminal
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen)
+        assert any("not found" in n.message for n in app._notifications)  # noqa: SLF001
+        assert len(app.screen.query_one("#steps", DataTable).rows) == 2  # re-read from the store

@@ -147,6 +147,18 @@ class RoiApp(App[None]):
         self.last_changed = None
         self.revision += 1
 
+    def write(self, change: Callable[[Store], object], *, changed: Iterable[int] | None) -> bool:
+        """Run one store write; a RoiError (say, the CLI deleted that step meanwhile) is
+        shown as a notification, never a traceback. Re-ranks what changed either way."""
+        try:
+            change(self.store)
+        except RoiError as exc:
+            self.notify(str(exc), severity="error")
+            self.rerank(changed)
+            return False
+        self.rerank(changed)
+        return True
+
     # --- stopwatch -----------------------------------------------------------------------
 
     def start_timer(self, task_id: int, step_id: int | None = None, kind: str = "work") -> None:

@@ -78,8 +78,12 @@ class FlagsScreen(ModalScreen[None]):
     def toggle(self, code: str) -> None:
         r = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
         flag = next(f for f in r.flags if f.code == code)
-        self.app.store.dismiss_flag(self.task_id, code, dismissed=not flag.dismissed)  # type: ignore[attr-defined]
-        self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+        ok = self.app.write(  # type: ignore[attr-defined]
+            lambda store: store.dismiss_flag(self.task_id, code, dismissed=not flag.dismissed),
+            changed=[self.task_id],
+        )
+        if not ok or self.task_id not in self.app.by_id:  # type: ignore[attr-defined]
+            return
         now = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
         self.notify(f"{'Restored' if flag.dismissed else 'Dismissed'} {code}: verdict {now.verdict}")
 

@@ -204,8 +204,7 @@ class InventoryScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.store.remove_task(task_id)  # type: ignore[attr-defined]
-                self.app.rerank([task_id])  # type: ignore[attr-defined]
-                self.notify("Task deleted.")
+                if self.app.write(lambda store: store.remove_task(task_id), changed=[task_id]):  # type: ignore[attr-defined]
+                    self.notify("Task deleted.")
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)

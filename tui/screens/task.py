@@ -216,8 +216,7 @@ class TaskScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.store.remove_step(step_id)  # type: ignore[attr-defined]
-                self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+                self.app.write(lambda store: store.remove_step(step_id), changed=[self.task_id])  # type: ignore[attr-defined]
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)
 
@@ -225,8 +224,7 @@ class TaskScreen(Screen[None]):
         step_id = self.selected_step()
         if step_id is None:
             return
-        self.app.store.move_step(step_id, offset)  # type: ignore[attr-defined]
-        self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+        self.app.write(lambda store: store.move_step(step_id, offset), changed=[self.task_id])  # type: ignore[attr-defined]
 
     def action_timer(self) -> None:
         self.app.toggle_timer(self.task_id, self.selected_step())  # type: ignore[attr-defined]
