@@ -508,3 +508,26 @@ async def test_a_change_made_elsewhere_meanwhile_is_a_message_not_a_crash(demo_s
         assert isinstance(app.screen, TaskScreen)
         assert any("not found" in n.message for n in app._notifications)  # noqa: SLF001
         assert len(app.screen.query_one("#steps", DataTable).rows) == 2  # re-read from the store
+
+
+@pilot_test
+async def test_full_rerank_in_a_thread_keeps_edits_made_meanwhile(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.background_from = 0  # as with a large inventory
+        demo_store.set_setting("horizon_weeks", 26)
+        app.rerank()
+        assert app.ranking
+        video = next(r for r in app.ranked if r.name == "Video trimming")
+        demo_store.update_task(video.id, per_week=0.01)  # an edit while it ranks
+        app.rerank([video.id])
+        for _ in range(200):
+            if not app.ranking:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert not app.ranking
+        assert all(r.horizon_weeks == 26 for r in app.ranked)
+        assert app.by_id[video.id].per_week == 0.01
+        assert [r.rank for r in app.ranked] == list(range(1, len(app.ranked) + 1))
+        assert inventory_rows(app)[0][1] == app.ranked[0].name

@@ -68,6 +68,7 @@ class InventoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width)
         self.watch(self.app, "revision", self._revised, init=False)
+        self.watch(self.app, "ranking", self._sort_label, init=False)
         self.refresh_table(full=True)
         self.query_one(RankedTable).focus()
 
@@ -98,8 +99,7 @@ class InventoryScreen(Screen[None]):
         """Show the app's ranking (filtered), rebuilding only the changed rows' cells."""
         app = self.app
         ranked: list[RankedTask] = app.ranked  # type: ignore[attr-defined]
-        by = "net hours" if app.rank_by == "net" else "payback"  # type: ignore[attr-defined]
-        self.query_one("#sort-label", Label).update(Text(f"by {by} · {len(ranked)} tasks"))
+        self._sort_label()
         needle = self.needle
         self.shown = [r for r in ranked if matches(r, needle)] if needle else ranked
         by_id = app.by_id  # type: ignore[attr-defined]
@@ -112,6 +112,14 @@ class InventoryScreen(Screen[None]):
             self.shown, changed=changed, full=full, locate=None if needle else locate
         )
         self._show_detail()
+
+    def _sort_label(self) -> None:
+        app = self.app
+        by = "net hours" if app.rank_by == "net" else "payback"  # type: ignore[attr-defined]
+        text = Text(f"by {by} · {len(app.ranked)} tasks")  # type: ignore[attr-defined]
+        if app.ranking:  # type: ignore[attr-defined]
+            text.append(" · re-ranking…", style="italic")
+        self.query_one("#sort-label", Label).update(text)
 
     def _show_detail(self) -> None:
         task_id = self.query_one(RankedTable).selected_id
