@@ -146,8 +146,6 @@ def _simulate_sampled(
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    import numpy as np
-
     chunks: list[list[RankedTask]] = [[]]
     rows = 0
     for r in ranked:
@@ -159,9 +157,7 @@ def _simulate_sampled(
         rows += width
 
     def run(index: int) -> None:
-        # Each batch has its own stream, derived from the seed and the batch's place, so
-        # the figures do not depend on which thread ran it or when.
-        _run_chunk(chunks[index], settings, overrun, n, np.random.default_rng([seed, index]))
+        _run_chunk(chunks[index], settings, overrun, n, seed)
 
     workers = min(len(chunks), os.cpu_count() or 1, 4)
     if workers <= 1:
@@ -177,35 +173,35 @@ def _ranged(r: Range) -> bool:
     return r.high > r.low
 
 
-def draw(rng: Any, ranges: list[Range], n: int) -> np.ndarray:
-    """n triangular samples per range, one row each; a single value is repeated as is.
+def draw(streams: Sequence[Any], ranges: list[Range], n: int) -> np.ndarray:
+    """n triangular samples per range, one row each, row i drawn from streams[i]; a single
+    value is repeated as is and draws nothing.
 
     numpy's `Generator.triangular` is this module's `triangular_ppf` applied to one
-    uniform draw per sample, in order (the tests hold it to that, bit for bit), done in C:
-    the same common random numbers, at about half the cost. Only ranged rows draw, so a
-    point costs no randomness and changes no other figure."""
+    uniform draw per sample, in order (the tests hold it to that, bit for bit), done in C
+    at about half the cost."""
     import numpy as np
 
     values = np.repeat(np.asarray([r.likely for r in ranges], dtype=np.float64)[:, None], n, axis=1)
-    ranged = [i for i, r in enumerate(ranges) if _ranged(r)]
-    if ranged:
-        col = lambda xs: np.asarray(xs, dtype=np.float64)[:, None]  # noqa: E731
-        picked = [ranges[i] for i in ranged]
-        values[ranged] = rng.triangular(
-            col([r.low for r in picked]), col([r.likely for r in picked]), col([r.high for r in picked]),
-            size=(len(picked), n),
-        )
+    for i, r in enumerate(ranges):
+        if _ranged(r):
+            values[i] = streams[i].triangular(r.low, r.likely, r.high, size=n)
     return values
 
 
 def _run_chunk(
-    chunk: list[RankedTask], settings: Settings, overrun: Overrun, n: int, rng: Any
+    chunk: list[RankedTask], settings: Settings, overrun: Overrun, n: int, seed: int
 ) -> None:
     """Sample one batch of tasks. Only ranged variables are drawn: a step whose inputs are
-    all single values adds a constant, so the cost follows the ranges, not the inventory."""
+    all single values adds a constant, so the cost follows the ranges, not the inventory.
+
+    Each task draws from its own stream, seeded by (seed, task id), always in the same
+    order (its ranged steps' minutes, their overheads, frequency, build, overrun): a task's
+    figures depend on its own inputs only, never on which other tasks are ranked with it."""
     import numpy as np
 
     k = len(chunk)
+    streams = [np.random.default_rng([seed, r.id]) for r in chunk]
     constant = np.zeros(k)  # minutes saved per occurrence by the steps that are points
     rows: list[tuple[int, Range, Range | None, float, float, float]] = []
     for index, r in enumerate(chunk):
@@ -222,13 +218,14 @@ def _run_chunk(
     per_occurrence = np.repeat(constant[:, None], n, axis=1)
     if rows:
         # Rows are in task order, so each task's rows are contiguous: sum them with reduceat.
-        minutes = draw(rng, [x[1] for x in rows], n)
+        minutes = draw([streams[x[0]] for x in rows], [x[1] for x in rows], n)
         saved = col([x[4] * (1.0 - x[5]) - x[3] for x in rows]) * minutes
         ranged_overhead = [i for i, x in enumerate(rows) if x[2] is not None and _ranged(x[2])]
         fixed_overhead = col([x[2].likely if x[2] is not None else 0.0 for x in rows])
         saved -= fixed_overhead
         if ranged_overhead:
-            extra = draw(rng, [rows[i][2] for i in ranged_overhead], n)  # type: ignore[misc]
+            extra = draw([streams[rows[i][0]] for i in ranged_overhead],
+                         [rows[i][2] for i in ranged_overhead], n)  # type: ignore[misc]
             saved[ranged_overhead] -= extra - fixed_overhead[ranged_overhead]
         owners = np.asarray([x[0] for x in rows])
         starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
@@ -240,7 +237,7 @@ def _run_chunk(
     def task_variable(ranges: list[Range]) -> Any:
         if not any(_ranged(x) for x in ranges):
             return col([x.likely for x in ranges])
-        return draw(rng, ranges, n)
+        return draw(streams, ranges, n)
 
     per_week = task_variable(
         [r.task.per_week_range if r.per_week_source == "estimated" else Range.single(r.per_week) for r in chunk]
@@ -248,7 +245,7 @@ def _run_chunk(
     build = task_variable([r.task.plan.build_range if r.task.plan else Range.single(0.0) for r in chunk])
     if overrun.calibrated:
         history = np.sort(np.asarray(overrun.ratios, dtype=float))
-        picks = np.minimum((rng.random((k, n)) * len(history)).astype(int), len(history) - 1)
+        picks = np.stack([np.minimum((g.random(n) * len(history)).astype(int), len(history) - 1) for g in streams])
         factor = history[picks]
     else:
         factor = overrun.factor

@@ -48,11 +48,23 @@ def test_the_fast_sampler_is_the_inverse_cdf_bit_for_bit():
     from roi.uncertainty import draw
 
     ranges = [Range(low=1, likely=2, high=9), Range(low=0, likely=0, high=4), Range(low=3, likely=7, high=7)]
-    fast = draw(np.random.default_rng(11), ranges, 5000)
-    u = np.random.default_rng(11).random((3, 5000))
+    streams = [np.random.default_rng([11, i]) for i in range(3)]
+    fast = draw(streams, ranges, 5000)
+    u = np.stack([np.random.default_rng([11, i]).random(5000) for i in range(3)])
     lo, mode, hi = (np.array([[getattr(r, f)] for r in ranges]) for f in ("low", "likely", "high"))
     assert np.array_equal(fast, triangular_ppf(u, lo, mode, hi))
-    assert np.array_equal(draw(np.random.default_rng(1), [Range.single(5)], 3), [[5.0, 5.0, 5.0]])
+    assert np.array_equal(draw([np.random.default_rng(1)], [Range.single(5)], 3), [[5.0, 5.0, 5.0]])
+
+
+def test_a_tasks_figures_do_not_depend_on_the_other_tasks():
+    cfg = Settings(monte_carlo_samples=3000)
+    a = one_task(Range(low=4, likely=8, high=30))
+    b = one_task(Range(low=1, likely=2, high=50)).model_copy(update={"id": 2})
+    alone = rank_tasks([a], cfg, today=TODAY, rules=())
+    together = rank_tasks([b, a], cfg, today=TODAY, rules=())
+    simulate(alone, cfg)
+    simulate(together, cfg)
+    assert next(r for r in together if r.id == 1).uncertainty == alone[0].uncertainty
 
 
 def test_degenerate_range_gives_the_deterministic_answer_exactly():
