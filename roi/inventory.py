@@ -11,9 +11,43 @@ from typing import Any
 
 from roi.flags import load_rules
 from roi.models import Settings
-from roi.ranking import RankBy, RankedTask, order, rank_tasks, safe_float
+from roi.ranking import RankBy, RankedTask, order, safe_float
 from roi.store import Store, iso, utc_now
 from roi.timelog import measurements
+
+
+def evaluate_store(
+    store: Store,
+    *,
+    today: date,
+    ids: list[int] | None = None,
+    horizon_weeks: float | None = None,
+    settings: Settings | None = None,
+    simulate: bool = True,
+) -> list[RankedTask]:
+    """Evaluate every task of the store (or those ids), in no particular order: measured
+    inputs, flags, the overrun factor (the person's own once they have recorded enough
+    builds) and, unless `simulate` is False, the Monte Carlo, which can move verdicts."""
+    from roi import calibration, uncertainty
+    from roi.ranking import evaluate_task
+
+    settings = settings or store.settings()
+    overrun = calibration.overrun(store, settings.overrun_factor)
+    measured = measurements(store)
+    dismissed = store.dismissals()
+    rules = load_rules()
+    ranked = [
+        evaluate_task(
+            task, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
+            horizon_weeks=horizon_weeks, overrun_factor=overrun.factor,
+        )
+        for task in store.list_tasks(ids=ids)
+    ]
+    if simulate:
+        # Cheap when every estimate is a single value: those tasks are not sampled and
+        # numpy is not even imported.
+        uncertainty.simulate(ranked, settings, overrun=overrun)
+    return ranked
 
 
 def rank_store(
@@ -25,32 +59,12 @@ def rank_store(
     settings: Settings | None = None,
     simulate: bool | None = None,
 ) -> list[RankedTask]:
-    """Rank every task of the store. The Monte Carlo (unless `simulate` is False) adds
-    payback probabilities and can move verdicts; the overrun factor comes from the
-    person's recorded builds once there are enough of them."""
-    from roi import calibration, uncertainty
-
-    settings = settings or store.settings()
-    overrun = calibration.overrun(store, settings.overrun_factor)
-    tasks = store.list_tasks()
-    ranked = rank_tasks(
-        tasks,
-        settings,
-        today=today,
-        measured=measurements(store),
-        dismissed=store.dismissals(),
-        rules=load_rules(),
-        by="payback" if by == "confidence" else by,
-        horizon_weeks=horizon_weeks,
-        overrun_factor=overrun.factor,
+    """Rank every task of the store, ranks from 1 (see `evaluate_store`)."""
+    ranked = evaluate_store(
+        store, today=today, horizon_weeks=horizon_weeks, settings=settings,
+        simulate=simulate is None or simulate,
     )
-    if simulate is None or simulate:
-        # Cheap when every estimate is a single value: those tasks are not sampled and
-        # numpy is not even imported.
-        uncertainty.simulate(ranked, settings, overrun=overrun)
-        if by == "confidence":
-            order(ranked, "confidence")
-    return ranked
+    return order(ranked, by)
 
 
 def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any]:

@@ -49,6 +49,16 @@ class Uncertainty:
     overrun_source: str
     samples: int
 
+    @property
+    def informative(self) -> bool:
+        """True when the Monte Carlo says more than the single-value figures (a range was
+        sampled, or the overrun comes from recorded builds); a point estimate's 100% is noise."""
+        return (
+            0.0 < self.payback_probability < 1.0
+            or self.payback_weeks_p50 != self.payback_weeks_p90
+            or self.overrun_source != "setting"
+        )
+
 
 @dataclass
 class RankedTask:
@@ -313,7 +323,7 @@ def sort_key(r: RankedTask, by: RankBy) -> tuple[float, ...]:
         return (1.0, -o.net_hours, r.id)
     if by == "net":
         return (0.0, -o.net_hours, r.id)
-    if by == "confidence" and r.uncertainty is not None:
+    if by == "confidence" and r.uncertainty is not None:  # expected net hours
         return (0.0, -r.uncertainty.expected_net_hours, r.id)
     return (0.0, o.payback_weeks, -o.net_hours, r.id)
 

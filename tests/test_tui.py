@@ -531,3 +531,31 @@ async def test_full_rerank_in_a_thread_keeps_edits_made_meanwhile(demo_store: St
         assert app.by_id[video.id].per_week == 0.01
         assert [r.rank for r in app.ranked] == list(range(1, len(app.ranked) + 1))
         assert inventory_rows(app)[0][1] == app.ranked[0].name
+
+
+@pilot_test
+async def test_roadmap_screen_schedules_the_builds(demo_store: Store) -> None:
+    from textual_plotext import PlotextPlot
+
+    from tui.screens.roadmap import RoadmapScreen
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RoadmapScreen)
+        table = screen.query_one("#roadmap-table", DataTable)
+        rows = cell_texts(table)
+        assert rows[0][1] == "Video trimming" and rows[0][3] == "2026-11-28"
+        for earlier, later in zip(rows, rows[1:], strict=False):
+            assert earlier[4] == later[3]  # one build finishes the day the next starts
+        summary = str(screen.query_one("#roadmap-summary", Static).render())
+        assert "at 4 h a week" in summary
+        assert screen.query_one(PlotextPlot) is not None
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "at 5 h a week" in str(screen.query_one("#roadmap-summary", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InventoryScreen)

@@ -16,9 +16,9 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from roi.inventory import rank_store
+from roi.inventory import evaluate_store, rank_store
 from roi.models import RoiError
-from roi.ranking import RankBy, RankedTask, evaluate_task, order, sort_key
+from roi.ranking import RankBy, RankedTask, order, sort_key
 from roi.store import Store, utc_now
 from roi.timelog import RunningTimer, running_timer
 from tui.commands import RoiCommands
@@ -144,21 +144,7 @@ class RoiApp(App[None]):
     def _patch(self, ids: set[int]) -> None:
         """Re-evaluate the changed tasks and move each to its place by bisection: the
         ranking stays sorted by `roi.ranking.sort_key`, so nothing else is re-sorted."""
-        from roi import uncertainty
-        from roi.flags import load_rules
-        from roi.timelog import measurements
-
-        settings = self.store.settings()
-        tasks = self.store.list_tasks(ids=sorted(ids))
-        measured = measurements(self.store)
-        dismissed = self.store.dismissals()
-        rules = load_rules()
-        fresh = [
-            evaluate_task(t, settings, today=self.today, measured=measured, dismissed=dismissed, rules=rules)
-            for t in tasks
-        ]
-        if fresh and uncertainty.has_ranges(fresh):
-            uncertainty.simulate(fresh, settings, store=self.store)
+        fresh = evaluate_store(self.store, today=self.today, ids=sorted(ids))
         by = self._by()
         ranked = self.ranked
 
@@ -293,6 +279,11 @@ class RoiApp(App[None]):
         from tui.screens.chart import ChartScreen
 
         self.push_screen(ChartScreen(task_ids))
+
+    def action_roadmap(self) -> None:
+        from tui.screens.roadmap import RoadmapScreen
+
+        self.push_screen(RoadmapScreen())
 
     def action_report(self) -> None:
         from tui.screens.report import ReportScreen

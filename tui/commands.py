@@ -13,6 +13,7 @@ ACTIONS = (
     ("Import a time log", "import", "Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch, CSV"),
     ("Export the report", "report", "text, Markdown, HTML, CSV or JSON"),
     ("Payback chart of the top five", "chart", "cumulative net hours, break-even marked"),
+    ("Roadmap", "roadmap", "build the worthwhile automations one after another within a weekly budget"),
     ("Settings", "settings", "horizon, overrun factor, thresholds, time zone, hourly value"),
     ("Sort by payback / net hours", "toggle_sort", "switch the ranking order"),
     ("Stop the stopwatch", "stop_timer", "save the running timer as a time entry"),

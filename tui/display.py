@@ -139,9 +139,8 @@ def detail_text(r: RankedTask) -> Text:
         text.append(f" · break-even {r.break_even.isoformat()}", style="dim")
     text.append("\n")
     text.append(r.explanation)
-    if r.uncertainty is not None:
-        u = r.uncertainty
-        text.append(f"\n{fmt(u.payback_probability * 100, 0)}% chance of paying back within the horizon.")
+    # The explanation already carries the chance of paying back when a range makes it
+    # informative (roi.uncertainty); a point estimate's "100%" would only be noise.
     for flag in r.flags:
         text.append("\n")
         if flag.dismissed:

@@ -182,14 +182,7 @@ def inputs_summary(r: RankedTask, logs: list[TaskLog] | None) -> str:
 def informative(r: RankedTask) -> bool:
     """True when the Monte Carlo says more than the single-value figures (a range was
     sampled, or the overrun comes from recorded builds); a point estimate's 100% is noise."""
-    u = r.uncertainty
-    if u is None:
-        return False
-    return (
-        0.0 < u.payback_probability < 1.0
-        or u.payback_weeks_p50 != u.payback_weeks_p90
-        or u.overrun_source != "setting"
-    )
+    return r.uncertainty is not None and r.uncertainty.informative
 
 
 def chance_text(r: RankedTask) -> str:

@@ -38,6 +38,8 @@ Measured minutes (3 timed entries by default) replace your estimates.
 | task | `b` | time building the automation (becomes the plan's actual build hours) |
 | inventory, task | `f` / `c` | flags / payback chart |
 | inventory | `i` / `r` / `,` | import a time log / export the report / settings |
+| inventory | `m` | roadmap: the builds in rank order within your weekly budget |
+| roadmap | `+` / `-` | one hour a week more / less of building |
 | task | `a` / `e` / `d` | add / edit / delete a step |
 | task | `shift+up` / `shift+down` | move the step up / down (also `K` / `J`) |
 | task | `n` / `p` | edit the task's fields / its plan |

@@ -41,6 +41,7 @@ class InventoryScreen(Screen[None]):
         Binding("c", "chart", "Chart"),
         Binding("i", "app.import", "Import"),
         Binding("r", "app.report", "Report"),
+        Binding("m", "app.roadmap", "Roadmap", show=False),
         Binding("comma", "app.settings", "Settings"),
         Binding("slash", "filter", "Filter", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),

@@ -26,7 +26,7 @@ class RoadmapScreen(Screen[None]):
 
     DEFAULT_CSS = """
     RoadmapScreen #roadmap-summary { height: auto; padding: 0 1; }
-    RoadmapScreen #roadmap-table { height: 1fr; min-height: 5; }
+    RoadmapScreen #roadmap-table { height: auto; max-height: 45%; }
     RoadmapScreen #roadmap-curve { height: 1fr; min-height: 8; }
     """
 
