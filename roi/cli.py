@@ -196,7 +196,9 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         ))
     for r in ranked:
         if explain:
-            out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation))
+            money = r.money_sentence()
+            out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation,
+                                    (" " + money) if money else ""))
         for f in r.active_flags:
             out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: {f.code}: ", (f.reason, "dim")))
 

@@ -82,7 +82,24 @@ class RankedTask:
     uncertainty: Uncertainty | None = None
     measured_samples: int = 0
     measured_minutes: float | None = None
+    hourly_value: float | None = None
+    currency: str = "$"
     notes: list[str] = field(default_factory=list)
+
+    def money_sentence(self) -> str:
+        """The figures in money, when the person set an hourly value; else ''."""
+        if not self.hourly_value:
+            return ""
+        v, c, o = self.hourly_value, self.currency, self.outcome
+        text = (
+            f"At {c}{fmt(v, 2)} an hour: worth {c}{o.net_weekly_gain * v:,.0f} a week, "
+            f"{c}{o.build_cost * v:,.0f} to build, {c}{o.net_hours * v:,.0f} net over "
+            f"{fmt(self.horizon_weeks)} weeks"
+        )
+        running = self.per_week * sum(s.running_cost for s in self.steps)
+        if running:
+            text += f" (after {c}{running:,.2f} a week of running costs)"
+        return text + "."
 
     @property
     def id(self) -> int:
@@ -243,6 +260,7 @@ def evaluate_task(
         break_even=payback.break_even(start, outcome.payback_weeks), flags=flags,
         horizon_weeks=horizon, overrun_factor=overrun, measured_samples=occurrences,
         measured_minutes=whole.median_minutes if whole else None,
+        hourly_value=settings.hourly_value, currency=settings.currency,
     )
     decide_verdict(ranked, settings)
     ranked.explanation = explain(ranked)

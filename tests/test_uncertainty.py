@@ -245,3 +245,14 @@ def test_report_carries_the_roadmap_section(roi):
     slower = json.loads(roi("roadmap", "--json").stdout)
     assert slower["budget_hours_per_week"] == 2
     assert slower["items"][-1]["finish_week"] == pytest.approx(2 * roadmap["items"][-1]["finish_week"])
+
+
+def test_money_figures_appear_only_with_an_hourly_value(roi):
+    roi("seed", "demo")
+    assert "an hour: worth" not in roi("rank", "--explain").stdout
+    assert "money" not in json.loads(roi("rank", "--json").stdout)["tasks"][0]
+    roi("config", "set", "hourly_value", "60")
+    text = roi("rank", "--explain").stdout
+    assert "At $60 an hour: worth $" in text
+    first = json.loads(roi("rank", "--json").stdout)["tasks"][0]
+    assert first["money"]["net_value"] == pytest.approx(first["net_hours"] * 60, abs=0.01)

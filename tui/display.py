@@ -141,6 +141,9 @@ def detail_text(r: RankedTask) -> Text:
     text.append(r.explanation)
     # The explanation already carries the chance of paying back when a range makes it
     # informative (roi.uncertainty); a point estimate's "100%" would only be noise.
+    money = r.money_sentence()
+    if money:
+        text.append("\n" + money, style="dim")
     for flag in r.flags:
         text.append("\n")
         if flag.dismissed:
