@@ -299,7 +299,22 @@ class Store:
                     task.learning_note, current.id,
                 ],
             )
+            if task.status == "automated" and current.status != "automated":
+                self._mark_live(int(current.id or 0))
         return self.get_task(int(current.id or 0))
+
+    def _mark_live(self, task_id: int) -> None:
+        """An automation goes live today unless its plan says when: from then on its
+        logged time measures the automated task (see roi.calibration)."""
+        from roi.clock import today
+        from roi.timelog import refresh_measurements  # timelog builds on this module
+
+        self.conn.execute(
+            "INSERT INTO plan (task_id, built_on) VALUES (?, ?)"
+            " ON CONFLICT(task_id) DO UPDATE SET built_on = coalesce(plan.built_on, excluded.built_on)",
+            [task_id, today().isoformat()],
+        )
+        refresh_measurements(self, [task_id])
 
     def remove_task(self, ref: str | int) -> Task:
         task = self.get_task(ref)

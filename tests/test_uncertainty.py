@@ -256,3 +256,23 @@ def test_money_figures_appear_only_with_an_hourly_value(roi):
     assert "At $60 an hour: worth $" in text
     first = json.loads(roi("rank", "--json").stdout)["tasks"][0]
     assert first["money"]["net_value"] == pytest.approx(first["net_hours"] * 60, abs=0.01)
+
+
+def test_marking_a_task_automated_starts_measuring_the_automated_task(roi, db_path):
+    from datetime import UTC, datetime
+
+    from roi.store import Store
+    from roi.timelog import add_entry
+
+    roi("task", "add", "Digest", "--per-week", "5")
+    roi("step", "add", "Digest", "s", "--minutes", "30")
+    store = Store.open(db_path)
+    tid = store.task_id("Digest")
+    for day in range(3):
+        add_entry(store, tid, datetime(2026, 11, 2 + day, 9, tzinfo=UTC), datetime(2026, 11, 2 + day, 9, 40, tzinfo=UTC))
+    assert roi("task", "edit", "Digest", "--status", "automated").exit_code == 0
+    assert store.get_task(tid).plan.built_on == TODAY
+    add_entry(store, tid, datetime(2026, 11, 28, 10, tzinfo=UTC), datetime(2026, 11, 28, 10, 5, tzinfo=UTC))
+    store.close()
+    data = json.loads(roi("calibrate", "--json").stdout)
+    assert data["savings"][0]["minutes_before"] == 40.0 and data["savings"][0]["minutes_after"] == 5.0
