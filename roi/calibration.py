@@ -47,8 +47,12 @@ class Realised:
 
 
 def recorded_builds(store: Store) -> list[Build]:
-    names = dict(store.conn.execute("SELECT id, name FROM task"))
-    return [Build(t, names.get(t, str(t)), est, act) for t, est, act in store.recorded_builds()]
+    rows = store.conn.execute(
+        "SELECT p.task_id, t.name, coalesce(p.estimated_build_hours, p.build_hours), p.actual_build_hours"
+        " FROM plan p JOIN task t ON t.id = p.task_id WHERE p.actual_build_hours IS NOT NULL"
+        " ORDER BY p.task_id"
+    )
+    return [Build(r[0], r[1], float(r[2]), float(r[3])) for r in rows if r[2] and r[2] > 0]
 
 
 def overrun(store: Store, fallback: float) -> Overrun:

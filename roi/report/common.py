@@ -278,16 +278,27 @@ def roadmap_intro(report: Report) -> str:
     )
     if late:
         text += f" {late} of them finish after the horizon at this budget."
+    later = len(plan.items) - len(roadmap_listed(report))
+    if later:
+        text += f" The {later} that would start only after the horizon are not listed."
     return text
 
 
+def roadmap_listed(report: Report) -> list:  # type: ignore[type-arg]
+    """The builds that start within the horizon: a reader plans a year, not a decade."""
+    plan = report.roadmap
+    if plan is None:
+        return []
+    return [i for i in plan.items if i.start_week < plan.horizon_weeks]
+
+
 def roadmap_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
-    """(rank, task, build h, start, finish, break-even, net h by horizon) per build."""
+    """(rank, task, build h, start, finish, break-even, net h by horizon) per listed build."""
     plan = report.roadmap
     if plan is None:
         return []
     return [
         (str(i.task.rank), i.task.name, hours(i.build_hours), i.start.isoformat(), i.finish.isoformat(),
          date_text(i.break_even), hours(i.hours_back_by_horizon))
-        for i in plan.items
+        for i in roadmap_listed(report)
     ]

@@ -207,7 +207,7 @@ def render(report: Report) -> str:
                         '<th scope="col">Net h by horizon</th></tr></thead>',
                         "<tbody>"]
                 for item, (rank, name, build, start, finish, even, net) in zip(
-                    report.roadmap.items, rows, strict=True
+                    common.roadmap_listed(report), rows, strict=True
                 ):
                     out.append(f'<tr><td>{h(rank)}</td><td class="task">{h(name)}</td><td>{h(build)}</td>'
                                f'<td class="date">{h(start)}</td><td class="date">{h(finish)}</td>'
