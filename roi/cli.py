@@ -67,9 +67,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def open_tui(store: Store) -> None:
-    from tui.app import run_app  # Textual is imported only here
+    import importlib
 
-    run_app(store, today=today())
+    # The terminal app (and Textual with it) is loaded only here, when it is opened.
+    importlib.import_module("tui.app").run_app(store, today=today())
 
 
 # --- demo and seeds ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -84,7 +84,6 @@ class RankedTask:
     measured_minutes: float | None = None
     hourly_value: float | None = None
     currency: str = "$"
-    notes: list[str] = field(default_factory=list)
 
     def money_sentence(self) -> str:
         """The figures in money, when the person set an hourly value; else ''."""

@@ -457,14 +457,6 @@ class Store:
             )
         return plan
 
-    def recorded_builds(self) -> list[tuple[int, float, float]]:
-        """(task id, estimated build hours, actual build hours) of every finished build."""
-        rows = self.conn.execute(
-            "SELECT task_id, coalesce(estimated_build_hours, build_hours), actual_build_hours"
-            " FROM plan WHERE actual_build_hours IS NOT NULL ORDER BY task_id"
-        )
-        return [(r[0], float(r[1]), float(r[2])) for r in rows if r[1] and r[1] > 0]
-
     # --- settings ----------------------------------------------------------------------
 
     def settings(self) -> Settings:

@@ -49,10 +49,6 @@ class Overrun:
         return f"the overrun_factor setting (x{fmt(self.factor, 2)})"
 
 
-def has_ranges(ranked: Sequence[RankedTask]) -> bool:
-    return any(_task_has_ranges(r) for r in ranked)
-
-
 def _task_has_ranges(r: RankedTask) -> bool:
     task = r.task
     if r.per_week_source == "estimated" and not task.per_week_range.is_point:

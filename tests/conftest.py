@@ -3,7 +3,6 @@ real sample exports of ../shared/samples (tests that read them skip when it is a
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -87,7 +86,3 @@ def roi(db_path: Path):
         return Result(code, out, err)
 
     return run
-
-
-def env_without_textual() -> dict[str, str]:
-    return dict(os.environ)

@@ -155,7 +155,9 @@ def test_build_timed_with_the_stopwatch_is_recorded(store):
     start_timer(store, tid, kind="build", now=t0)
     stop_timer(store, now=t0 + timedelta(hours=3))
     assert store.get_task(tid).plan.actual_build_hours == pytest.approx(3.0)
-    assert store.recorded_builds() == [(tid, 2.0, 3.0)]
+    from roi.calibration import recorded_builds
+
+    assert [(b.task_id, b.estimated_hours, b.actual_hours) for b in recorded_builds(store)] == [(tid, 2.0, 3.0)]
 
 
 def test_time_after_going_live_measures_realised_savings(roi, store):
