@@ -456,16 +456,16 @@ def flags_path() -> None:
 
 
 def _flag_change(ctx: click.Context, task_ref: str, code: str, dismissed: bool) -> None:
-    from roi.inventory import rank_store
+    from roi.inventory import evaluate_store
 
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
-    ranked = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    (ranked,) = evaluate_store(store, today=today(), ids=[task_id])
     codes = [f.code for f in ranked.flags]
     if code not in codes:
         raise RoiError(f"task {ranked.name!r} has no flag {code!r} (its flags: {', '.join(codes) or 'none'})")
     store.dismiss_flag(task_id, code, dismissed)
-    after = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    (after,) = evaluate_store(store, today=today(), ids=[task_id])
     verb = "Dismissed" if dismissed else "Restored"
     _cli().console().print(Text(f"{verb} {code} on {visible(after.name)}; verdict is now {after.verdict}."))
 
