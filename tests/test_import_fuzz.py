@@ -89,3 +89,24 @@ def test_random_json_shapes(value: object) -> None:
 
     _try(json.dumps(value).encode())
     _try(("banner [x]\n" + json.dumps(value)).encode())
+
+
+def test_times_beyond_year_9999_are_rejected_rows_not_tracebacks(tmp_path, roi) -> None:
+    """Found by the JSON fuzz test: an epoch past year 9999 in a Watson frames file."""
+    import json
+
+    from roi.importers import preview
+
+    frames = tmp_path / "frames"
+    frames.write_text(json.dumps([
+        [1700000000, 1700003600, "good", "a1", [], 1700003600],
+        [1700000000, 10 ** 13, "far", "a2", [], 1700003600],
+    ]))
+    rows = preview(frames)
+    assert [r.ok for r in rows] == [True, False]
+    assert "out of range" in (rows[1].error or "")
+    result = roi("import", str(frames), "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert summary["imported"] == 1 and summary["rejected"] == 1
+    assert "Traceback" not in result.output

@@ -123,10 +123,14 @@ class PreviewRow:
                 return cls(line=item.line, skipped=item.reason)
             return cls(line=item.line, error=item.reason)
         line, start, end, task, step, description, tags, _identity = item
+        try:
+            start_at, end_at = datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)
+        except (ValueError, OverflowError, OSError):
+            return cls(line=line, error=f"date out of range ({start!r} to {end!r} seconds)")
         return cls(
             line=line,
-            start=datetime.fromtimestamp(start, UTC),
-            end=datetime.fromtimestamp(end, UTC),
+            start=start_at,
+            end=end_at,
             duration_s=end - start,
             task=task,
             step=step,

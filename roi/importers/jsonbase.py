@@ -73,8 +73,13 @@ class JsonParser(Parser):
             task, desc = clean(task), clean(desc)
             step = clean(step) if step is not None else None
             tags = [clean(t) for t in tags]
+            try:  # a time past year 9999 (or before year 1) cannot be stored or shown
+                start_text, end_text = clock.iso(start), clock.iso(end)
+            except RowError as exc:
+                yield Problem(line, str(exc), raw(record))
+                continue
             if end < start:
-                yield Problem(line, f"ends ({clock.iso(end)}) before it starts ({clock.iso(start)})", raw(record))
+                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", raw(record))
                 continue
             yield (line, start, end, task, step, desc, json.dumps(tags, ensure_ascii=False),
                    clean(self.identity(record)))
