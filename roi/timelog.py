@@ -161,21 +161,29 @@ def record_build_time(store: Store, task_id: int) -> None:
     store.set_plan(task_id, actual_build_hours=total / 3600.0)
 
 
-_MEASURE_SQL = """
-WITH e AS (
-    SELECT task_id, step_id, duration_s, start,
-           row_number() OVER (PARTITION BY task_id, step_id ORDER BY duration_s) AS rn,
-           count(*) OVER (PARTITION BY task_id, step_id) AS n
-    FROM time_entry
-    WHERE kind = 'work' AND "end" IS NOT NULL AND duration_s > 0 {where}
-      -- time logged after an automation went live measures the automated task, not the
-      -- manual one (see roi.calibration.realised_savings)
-      AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.task_id = time_entry.task_id
-                      AND p.built_on IS NOT NULL AND time_entry.start >= p.built_on)
-)
-SELECT task_id, step_id, max(n), avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN duration_s END),
-       min(start), max(start)
-FROM e GROUP BY task_id, step_id
+# Time logged after an automation went live measures the automated task, not the manual
+# one (see roi.calibration.realised_savings), so it is left out of the manual measurement.
+_COUNTED = """kind = 'work' AND duration_s > 0 AND NOT EXISTS (
+    SELECT 1 FROM plan p WHERE p.task_id = time_entry.task_id
+    AND p.built_on IS NOT NULL AND time_entry.start >= p.built_on)"""
+
+_GROUPS_SQL = f"""
+SELECT task_id, step_id, count(*), min(start), max(start) FROM time_entry
+WHERE {_COUNTED} {{where}} GROUP BY task_id, step_id
+"""
+
+# The middle one or two durations of a group, read in order from the covering index
+# time_entry_measure (task_id, step_id, kind, duration_s): no sort of the whole log.
+_MIDDLE_SQL = f"""
+SELECT duration_s FROM time_entry
+WHERE task_id = ? AND step_id IS ? AND {_COUNTED}
+ORDER BY duration_s LIMIT ? OFFSET ?
+"""
+# The same for a task that has not gone live: the index alone answers it.
+_MIDDLE_MANUAL_SQL = """
+SELECT duration_s FROM time_entry
+WHERE task_id = ? AND step_id IS ? AND kind = 'work' AND duration_s > 0
+ORDER BY duration_s LIMIT ? OFFSET ?
 """
 
 
@@ -190,7 +198,7 @@ def refresh_measurements(store: Store, task_ids: Iterable[int] | None = None) ->
     with store.transaction() as conn:
         if ids is None:
             conn.execute("DELETE FROM measurement")
-            where, params = "", []  # type: tuple[str, list[int]]
+            where = ""
         else:
             if not ids:
                 return
@@ -198,12 +206,17 @@ def refresh_measurements(store: Store, task_ids: Iterable[int] | None = None) ->
             conn.execute("DELETE FROM _measure_ids")
             conn.executemany("INSERT INTO _measure_ids VALUES (?)", [(i,) for i in ids])
             conn.execute("DELETE FROM measurement WHERE task_id IN (SELECT id FROM _measure_ids)")
-            where, params = "AND task_id IN (SELECT id FROM _measure_ids)", []
-        rows = conn.execute(_MEASURE_SQL.format(where=where), params).fetchall()
+            where = "AND task_id IN (SELECT id FROM _measure_ids)"
+        live = {r[0] for r in conn.execute("SELECT task_id FROM plan WHERE built_on IS NOT NULL")}
+        rows = []
+        for task_id, step_id, n, first, last in conn.execute(_GROUPS_SQL.format(where=where)).fetchall():
+            sql = _MIDDLE_SQL if task_id in live else _MIDDLE_MANUAL_SQL
+            middle = [r[0] for r in conn.execute(sql, [task_id, step_id, 2 - n % 2, (n - 1) // 2])]
+            rows.append((task_id, step_id, n, sum(middle) / len(middle) / 60.0, first, last))
         conn.executemany(
             "INSERT INTO measurement (task_id, step_id, samples, median_minutes, first_start,"
             " last_start) VALUES (?, ?, ?, ?, ?, ?)",
-            [(r[0], r[1], r[2], r[3] / 60.0, r[4], r[5]) for r in rows],
+            rows,
         )
 
 
