@@ -122,7 +122,10 @@ def simulate(
         _simulate_sampled(sampled, settings, overrun, n, settings.seed if seed is None else seed)
     for r in ranked:
         decide_verdict(r, settings)
-        r.explanation = explain(r) + _uncertainty_sentence(r)
+        # evaluate_task already wrote the arithmetic; only a sampled task has more to say.
+        sentence = _uncertainty_sentence(r)
+        if sentence:
+            r.explanation = explain(r) + sentence
 
 
 def _uncertainty_sentence(r: RankedTask) -> str:
