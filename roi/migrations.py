@@ -14,7 +14,7 @@ The schema, for anyone reading `roi.db` with sqlite3 or datasette:
   estimate around the likely value.
 - plan: build and upkeep estimate for a task (one row per task).
 - time_entry: logged or stopwatch time, ISO-8601 UTC text; end NULL = stopwatch running.
-  `hash` makes re-importing the same file a no-op.
+  `hash` (unique index time_entry_hash) makes re-importing the same file a no-op.
 - measurement: per task (step_id NULL) and per step, the median minutes and count of the
   logged entries; a cache refreshed whenever entries change.
 - import_batch / import_error: one row per import run, and its rejected lines.
@@ -166,8 +166,44 @@ def _measurement_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX time_entry_measure ON time_entry(task_id, step_id, kind, duration_s)")
 
 
+def _entry_indexes_droppable(db: sqlite_utils.Database) -> None:
+    """Every index of time_entry becomes a named CREATE INDEX, so that a large import can
+    drop them, append its rows, and build them again in one sort each (roi.importers.bulk):
+    the UNIQUE column constraint on hash made an index that cannot be dropped. The
+    measurement index also gains `start`, so the refresh's count/first/last per task is
+    answered by the index alone instead of a read of every entry row."""
+    db.execute(
+        """
+        CREATE TABLE time_entry_new (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            step_id INTEGER REFERENCES step(id) ON DELETE SET NULL,
+            start TEXT NOT NULL,
+            "end" TEXT,
+            duration_s REAL,
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'work',
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            batch_id INTEGER REFERENCES import_batch(id) ON DELETE SET NULL,
+            hash TEXT
+        )"""
+    )
+    db.execute(
+        'INSERT INTO time_entry_new (id, task_id, step_id, start, "end", duration_s, source, kind,'
+        " description, tags, batch_id, hash) SELECT id, task_id, step_id, start, \"end\", duration_s,"
+        " source, kind, description, tags, batch_id, hash FROM time_entry"
+    )
+    db.execute("DROP TABLE time_entry")
+    db.execute("ALTER TABLE time_entry_new RENAME TO time_entry")
+    db.execute("CREATE UNIQUE INDEX time_entry_hash ON time_entry(hash)")
+    db.execute("CREATE INDEX time_entry_measure ON time_entry(task_id, step_id, kind, duration_s, start)")
+    db.execute('CREATE INDEX time_entry_open ON time_entry("end") WHERE "end" IS NULL')
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
     ("0003_measurement_index", _measurement_index),
+    ("0004_entry_indexes_droppable", _entry_indexes_droppable),
 ]

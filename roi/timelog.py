@@ -173,7 +173,7 @@ WHERE {_COUNTED} {{where}} GROUP BY task_id, step_id
 """
 
 # The middle one or two durations of a group, read in order from the covering index
-# time_entry_measure (task_id, step_id, kind, duration_s): no sort of the whole log.
+# time_entry_measure (task_id, step_id, kind, duration_s, start): no sort of the whole log.
 _MIDDLE_SQL = f"""
 SELECT duration_s FROM time_entry
 WHERE task_id = ? AND step_id IS ? AND {_COUNTED}

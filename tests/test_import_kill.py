@@ -47,10 +47,16 @@ def snapshot(db: Path) -> tuple:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return tuple(
+        counts = tuple(
             conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("task", "step", "time_entry", "import_batch", "import_error", "measurement")
         )
+        # a large import drops time_entry's indexes while it appends (roi.importers.bulk)
+        indexes = conn.execute(
+            "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = 'time_entry' ORDER BY name)"
+        ).fetchone()[0]
+        return (*counts, indexes)
     finally:
         conn.close()
 

@@ -39,10 +39,21 @@ def test_each_migration_upgrades_the_previous_schema(db_path: Path):
     first(sqlite_utils.Database(conn))
     conn.execute("INSERT INTO _migrations VALUES (?, 'then')", [first_name])
     conn.execute("INSERT INTO task (name, created_at) VALUES ('old task', 'then')")
+    conn.execute(
+        "INSERT INTO time_entry (id, task_id, start, \"end\", duration_s, source, hash)"
+        " VALUES (7, 1, '2024-01-01T08:00:00Z', '2024-01-01T09:00:00Z', 3600, 'toggl', 'abc')"
+    )
     conn.close()
     store = Store.open(db_path)
     task = store.get_task("old task")
     assert task.learning_value is False and task.per_week_low is None
+    # 0004 rebuilt time_entry: the entry keeps its id and hash, and the hash stays unique
+    assert store.conn.execute("SELECT id, hash, duration_s FROM time_entry").fetchall() == [(7, "abc", 3600.0)]
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute(
+            "INSERT INTO time_entry (task_id, start, source, hash) VALUES (1, '2024-01-02T08:00:00Z', 'toggl', 'abc')"
+        )
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     store.close()
 
 

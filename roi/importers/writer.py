@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from roi.importers import bulk as bulk_mode
 from roi.importers.base import (
     Detection,
     ImportSummary,
@@ -166,6 +167,7 @@ def _write(
     )
     summary.batch_id = batch_id
 
+    bulk = bulk_mode.begin(conn, parser.total)
     tasks: dict[str, int] = {}  # lower-cased name -> id
     for tid, name in conn.execute("SELECT id, name FROM task"):
         tasks.setdefault(name.lower(), tid)
@@ -314,6 +316,11 @@ def _write(
     done = read
     if progress is not None:
         progress(done, done)
+    if bulk is not None:
+        # the sorts of the index builds size themselves by the page cache: back to the
+        # usual one, or the import's cache and the sorter's memory add up
+        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        imported -= bulk_mode.finish(conn, bulk, batch_id)
 
     summary.rows_read = read
     summary.imported = imported

@@ -1,0 +1,61 @@
+"""Large imports: append the entries with time_entry's indexes dropped, then build them.
+
+Keeping three indexes current row by row (the content hash takes random inserts) costs
+about as much again as storing the rows; building each index once at the end is one
+sort. It all happens inside the import's transaction, so a crash or a kill leaves the
+indexes exactly as they were, like everything else.
+
+With the unique hash index gone, INSERT OR IGNORE cannot drop the rows that an earlier
+import already holds, so after the append those are deleted in one statement. Rows of
+the file itself never collide: a repeated row gets an ordinal in its hash (SeenKeys).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+# Below this many rows the indexes are kept and updated as rows go in: rebuilding them
+# costs a sort of the whole table, which only a large import pays back.
+BULK_MIN_ROWS = 20_000
+
+
+@dataclass
+class Bulk:
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX sql), as found in the schema
+    had_entries: bool
+
+
+def begin(conn: sqlite3.Connection, expected_rows: int | None) -> Bulk | None:
+    """Drop time_entry's indexes when an import of `expected_rows` is worth a rebuild: at
+    least BULK_MIN_ROWS, and at least twice the rows the table holds (a rebuild sorts the
+    whole table; a re-import of the same file is cheaper with the indexes kept). None:
+    keep them."""
+    if expected_rows is None or expected_rows < BULK_MIN_ROWS:
+        return None
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'time_entry'"
+    ).fetchall()
+    if any(sql is None for _, sql in rows):  # an index made by a constraint cannot be dropped
+        return None
+    existing = conn.execute("SELECT count(*) FROM time_entry").fetchone()[0]
+    if existing * 2 > expected_rows:
+        return None
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return Bulk([(name, sql) for name, sql in rows], existing > 0)
+
+
+def finish(conn: sqlite3.Connection, bulk: Bulk, batch_id: int) -> int:
+    """Remove this batch's rows that an earlier import already holds, build the indexes
+    again; return how many rows were removed as duplicates."""
+    removed = 0
+    if bulk.had_entries:
+        removed = conn.execute(
+            "DELETE FROM time_entry WHERE batch_id = ? AND hash IN"
+            " (SELECT hash FROM time_entry WHERE batch_id IS NOT ? AND hash IS NOT NULL)",
+            [batch_id, batch_id],
+        ).rowcount
+    for _, sql in bulk.indexes:
+        conn.execute(sql)
+    return removed
