@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from roi.importers import bulk, run_import, writer
+from roi.importers import bulk, csvplan, run_import, writer
 from roi.store import Store
 from tests.test_import_kill import write_toggl
 
@@ -84,6 +84,7 @@ def test_a_failure_mid_bulk_import_leaves_the_indexes(
     write_toggl(log, 200)
     before = indexes(store)
     monkeypatch.setattr(writer, "CHUNK", 16)
+    monkeypatch.setattr(csvplan, "BATCH_ROWS", 8)
     calls = 0
     real = store.conn
 
@@ -104,3 +105,45 @@ def test_a_failure_mid_bulk_import_leaves_the_indexes(
         run_import(store, log, tz=TZ)
     assert indexes(store) == before
     assert store.count("time_entry") == 0 and store.count("import_batch") == 0
+
+
+def test_a_reading_process_gives_what_reading_here_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from roi.importers import worker
+
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 300)
+    with log.open("a", encoding="utf-8") as fh:  # a bad row and a summary line too
+        fh.write("Ann,ann@example.com,Acme,P,,Chore 1,No,2024-02-30,09:00:00,2024-02-30,10:00:00,01:00:00,,0.00\n")
+        fh.write("\nTotal,,,,,,,,,,,300:00:00,,\n")
+    results = []
+    used: list[int] = []
+    real = worker.WorkerChunks.__init__
+    monkeypatch.setattr(worker.WorkerChunks, "__init__", lambda self, *a: used.append(1) or real(self, *a))  # type: ignore[func-returns-value]
+    for threshold in (10**9, 1):  # here, then in a reading process
+        monkeypatch.setattr(worker, "WORKER_MIN_ROWS", threshold)
+        store = Store.open(tmp_path / f"{threshold}.db")
+        s = run_import(store, log, tz="Europe/Berlin")
+        entries = store.conn.execute(
+            'SELECT t.name, e.start, e."end", e.duration_s, e.tags, e.hash FROM time_entry e JOIN task t ON t.id = e.task_id ORDER BY e.id'
+        ).fetchall()
+        measured = store.conn.execute("SELECT * FROM measurement ORDER BY task_id").fetchall()
+        results.append(((s.imported, s.rejected, s.skipped, s.errors, s.skips, s.tasks_created, s.note), entries, measured))
+        assert bool(used) == (threshold == 1)
+        store.close()
+    assert results[0] == results[1]
+    assert results[0][0][:3] == (300, 1, 2)
+
+
+def test_a_reading_process_that_dies_leaves_nothing(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from roi.importers import worker
+    from roi.models import RoiError
+
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 50)
+    monkeypatch.setattr(worker, "WORKER_MIN_ROWS", 1)
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(RoiError, match="stopped unexpectedly.*exited with code 1.*nothing was imported"):
+        run_import(store, log, tz=TZ)
+    assert store.count("time_entry") == 0 and store.count("import_batch") == 0 and store.count("task") == 0

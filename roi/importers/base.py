@@ -8,7 +8,9 @@ for speed; an item is one of
   file and identity is the row's own content (the raw CSV fields, or the JSON record),
   which the content hash is made of: it does not depend on --tz or --task-from, so
   importing the same file again adds nothing whatever the options;
-- a `Problem` (a rejected or a skipped row, with its line and reason).
+- a `Problem` (a rejected or a skipped row, with its line and reason);
+- a `RowBatch`: many entries at once, as parallel lists, with their ISO-8601 UTC texts
+  already made (the vectorised path of logs with split date and time columns).
 """
 
 from __future__ import annotations
@@ -44,6 +46,32 @@ class Problem:
     reason: str
     raw: str = ""
     skipped: bool = False  # True: knowingly skipped (blank, summary, running); False: rejected
+
+
+@dataclass(slots=True)
+class RowBatch:
+    """Entries of one chunk of a file as parallel lists (same meaning as an entry tuple),
+    plus the start and end as ISO-8601 UTC text."""
+
+    lines: list[int]
+    starts: list[float]
+    ends: list[float]
+    tasks: list[str]
+    steps: list[str | None]
+    descriptions: list[str]
+    tags: list[str]
+    identities: list[str]
+    start_isos: list[str]
+    end_isos: list[str]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def entries(self) -> Iterator[Entry]:
+        return zip(  # type: ignore[return-value]
+            self.lines, self.starts, self.ends, self.tasks, self.steps, self.descriptions,
+            self.tags, self.identities, strict=True,
+        )
 
 
 @dataclass

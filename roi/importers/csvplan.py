@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from roi.importers.base import Detection, Item, Options, Parser, Problem, RowError
+import numpy as np
+
+from roi.importers.base import Detection, Item, Options, Parser, Problem, RowBatch, RowError
 from roi.importers.reader import Source, csv_reader, iter_csv, raw_row
-from roi.importers.timeparse import DateOrder, Durations, LocalClock
+from roi.importers.timeparse import DateOrder, Durations, LocalClock, iso_utc, split_columns
 
 ROLES = (
     "start_date", "start_time", "end_date", "end_time",  # split date / time columns
@@ -26,6 +28,9 @@ ROLES = (
 UNITS = {"duration": "clock", "hours": "hours", "minutes": "minutes", "seconds": "seconds"}
 _SUMMARY = ("total", "totals", "sum", "summe", "gesamt", "grand total", "subtotal", "insgesamt")
 TAG_CACHE_LIMIT = 20_000
+# Logs with split date and time columns (Toggl, Clockify) are read this many rows at a
+# time, dates and times converted with numpy; 0 turns it off (every row on its own).
+BATCH_ROWS = 2048
 
 
 def norm(name: str) -> str:
@@ -283,85 +288,148 @@ class CsvParser(Parser):
         skips = [(fields[n], values, reason) for n, values, reason in lay.skip_values if n in fields]
         skip_zero = lay.skip_zero
 
+        def one(line: int, row: list[str]) -> Item:
+            """One row -> an entry tuple or a Problem."""
+            nonlocal blank_seen
+            if not any(row) or (not row[0].strip() and len(row) <= width and not "".join(row).strip()):
+                blank_seen = True
+                return Problem(line, "blank line", "", True)
+            if skips:
+                hit = next((r for c, vs, r in skips if c < len(row) and row[c].strip().lower() in vs), None)
+                if hit:
+                    return Problem(line, hit, raw_row(row, delim), True)
+            try:
+                if fast:
+                    a = row[sd]  # type: ignore[index]
+                    d = clock.days.get(a)
+                    if d is None:
+                        d = clock.day(a, f_sd)
+                    b = row[st]  # type: ignore[index]
+                    t = clock.times.get(b)
+                    if t is None:
+                        t = clock.time(b, f_st)
+                    start = d + t if type(d) is float else clock.at(d, t)
+                    a = row[ed] or a  # type: ignore[index]
+                    d = clock.days.get(a)
+                    if d is None:
+                        d = clock.day(a, f_ed)
+                    b = row[et]  # type: ignore[index]
+                    t = clock.times.get(b)
+                    if t is None:
+                        t = clock.time(b, f_et)
+                    end = d + t if type(d) is float else clock.at(d, t)
+                    if dur_col is not None:
+                        c = row[dur_col]
+                        if c not in durations.cache:
+                            durations(c, label(dur_col))
+                else:
+                    start, end = start_end(row)
+                if end < start:
+                    raise RowError(f"ends ({clock.iso(end)}) before it starts ({clock.iso(start)})")
+                task = row[first_task].strip() if first_task is not None else ""
+                if not task:
+                    for col in rest_tasks:
+                        task = row[col].strip()
+                        if task:
+                            break
+                step = row[step_col].strip() or None if step_col is not None else None
+                desc = row[desc_col] if desc_col is not None else ""
+                if tag_key is not None:
+                    key = tag_key(row)
+                    tags = tag_cache.get(key) or make_tags(key)
+                else:
+                    tags = "[]"
+            except RowError as exc:
+                reason = str(exc)
+                if _looks_like_summary(row) or (blank_seen and len(row) != width):
+                    return Problem(line, f"summary line ({reason})", raw_row(row, delim), True)
+                if [norm(c) for c in row] == header_norm:
+                    return Problem(line, "repeated header line", raw_row(row, delim), True)
+                return Problem(line, reason, raw_row(row, delim))
+            except IndexError:
+                if blank_seen:
+                    return Problem(line, "not part of the log (a table after a blank line)", raw_row(row, delim), True)
+                return Problem(line, f"has {len(row)} fields, the header has {width}", raw_row(row, delim))
+            if skip_zero and end == start:
+                return Problem(line, "zero-length event", "", True)
+            return (line, start, end, task, step, desc, tags, "\x1f".join(row))
+
+        def batch(chunk: list[tuple[int, list[str]]]) -> Iterator[Item]:
+            """The rows of a chunk that the vectorised reading takes as one RowBatch; the
+            others (odd shapes, bad values) one by one through `one`, in file order."""
+            assert sd is not None and st is not None and ed is not None and et is not None
+            if all(len(r) == width for _, r in chunk):
+                idx: list[int] | range = range(len(chunk))
+                rows = [r for _, r in chunk]
+            else:
+                idx = [i for i, (_, r) in enumerate(chunk) if len(r) == width]
+                rows = [chunk[i][1] for i in idx]
+            starts, ends, good = split_columns(clock, rows, sd, st, ed, et, f_sd, f_ed)
+            if dur_col is not None and rows:
+                cache = durations.cache
+                bad = set()
+                for c in set([r[dur_col] for r in rows]):
+                    if c not in cache:
+                        try:
+                            durations(c, label(dur_col))
+                        except RowError:
+                            bad.add(c)
+                if bad:
+                    good &= np.array([r[dur_col] not in bad for r in rows], dtype=bool)
+            ok = [idx[j] for j in np.flatnonzero(good).tolist()]  # chunk positions, ascending
+            if len(ok) < len(chunk):
+                taken = set(ok)
+                for i, (line, row) in enumerate(chunk):
+                    if i not in taken:
+                        yield one(line, row)
+                rows = [chunk[i][1] for i in ok]
+                starts, ends = starts[good], ends[good]
+            lines = [chunk[i][0] for i in ok]
+            if not rows:
+                return
+            if first_task is not None:
+                tasks = [r[first_task].strip() for r in rows]
+                if rest_tasks and "" in tasks:
+                    for i, (t, r) in enumerate(zip(tasks, rows, strict=True)):
+                        if not t:
+                            tasks[i] = next((x for x in (r[c].strip() for c in rest_tasks) if x), "")
+            else:
+                tasks = [""] * len(rows)
+            steps: list[str | None] = (
+                [r[step_col].strip() or None for r in rows] if step_col is not None else [None] * len(rows)
+            )
+            descs = [r[desc_col] for r in rows] if desc_col is not None else [""] * len(rows)
+            if tag_key is not None:
+                get = tag_cache.get
+                tags = [get(k) or make_tags(k) for k in map(tag_key, rows)]
+            else:
+                tags = ["[]"] * len(rows)
+            yield RowBatch(
+                lines, starts.tolist(), ends.tolist(), tasks, steps, descs, tags,
+                ["\x1f".join(r) for r in rows], iso_utc(starts), iso_utc(ends),
+            )
+
+        batched = fast and not skips and not skip_zero and BATCH_ROWS > 0
         fh = self.source.open_text()
         reader = csv_reader(self.source, fh, delim)
         try:
             next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
             prev = reader.line_num
-            for row in reader:
-                line = prev + 1
-                prev = reader.line_num
-                if not any(row) or (not row[0].strip() and len(row) <= width and not "".join(row).strip()):
-                    blank_seen = True
-                    yield Problem(line, "blank line", "", True)
-                    continue
-                if skips:
-                    hit = next((r for c, vs, r in skips if c < len(row) and row[c].strip().lower() in vs), None)
-                    if hit:
-                        yield Problem(line, hit, raw_row(row, delim), True)
-                        continue
-                try:
-                    if fast:
-                        a = row[sd]  # type: ignore[index]
-                        d = clock.days.get(a)
-                        if d is None:
-                            d = clock.day(a, f_sd)
-                        b = row[st]  # type: ignore[index]
-                        t = clock.times.get(b)
-                        if t is None:
-                            t = clock.time(b, f_st)
-                        start = d + t if type(d) is float else clock.at(d, t)
-                        a = row[ed] or a  # type: ignore[index]
-                        d = clock.days.get(a)
-                        if d is None:
-                            d = clock.day(a, f_ed)
-                        b = row[et]  # type: ignore[index]
-                        t = clock.times.get(b)
-                        if t is None:
-                            t = clock.time(b, f_et)
-                        end = d + t if type(d) is float else clock.at(d, t)
-                        if dur_col is not None:
-                            c = row[dur_col]
-                            if c not in durations.cache:
-                                durations(c, label(dur_col))
-                    else:
-                        start, end = start_end(row)
-                    if end < start:
-                        raise RowError(
-                            f"ends ({clock.iso(end)}) before it starts ({clock.iso(start)})"
-                        )
-                    task = row[first_task].strip() if first_task is not None else ""
-                    if not task:
-                        for c in rest_tasks:
-                            task = row[c].strip()
-                            if task:
-                                break
-                    step = row[step_col].strip() or None if step_col is not None else None
-                    desc = row[desc_col] if desc_col is not None else ""
-                    if tag_key is not None:
-                        key = tag_key(row)
-                        tags = tag_cache.get(key) or make_tags(key)
-                    else:
-                        tags = "[]"
-                except RowError as exc:
-                    reason = str(exc)
-                    if _looks_like_summary(row) or (blank_seen and len(row) != width):
-                        yield Problem(line, f"summary line ({reason})", raw_row(row, delim), True)
-                    elif [norm(c) for c in row] == header_norm:
-                        yield Problem(line, "repeated header line", raw_row(row, delim), True)
-                    else:
-                        yield Problem(line, reason, raw_row(row, delim))
-                    continue
-                except IndexError:
-                    if blank_seen:
-                        yield Problem(line, "not part of the log (a table after a blank line)", raw_row(row, delim), True)
-                    else:
-                        yield Problem(line, f"has {len(row)} fields, the header has {width}", raw_row(row, delim))
-                    continue
-                if skip_zero and end == start:
-                    yield Problem(line, "zero-length event", "", True)
-                    continue
-                yield (line, start, end, task, step, desc, tags, "\x1f".join(row))
+            if batched:
+                pending: list[tuple[int, list[str]]] = []
+                for row in reader:
+                    pending.append((prev + 1, row))
+                    prev = reader.line_num
+                    if len(pending) >= BATCH_ROWS:
+                        yield from batch(pending)
+                        pending = []
+                if pending:
+                    yield from batch(pending)
+            else:
+                for row in reader:
+                    line = prev + 1
+                    prev = reader.line_num
+                    yield one(line, row)
         finally:
             fh.close()
 

@@ -8,39 +8,30 @@ INSERT OR IGNORE on their content hash: the same file imported again adds nothin
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from roi.importers import bulk as bulk_mode
 from roi.importers.base import (
     Detection,
     ImportSummary,
-    NotATaskLog,
     Options,
     Parser,
     PreviewRow,
-    Problem,
     Progress,
-    RowError,
+    RowBatch,
 )
+from roi.importers.convert import UNNAMED, Known, items_of
 from roi.importers.detect import open_parser
 from roi.importers.reader import open_source
-from roi.importers.seen import SeenKeys
-from roi.importers.timeparse import LocalClock, timezone
+from roi.importers.timeparse import timezone
+from roi.importers.worker import chunk_source
 from roi.models import RoiError
 from roi.store import Store, iso, utc_now
 
 CHUNK = 4096
 IMPORT_CACHE_KIB = 32 * 1024  # 64 MB is ~4% faster at 1M rows but peaks near 200 MB
-NAME_MAX = 300
-STEP_MAX = 200
-KEEP_SKIPS = 1000
-UNNAMED = "(no description)"
 
 _INSERT = (
     'INSERT OR IGNORE INTO time_entry (task_id, step_id, start, "end", duration_s, source,'
@@ -96,21 +87,15 @@ def preview(
     """The first `limit` rows as they would be imported (or why they would not be)."""
     parser = open_file(path, format, make_options(store, tz, task_from, step_from, mapping))
     rows: list[PreviewRow] = []
-    for item in _items(parser):
-        if len(rows) >= limit:
-            break
-        row = PreviewRow.from_item(item)
-        if row.ok and not row.task:
-            row.task = UNNAMED
-        rows.append(row)
+    for item in items_of(parser):
+        for one in item.entries() if isinstance(item, RowBatch) else (item,):
+            if len(rows) >= limit:
+                return rows
+            row = PreviewRow.from_item(one)
+            if row.ok and not row.task:
+                row.task = UNNAMED
+            rows.append(row)
     return rows
-
-
-def _items(parser: Parser) -> Iterator[Any]:
-    try:
-        yield from parser.items()
-    except csv.Error as exc:
-        raise NotATaskLog(f"{getattr(parser, 'source', None) and parser.source.path}: unreadable CSV ({exc})") from None  # type: ignore[attr-defined]
 
 
 def run_import(
@@ -166,162 +151,53 @@ def _write(
         or 0
     )
     summary.batch_id = batch_id
-
     bulk = bulk_mode.begin(conn, parser.total)
-    tasks: dict[str, int] = {}  # lower-cased name -> id
-    for tid, name in conn.execute("SELECT id, name FROM task"):
-        tasks.setdefault(name.lower(), tid)
-    task_ids: dict[str, int] = {}  # raw task text -> id (cache)
-    step_ids: dict[tuple[int, str], int] = {}
-    steps_loaded: set[int] = set()
+    feed = chunk_source(parser, batch_id, _known(conn), CHUNK)
+    created_note = f"created by importing {source.name}"
     new_steps: list[int] = []
-    used_tasks: set[int] = set()
-
-    def resolve_task(raw: str) -> int:
-        name = raw.strip() or UNNAMED
-        if len(name) > NAME_MAX:
-            name = name[: NAME_MAX - 1] + "…"
-        key = name.lower()
-        tid = tasks.get(key)
-        if tid is None:
-            tid = int(
-                conn.execute(
-                    "INSERT INTO task (name, category, tags, notes, created_at) VALUES (?, 'other', '[]', ?, ?)",
-                    [name, f"created by importing {source.name}", now],
-                ).lastrowid
-                or 0
-            )
-            tasks[key] = tid
-            summary.tasks_created.append(name)
-        if len(task_ids) > 50_000:
-            task_ids.clear()
-        task_ids[raw] = tid
-        used_tasks.add(tid)
-        return tid
-
-    def resolve_step(tid: int, raw: str) -> int:
-        if tid not in steps_loaded:
-            steps_loaded.add(tid)
-            for sid, sname in conn.execute("SELECT id, name FROM step WHERE task_id = ?", [tid]):
-                step_ids.setdefault((tid, sname.lower()), sid)
-        name = raw.strip()[:STEP_MAX]
-        sid = step_ids.get((tid, name.lower()))
-        if sid is None:
-            sid = int(
-                conn.execute(
-                    "INSERT INTO step (task_id, position, name, minutes) VALUES"
-                    " (?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0)",
-                    [tid, tid, name],
-                ).lastrowid
-                or 0
-            )
-            new_steps.append(sid)
-        step_ids[(tid, raw)] = sid
-        step_ids[(tid, name.lower())] = sid
-        return sid
-
-    clock = LocalClock(parser.options.tz) if not hasattr(parser, "clock") else parser.clock  # type: ignore[attr-defined]
-    iso_days: dict[int, str] = {}
-    iso_secs: dict[int, str] = {}
-
-    def iso_day(day: int) -> str:
-        text = clock.iso(day * 86400.0)[:11]
-        iso_days[day] = text
-        return text
-
-    def iso_sec(sec: int) -> str:
-        h, rem = divmod(sec, 3600)
-        text = f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}Z"
-        iso_secs[sec] = text
-        return text
-
-    src = parser.name
-    salt = (src + "\x1f").encode()
-    blake = hashlib.blake2b
-    seen = SeenKeys()
-    buf: list[list[Any]] = []
-    digests: list[bytes] = []
-    errors: list[tuple[int, int, str, str]] = []
     total = parser.total
-    done = 0
-    imported = 0
-    read = 0
-    rejected = 0
-    skipped = 0
-
-    def flush() -> None:
-        nonlocal imported
-        if buf:
-            for idx, n in seen.ordinals(digests):
-                buf[idx][9] = f"{buf[idx][9]}~{n}"  # the n-th identical row of the file
-            imported += conn.executemany(_INSERT, buf).rowcount
-            buf.clear()
-            digests.clear()
-        if errors:
-            conn.executemany("INSERT INTO import_error (batch_id, line, reason, raw) VALUES (?,?,?,?)", errors)
-            errors.clear()
+    read = imported = rejected = skipped = 0
 
     if progress is not None:
         progress(0, total)
-    append = buf.append
-    add_digest = digests.append
-    for item in _items(parser):
-        read += 1
-        if type(item) is tuple:
-            line, start, end, task, step, desc, tags, ident = item
-            tid = task_ids.get(task)
-            if tid is None:
-                tid = resolve_task(task)
-            sid = None
-            if step is not None:
-                sid = step_ids.get((tid, step))
-                if sid is None:
-                    sid = resolve_step(tid, step)
-            # ISO text of start and end, inlined (the hot loop): day prefix + time of day
-            i = int(start)
-            if i > start:
-                i -= 1
-            day, sec = divmod(i, 86400)
-            j = int(end)
-            if j > end:
-                j -= 1
-            eday, esec = divmod(j, 86400)
-            try:
-                s_iso = (iso_days.get(day) or iso_day(day)) + (iso_secs.get(sec) or iso_sec(sec))
-                e_iso = (iso_days.get(eday) or iso_day(eday)) + (iso_secs.get(esec) or iso_sec(esec))
-            except RowError as exc:  # an instant outside what dates can hold
-                rejected += 1
-                summary.errors.append((line, str(exc)))
-                errors.append((batch_id, line, str(exc), ident[:2000]))
-                continue
-            dig = blake(salt + ident.encode("utf-8", "surrogatepass"), digest_size=12).digest()
-            add_digest(dig)
-            append([tid, sid, s_iso, e_iso, end - start, src, desc, tags, batch_id, dig.hex()])
-            if len(buf) >= CHUNK:
-                flush()
-                if progress is not None:
-                    progress(read, total)
-        elif isinstance(item, Problem):
-            if item.skipped:
-                skipped += 1
-                if len(summary.skips) < KEEP_SKIPS:
-                    summary.skips.append((item.line, item.reason))
-            else:
-                rejected += 1
-                summary.errors.append((item.line, item.reason))
-                errors.append((batch_id, item.line, item.reason, item.raw))
-                if len(errors) >= CHUNK:
-                    flush()
-    flush()
-    done = read
+    for chunk in feed:
+        if chunk.new_tasks:
+            conn.executemany(
+                "INSERT INTO task (id, name, category, tags, notes, created_at) VALUES (?, ?, 'other', '[]', ?, ?)",
+                [(tid, name, created_note, now) for tid, name in chunk.new_tasks],
+            )
+            summary.tasks_created.extend(name for _, name in chunk.new_tasks)
+        if chunk.new_steps:
+            conn.executemany(
+                "INSERT INTO step (id, task_id, position, name, minutes) VALUES"
+                " (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0)",
+                [(sid, tid, tid, name) for sid, tid, name in chunk.new_steps],
+            )
+            new_steps.extend(sid for sid, _, _ in chunk.new_steps)
+        if chunk.rows:
+            imported += conn.executemany(_INSERT, chunk.rows).rowcount
+        if chunk.errors:
+            rejected += len(chunk.errors)
+            summary.errors.extend((line, reason) for line, reason, _ in chunk.errors)
+            conn.executemany(
+                "INSERT INTO import_error (batch_id, line, reason, raw) VALUES (?,?,?,?)",
+                [(batch_id, line, reason, raw) for line, reason, raw in chunk.errors],
+            )
+        summary.skips.extend(chunk.skips)
+        skipped += chunk.skipped
+        read += chunk.read
+        if progress is not None:
+            progress(read, total)
     if progress is not None:
-        progress(done, done)
+        progress(read, read)
     if bulk is not None:
         # the sorts of the index builds size themselves by the page cache: back to the
         # usual one, or the import's cache and the sorter's memory add up
         conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
         imported -= bulk_mode.finish(conn, bulk, batch_id)
 
+    used_tasks = feed.used_tasks
+    parser.detection.note = feed.note
     summary.rows_read = read
     summary.imported = imported
     summary.rejected = rejected
@@ -352,6 +228,20 @@ def _write(
         " finished_at=? WHERE id=?",
         [read, imported, summary.duplicates, skipped, rejected, iso(utc_now()), batch_id],
     )
+
+
+def _known(conn: sqlite3.Connection) -> Known:
+    """The tasks and steps an import can match, and the next free ids (the caller holds
+    the write lock, so nobody else takes them meanwhile)."""
+    tasks: dict[str, int] = {}
+    for tid, name in conn.execute("SELECT id, name FROM task ORDER BY id"):
+        tasks.setdefault(name.lower(), tid)
+    steps: dict[tuple[int, str], int] = {}
+    for sid, tid, name in conn.execute("SELECT id, task_id, name FROM step ORDER BY id"):
+        steps.setdefault((tid, name.lower()), sid)
+    next_task = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM task").fetchone()[0]
+    next_step = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM step").fetchone()[0]
+    return Known(tasks, steps, next_task, next_step)
 
 
 def tags_of(text: str) -> list[str]:

@@ -1,0 +1,214 @@
+"""A parser's items -> rows ready for time_entry, in chunks, without touching the database.
+
+The converter names tasks and steps, writes the ISO-8601 UTC text, makes the content
+hash (with an ordinal for the n-th identical row of the file) and collects rejected and
+skipped lines. It is handed the tasks and steps that exist and the next free ids, and
+hands back the new ones with each chunk: so it can run in a worker process while the
+importing process, which holds the write lock, only stores what it receives.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+from roi.importers.base import NotATaskLog, Parser, Problem, RowBatch, RowError
+from roi.importers.seen import SeenKeys
+from roi.importers.timeparse import LocalClock
+
+NAME_MAX = 300
+STEP_MAX = 200
+KEEP_SKIPS = 1000
+UNNAMED = "(no description)"
+TASK_CACHE_LIMIT = 50_000
+
+
+@dataclass
+class Known:
+    """What the database holds when the import starts (read under the write lock)."""
+
+    tasks: dict[str, int]  # lower-cased name -> id
+    steps: dict[tuple[int, str], int]  # (task id, lower-cased name) -> id
+    next_task_id: int
+    next_step_id: int
+
+
+@dataclass
+class Chunk:
+    """What one stretch of the file adds; new tasks and steps come before the rows that use them."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # time_entry insert parameters
+    new_tasks: list[tuple[int, str]] = field(default_factory=list)  # (id, name)
+    new_steps: list[tuple[int, int, str]] = field(default_factory=list)  # (id, task id, name)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
+    skips: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), the first KEEP_SKIPS
+    read: int = 0  # rows of the file this chunk covers
+    skipped: int = 0
+
+
+class Converter:
+    def __init__(self, parser: Parser, batch_id: int, source_name: str, known: Known) -> None:
+        self.src = parser.name
+        self.batch_id = batch_id
+        self.created_note = f"created by importing {source_name}"
+        self.tasks = known.tasks
+        self.steps = known.steps
+        self.next_task = known.next_task_id
+        self.next_step = known.next_step_id
+        self.task_ids: dict[str, int] = {}  # raw task text -> id
+        self.step_ids: dict[tuple[int, str], int] = {}  # (task id, raw step text) -> id
+        self.used_tasks: set[int] = set()
+        clock = getattr(parser, "clock", None)
+        self.clock: LocalClock = clock if clock is not None else LocalClock(parser.options.tz)  # type: ignore[attr-defined]
+        self.salt = (self.src + "\x1f").encode()
+        self.seen = SeenKeys()
+        self.kept_skips = 0
+        self.chunk = Chunk()
+        self._clear_columns()
+
+    def _clear_columns(self) -> None:
+        # the rows of the chunk being built, column by column (zipped in `take`)
+        self.tids: list[int] = []
+        self.sids: list[int | None] = []
+        self.starts: list[str] = []
+        self.ends: list[str] = []
+        self.durations: list[float] = []
+        self.descriptions: list[str] = []
+        self.tags: list[str] = []
+        self.digests: list[bytes] = []
+
+    # -- naming ---------------------------------------------------------------------------
+
+    def task_id(self, raw: str) -> int:
+        tid = self.task_ids.get(raw)
+        if tid is not None:
+            return tid
+        name = raw.strip() or UNNAMED
+        if len(name) > NAME_MAX:
+            name = name[: NAME_MAX - 1] + "…"
+        key = name.lower()
+        found = self.tasks.get(key)
+        if found is None:
+            found = self.next_task
+            self.next_task += 1
+            self.tasks[key] = found
+            self.chunk.new_tasks.append((found, name))
+        if len(self.task_ids) > TASK_CACHE_LIMIT:
+            self.task_ids.clear()
+        self.task_ids[raw] = found
+        self.used_tasks.add(found)
+        return found
+
+    def step_id(self, tid: int, raw: str) -> int:
+        sid = self.step_ids.get((tid, raw))
+        if sid is not None:
+            return sid
+        name = raw.strip()[:STEP_MAX]
+        found = self.steps.get((tid, name.lower()))
+        if found is None:
+            found = self.next_step
+            self.next_step += 1
+            self.steps[(tid, name.lower())] = found
+            self.chunk.new_steps.append((found, tid, name))
+        self.step_ids[(tid, raw)] = found
+        return found
+
+    # -- items --------------------------------------------------------------------------
+
+    def problem(self, item: Problem) -> None:
+        chunk = self.chunk
+        chunk.read += 1
+        if item.skipped:
+            chunk.skipped += 1
+            if self.kept_skips < KEEP_SKIPS:
+                self.kept_skips += 1
+                chunk.skips.append((item.line, item.reason))
+        else:
+            chunk.errors.append((item.line, item.reason, item.raw))
+
+    def entry(self, item: tuple[Any, ...]) -> None:
+        line, start, end, task, step, desc, tags, ident = item
+        chunk = self.chunk
+        chunk.read += 1
+        try:
+            s_iso, e_iso = self.clock.iso(start), self.clock.iso(end)
+        except RowError as exc:  # an instant outside what dates can hold
+            chunk.errors.append((line, str(exc), ident[:2000]))
+            return
+        tid = self.task_id(task)
+        sid = self.step_id(tid, step) if step is not None else None
+        self.tids.append(tid)
+        self.sids.append(sid)
+        self.starts.append(s_iso)
+        self.ends.append(e_iso)
+        self.durations.append(end - start)
+        self.descriptions.append(desc)
+        self.tags.append(tags)
+        self.digests.append(hashlib.blake2b(self.salt + ident.encode("utf-8", "surrogatepass"), digest_size=12).digest())
+
+    def batch(self, rows: RowBatch) -> None:
+        self.chunk.read += len(rows)
+        get = self.task_ids.get
+        tids = [get(t) or self.task_id(t) for t in rows.tasks]
+        self.tids.extend(tids)
+        if any(s is not None for s in rows.steps):
+            self.sids.extend(None if s is None else self.step_id(t, s) for t, s in zip(tids, rows.steps, strict=True))
+        else:
+            self.sids.extend([None] * len(tids))
+        self.starts.extend(rows.start_isos)
+        self.ends.extend(rows.end_isos)
+        self.durations.extend([e - s for s, e in zip(rows.starts, rows.ends, strict=True)])
+        self.descriptions.extend(rows.descriptions)
+        self.tags.extend(rows.tags)
+        blake, salt = hashlib.blake2b, self.salt
+        self.digests.extend(
+            [blake(salt + i.encode("utf-8", "surrogatepass"), digest_size=12).digest() for i in rows.identities]
+        )
+
+    def feed(self, item: Any) -> None:
+        if type(item) is tuple:
+            self.entry(item)
+        elif type(item) is RowBatch:
+            self.batch(item)
+        else:
+            self.problem(item)
+
+    def pending(self) -> int:
+        return len(self.tids) + len(self.chunk.errors)
+
+    def take(self) -> Chunk:
+        """The chunk so far, with final content hashes (hex; '~n' for the n-th identical row)."""
+        chunk, self.chunk = self.chunk, Chunk()
+        if self.tids:
+            hexes = [d.hex() for d in self.digests]
+            for idx, n in self.seen.ordinals(self.digests):
+                hexes[idx] = f"{hexes[idx]}~{n}"
+            chunk.rows = list(
+                zip(
+                    self.tids, self.sids, self.starts, self.ends, self.durations, repeat(self.src),
+                    self.descriptions, self.tags, repeat(self.batch_id), hexes,
+                )
+            )
+            self._clear_columns()
+        return chunk
+
+    def chunks(self, items: Iterator[Any], size: int) -> Iterator[Chunk]:
+        feed, pending = self.feed, self.pending
+        for item in items:
+            feed(item)
+            if pending() >= size:
+                yield self.take()
+        yield self.take()
+
+
+def items_of(parser: Parser) -> Iterator[Any]:
+    """The parser's items; a CSV the csv module cannot read at all is not a task log."""
+    try:
+        yield from parser.items()
+    except csv.Error as exc:
+        path = getattr(getattr(parser, "source", None), "path", None)
+        raise NotATaskLog(f"{path}: unreadable CSV ({exc})") from None
