@@ -24,7 +24,8 @@ times = st.one_of(
     st.sampled_from(["", "24:00:00", "9:15:00", "09:15", "12:30:00 PM", "25:00:00", "09:61:00", "x"]),
 )
 durations = st.sampled_from(["01:00:00", "0:30:00", "18:25 min", "-01:00:00", "abc", ""])
-names = st.sampled_from(["Inbox", "inbox", " Invoices ", "", "[bold]x[/bold]", "=1+1", "Café"])
+names = st.sampled_from(["Inbox", "inbox", " Invoices ", "", "[bold]x[/bold]", "=1+1", "Café",
+                         '"two\nlines"', '"three\r\nlines\rhere"'])  # quoted line breaks move the line numbers
 
 
 @st.composite

@@ -11,6 +11,7 @@ import json
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -354,16 +355,16 @@ class CsvParser(Parser):
                 return Problem(line, "zero-length event", "", True)
             return (line, start, end, task, step, desc, tags, "\x1f".join(row))
 
-        def batch(chunk: list[tuple[int, list[str]]]) -> Iterator[Item]:
+        def batch(lines: list[int], chunk: list[list[str]]) -> Iterator[Item]:
             """The rows of a chunk that the vectorised reading takes as one RowBatch; the
             others (odd shapes, bad values) one by one through `one`, in file order."""
             assert sd is not None and st is not None and ed is not None and et is not None
-            if all(len(r) == width for _, r in chunk):
+            if set(map(len, chunk)) == {width}:
                 idx: list[int] | range = range(len(chunk))
-                rows = [r for _, r in chunk]
+                rows = chunk
             else:
-                idx = [i for i, (_, r) in enumerate(chunk) if len(r) == width]
-                rows = [chunk[i][1] for i in idx]
+                idx = [i for i, r in enumerate(chunk) if len(r) == width]
+                rows = [chunk[i] for i in idx]
             starts, ends, good = split_columns(clock, rows, sd, st, ed, et, f_sd, f_ed)
             if dur_col is not None and rows:
                 cache = durations.cache
@@ -376,15 +377,17 @@ class CsvParser(Parser):
                             bad.add(c)
                 if bad:
                     good &= np.array([r[dur_col] not in bad for r in rows], dtype=bool)
-            ok = [idx[j] for j in np.flatnonzero(good).tolist()]  # chunk positions, ascending
-            if len(ok) < len(chunk):
+            if len(rows) == len(chunk) and good.all():
+                taken_lines = lines
+            else:
+                ok = [idx[j] for j in np.flatnonzero(good).tolist()]  # chunk positions, ascending
                 taken = set(ok)
-                for i, (line, row) in enumerate(chunk):
+                for i, row in enumerate(chunk):
                     if i not in taken:
-                        yield one(line, row)
-                rows = [chunk[i][1] for i in ok]
+                        yield one(lines[i], row)
+                rows = [chunk[i] for i in ok]
+                taken_lines = [lines[i] for i in ok]
                 starts, ends = starts[good], ends[good]
-            lines = [chunk[i][0] for i in ok]
             if not rows:
                 return
             if first_task is not None:
@@ -405,7 +408,7 @@ class CsvParser(Parser):
             else:
                 tags = ["[]"] * len(rows)
             yield RowBatch(
-                lines, starts.tolist(), ends.tolist(), tasks, steps, descs, tags,
+                taken_lines, starts.tolist(), ends.tolist(), tasks, steps, descs, tags,
                 ["\x1f".join(r) for r in rows], iso_utc(starts), iso_utc(ends),
             )
 
@@ -416,15 +419,13 @@ class CsvParser(Parser):
             next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
             prev = reader.line_num
             if batched:
-                pending: list[tuple[int, list[str]]] = []
-                for row in reader:
-                    pending.append((prev + 1, row))
-                    prev = reader.line_num
-                    if len(pending) >= BATCH_ROWS:
-                        yield from batch(pending)
-                        pending = []
-                if pending:
-                    yield from batch(pending)
+                while True:
+                    chunk = list(islice(reader, BATCH_ROWS))  # the csv module's C loop
+                    if not chunk:
+                        break
+                    last = reader.line_num
+                    yield from batch(row_lines(chunk, prev, last), chunk)
+                    prev = last
             else:
                 for row in reader:
                     line = prev + 1
@@ -432,6 +433,20 @@ class CsvParser(Parser):
                     yield one(line, row)
         finally:
             fh.close()
+
+
+def row_lines(rows: list[list[str]], before: int, last: int) -> list[int]:
+    """The line each row starts on, given the line before the first and the last line
+    read: consecutive unless a quoted field holds line breaks."""
+    if last - before == len(rows):
+        return list(range(before + 1, last + 1))
+    lines = []
+    line = before + 1
+    for row in rows:
+        lines.append(line)
+        line += 1 + sum(f.count("\r\n") + f.replace("\r\n", "").count("\r") + f.replace("\r\n", "").count("\n")
+                        for f in row if "\n" in f or "\r" in f)
+    return lines
 
 
 def _looks_like_summary(row: list[str]) -> bool:
