@@ -38,6 +38,9 @@ class ChunkSource:
     def __iter__(self) -> Iterator[Chunk]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Stop producing (the import failed or is done); safe to call twice."""
+
 
 class InlineChunks(ChunkSource):
     def __init__(self, parser: Parser, batch_id: int, known: Known, size: int) -> None:
@@ -105,7 +108,7 @@ class WorkerChunks(ChunkSource):
         if self.process.poll() is None:
             self.process.terminate()
         self.process.wait(timeout=10)
-        self.errors.close()
+        self.errors.close()  # closing twice is harmless
 
 
 def _read(source: Source, name: str, options: Options, batch_id: int, known: Known, size: int, out: BinaryIO) -> None:
@@ -140,8 +143,11 @@ def _cpus() -> int:
 def chunk_source(parser: Parser, batch_id: int, known: Known, size: int) -> ChunkSource:
     from roi.importers.csvplan import CsvParser
 
-    if isinstance(parser, CsvParser) and (parser.total or 0) >= WORKER_MIN_ROWS and _cpus() > 1:
-        return WorkerChunks(parser, batch_id, known, size)
+    if isinstance(parser, CsvParser) and (parser.total or 0) >= WORKER_MIN_ROWS and _cpus() > 1 and sys.executable:
+        try:
+            return WorkerChunks(parser, batch_id, known, size)
+        except OSError:  # no second interpreter to start here: read in this process
+            pass
     return InlineChunks(parser, batch_id, known, size)
 
 

@@ -160,34 +160,37 @@ def _write(
 
     if progress is not None:
         progress(0, total)
-    for chunk in feed:
-        if chunk.new_tasks:
-            conn.executemany(
-                "INSERT INTO task (id, name, category, tags, notes, created_at) VALUES (?, ?, 'other', '[]', ?, ?)",
-                [(tid, name, created_note, now) for tid, name in chunk.new_tasks],
-            )
-            summary.tasks_created.extend(name for _, name in chunk.new_tasks)
-        if chunk.new_steps:
-            conn.executemany(
-                "INSERT INTO step (id, task_id, position, name, minutes) VALUES"
-                " (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0)",
-                [(sid, tid, tid, name) for sid, tid, name in chunk.new_steps],
-            )
-            new_steps.extend(sid for sid, _, _ in chunk.new_steps)
-        if chunk.rows:
-            imported += conn.executemany(_INSERT, chunk.rows).rowcount
-        if chunk.errors:
-            rejected += len(chunk.errors)
-            summary.errors.extend((line, reason) for line, reason, _ in chunk.errors)
-            conn.executemany(
-                "INSERT INTO import_error (batch_id, line, reason, raw) VALUES (?,?,?,?)",
-                [(batch_id, line, reason, raw) for line, reason, raw in chunk.errors],
-            )
-        summary.skips.extend(chunk.skips)
-        skipped += chunk.skipped
-        read += chunk.read
-        if progress is not None:
-            progress(read, total)
+    try:
+        for chunk in feed:
+            if chunk.new_tasks:
+                conn.executemany(
+                    "INSERT INTO task (id, name, category, tags, notes, created_at) VALUES (?, ?, 'other', '[]', ?, ?)",
+                    [(tid, name, created_note, now) for tid, name in chunk.new_tasks],
+                )
+                summary.tasks_created.extend(name for _, name in chunk.new_tasks)
+            if chunk.new_steps:
+                conn.executemany(
+                    "INSERT INTO step (id, task_id, position, name, minutes) VALUES"
+                    " (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0)",
+                    [(sid, tid, tid, name) for sid, tid, name in chunk.new_steps],
+                )
+                new_steps.extend(sid for sid, _, _ in chunk.new_steps)
+            if chunk.rows:
+                imported += conn.executemany(_INSERT, chunk.rows).rowcount
+            if chunk.errors:
+                rejected += len(chunk.errors)
+                summary.errors.extend((line, reason) for line, reason, _ in chunk.errors)
+                conn.executemany(
+                    "INSERT INTO import_error (batch_id, line, reason, raw) VALUES (?,?,?,?)",
+                    [(batch_id, line, reason, raw) for line, reason, raw in chunk.errors],
+                )
+            summary.skips.extend(chunk.skips)
+            skipped += chunk.skipped
+            read += chunk.read
+            if progress is not None:
+                progress(read, total)
+    finally:
+        feed.close()  # a failure above stops the reading process at once
     if progress is not None:
         progress(read, read)
     if bulk is not None:
