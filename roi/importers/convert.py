@@ -51,10 +51,9 @@ class Chunk:
 
 
 class Converter:
-    def __init__(self, parser: Parser, batch_id: int, source_name: str, known: Known) -> None:
+    def __init__(self, parser: Parser, batch_id: int, known: Known) -> None:
         self.src = parser.name
         self.batch_id = batch_id
-        self.created_note = f"created by importing {source_name}"
         self.tasks = known.tasks
         self.steps = known.steps
         self.next_task = known.next_task_id

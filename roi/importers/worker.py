@@ -45,7 +45,7 @@ class ChunkSource:
 class InlineChunks(ChunkSource):
     def __init__(self, parser: Parser, batch_id: int, known: Known, size: int) -> None:
         self.parser = parser
-        self.converter = Converter(parser, batch_id, parser.source.name, known)  # type: ignore[attr-defined]
+        self.converter = Converter(parser, batch_id, known)
         self.size = size
         self.used_tasks = self.converter.used_tasks
         self.note = parser.detection.note
@@ -121,7 +121,7 @@ def _read(source: Source, name: str, options: Options, batch_id: int, known: Kno
 
     try:
         parser = open_parser(source, name, options)
-        converter = Converter(parser, batch_id, source.name, known)
+        converter = Converter(parser, batch_id, known)
         for chunk in converter.chunks(items_of(parser), size):
             send(("chunk", chunk))
         send(("done", (converter.used_tasks, parser.detection.note)))
