@@ -301,24 +301,8 @@ class CsvParser(Parser):
                     return Problem(line, hit, raw_row(row, delim), True)
             try:
                 if fast:
-                    a = row[sd]  # type: ignore[index]
-                    d = clock.days.get(a)
-                    if d is None:
-                        d = clock.day(a, f_sd)
-                    b = row[st]  # type: ignore[index]
-                    t = clock.times.get(b)
-                    if t is None:
-                        t = clock.time(b, f_st)
-                    start = d + t if type(d) is float else clock.at(d, t)
-                    a = row[ed] or a  # type: ignore[index]
-                    d = clock.days.get(a)
-                    if d is None:
-                        d = clock.day(a, f_ed)
-                    b = row[et]  # type: ignore[index]
-                    t = clock.times.get(b)
-                    if t is None:
-                        t = clock.time(b, f_et)
-                    end = d + t if type(d) is float else clock.at(d, t)
+                    start = clock.instant(row[sd], row[st], f_sd, f_st)  # type: ignore[index]
+                    end = clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)  # type: ignore[index]
                     if dur_col is not None:
                         c = row[dur_col]
                         if c not in durations.cache:
@@ -444,8 +428,8 @@ def row_lines(rows: list[list[str]], before: int, last: int) -> list[int]:
     line = before + 1
     for row in rows:
         lines.append(line)
-        line += 1 + sum(f.count("\r\n") + f.replace("\r\n", "").count("\r") + f.replace("\r\n", "").count("\n")
-                        for f in row if "\n" in f or "\r" in f)
+        breaks = [f.replace("\r\n", "\n") for f in row if "\n" in f or "\r" in f]
+        line += 1 + sum(f.count("\n") + f.count("\r") for f in breaks)
     return lines
 
 

@@ -212,11 +212,17 @@ class LocalClock:
         return moment.timestamp()
 
     def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
+        """A date and an optional time of day (none: midnight)."""
+        if not time_text:
+            d = self.days.get(date_text)
+            return self.at(self.day(date_text, dfield) if d is None else d, 0.0)
+        return self.instant(date_text, time_text, dfield, tfield)
+
+    def instant(self, date_text: str, time_text: str, dfield: str, tfield: str) -> float:
+        """A date and a time of day, both required (an empty time is an error)."""
         d = self.days.get(date_text)
         if d is None:
             d = self.day(date_text, dfield)
-        if not time_text:
-            return self.at(d, 0.0)
         t = self.times.get(time_text)
         if t is None:
             t = self.time(time_text, tfield)

@@ -193,10 +193,10 @@ def _write(
         feed.close()  # a failure above stops the reading process at once
     if progress is not None:
         progress(read, read)
+    # back to the usual page cache before the index builds and the aggregation: SQLite's
+    # sorter sizes itself by it, and the import's cache and the sorter's memory add up
+    conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     if bulk is not None:
-        # the sorts of the index builds size themselves by the page cache: back to the
-        # usual one, or the import's cache and the sorter's memory add up
-        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
         imported -= bulk_mode.finish(conn, bulk, batch_id)
 
     used_tasks = feed.used_tasks
@@ -213,8 +213,6 @@ def _write(
         else 0.0
     )
     summary.tasks_touched = len(used_tasks)
-    # back to the usual cache before aggregating: SQLite's sorter sizes itself by it
-    conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     if imported and used_tasks:
         from roi.timelog import refresh_measurements
 
