@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from roi.errors import RoiError  # noqa: F401 - re-exported: most modules import it from here
+
 CATEGORIES = (
     "email",
     "calendar",
@@ -40,10 +42,6 @@ Category = Literal[
     "email", "calendar", "writing", "coding", "data", "admin", "media", "research", "meetings", "other"
 ]
 Status = Literal["idea", "planned", "building", "automated", "dropped"]
-
-
-class RoiError(Exception):
-    """A problem the person can fix; shown as one line, never as a traceback."""
 
 
 def parse_fraction(value: Any) -> Any:

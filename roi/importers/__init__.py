@@ -16,6 +16,8 @@ Unusable input raises `NotATaskLog` (exit code 2 in the CLI), with nothing writt
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from roi.importers import (  # noqa: F401  (each module registers its format)
     activitywatch,
     clockify,
@@ -34,7 +36,9 @@ from roi.importers.base import (
     PreviewRow,
     register,
 )
-from roi.importers.writer import detect_format, preview, run_import
+
+if TYPE_CHECKING:
+    from roi.importers.writer import detect_format, preview, run_import
 
 FORMATS = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
 
@@ -51,3 +55,13 @@ __all__ = [
     "register",
     "run_import",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The storing side (sqlite-utils, the pydantic models) loads on first use, not with
+    # the package: the import's reading process needs only the parsers.
+    if name in ("detect_format", "preview", "run_import"):
+        from roi.importers import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

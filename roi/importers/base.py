@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from roi.models import RoiError
+from roi.errors import RoiError
 
 # Positions in an entry tuple.
 LINE, START, END, TASK, STEP, DESCRIPTION, TAGS, IDENTITY = range(8)

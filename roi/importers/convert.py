@@ -17,7 +17,7 @@ from itertools import repeat
 from typing import Any
 
 from roi.importers.base import NotATaskLog, Parser, Problem, RowBatch, RowError
-from roi.importers.seen import SeenKeys
+from roi.importers.seen import SeenKeys, twin_keys
 from roi.importers.timeparse import LocalClock
 
 NAME_MAX = 300
@@ -35,13 +35,29 @@ class Known:
     steps: dict[tuple[int, str], int]  # (task id, lower-cased name) -> id
     next_task_id: int
     next_step_id: int
+    id_step: int = 1  # -1: new ids are provisional (-1, -2, ...), for the importing process to map
+
+    def provisional(self) -> Known:
+        """The same names, new ids counted down from -1: for a reader of the second part of a
+        file, whose new tasks the importing process maps onto those the first part made."""
+        return Known(self.tasks, self.steps, -1, -1, -1)
 
 
 @dataclass
 class Chunk:
-    """What one stretch of the file adds; new tasks and steps come before the rows that use them."""
+    """What one stretch of the file adds; new tasks and steps come before the rows that use
+    them. The rows travel column by column (cheaper to send, and the importing process can
+    map a column of ids in one pass); `rows()` zips them into time_entry parameters."""
 
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # time_entry insert parameters
+    task_ids: list[int] = field(default_factory=list)
+    step_ids: list[int | None] = field(default_factory=list)
+    starts: list[str] = field(default_factory=list)  # ISO-8601 UTC
+    ends: list[str] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)  # seconds
+    descriptions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # JSON arrays
+    hashes: list[str] = field(default_factory=list)  # content hash, '~n' for the n-th identical row
+    keys: bytes = b""  # the rows' twin keys (8 bytes each, SeenKeys), when the converter is asked for them
     new_tasks: list[tuple[int, str]] = field(default_factory=list)  # (id, name)
     new_steps: list[tuple[int, int, str]] = field(default_factory=list)  # (id, task id, name)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
@@ -49,15 +65,27 @@ class Chunk:
     read: int = 0  # rows of the file this chunk covers
     skipped: int = 0
 
+    def __len__(self) -> int:
+        return len(self.task_ids)
+
+    def rows(self, source: str, batch_id: int) -> Iterator[tuple[Any, ...]]:
+        """Parameters for INSERT INTO time_entry (task_id, step_id, start, "end",
+        duration_s, source, description, tags, batch_id, hash)."""
+        n = len(self.task_ids)
+        return zip(
+            self.task_ids, self.step_ids, self.starts, self.ends, self.durations, repeat(source, n),
+            self.descriptions, self.tags, repeat(batch_id, n), self.hashes, strict=True,
+        )
+
 
 class Converter:
-    def __init__(self, parser: Parser, batch_id: int, known: Known) -> None:
+    def __init__(self, parser: Parser, known: Known, keys: bool = False) -> None:
         self.src = parser.name
-        self.batch_id = batch_id
         self.tasks = known.tasks
         self.steps = known.steps
         self.next_task = known.next_task_id
         self.next_step = known.next_step_id
+        self.id_step = known.id_step
         self.task_ids: dict[str, int] = {}  # raw task text -> id
         self.step_ids: dict[tuple[int, str], int] = {}  # (task id, raw step text) -> id
         self.used_tasks: set[int] = set()
@@ -65,20 +93,10 @@ class Converter:
         self.clock: LocalClock = clock if clock is not None else LocalClock(parser.options.tz)  # type: ignore[attr-defined]
         self.salt = (self.src + "\x1f").encode()
         self.seen = SeenKeys()
+        self.send_keys = keys
         self.kept_skips = 0
         self.chunk = Chunk()
-        self._clear_columns()
-
-    def _clear_columns(self) -> None:
-        # the rows of the chunk being built, column by column (zipped in `take`)
-        self.tids: list[int] = []
-        self.sids: list[int | None] = []
-        self.starts: list[str] = []
-        self.ends: list[str] = []
-        self.durations: list[float] = []
-        self.descriptions: list[str] = []
-        self.tags: list[str] = []
-        self.digests: list[bytes] = []
+        self.digests: list[bytes] = []  # of the chunk's rows; final hashes are made in `take`
 
     # -- naming ---------------------------------------------------------------------------
 
@@ -93,7 +111,7 @@ class Converter:
         found = self.tasks.get(key)
         if found is None:
             found = self.next_task
-            self.next_task += 1
+            self.next_task += self.id_step
             self.tasks[key] = found
             self.chunk.new_tasks.append((found, name))
         if len(self.task_ids) > TASK_CACHE_LIMIT:
@@ -110,7 +128,7 @@ class Converter:
         found = self.steps.get((tid, name.lower()))
         if found is None:
             found = self.next_step
-            self.next_step += 1
+            self.next_step += self.id_step
             self.steps[(tid, name.lower())] = found
             self.chunk.new_steps.append((found, tid, name))
         self.step_ids[(tid, raw)] = found
@@ -140,29 +158,32 @@ class Converter:
             return
         tid = self.task_id(task)
         sid = self.step_id(tid, step) if step is not None else None
-        self.tids.append(tid)
-        self.sids.append(sid)
-        self.starts.append(s_iso)
-        self.ends.append(e_iso)
-        self.durations.append(end - start)
-        self.descriptions.append(desc)
-        self.tags.append(tags)
+        chunk.task_ids.append(tid)
+        chunk.step_ids.append(sid)
+        chunk.starts.append(s_iso)
+        chunk.ends.append(e_iso)
+        chunk.durations.append(end - start)
+        chunk.descriptions.append(desc)
+        chunk.tags.append(tags)
         self.digests.append(hashlib.blake2b(self.salt + ident.encode("utf-8", "surrogatepass"), digest_size=12).digest())
 
     def batch(self, rows: RowBatch) -> None:
-        self.chunk.read += len(rows)
+        chunk = self.chunk
+        chunk.read += len(rows)
         get = self.task_ids.get
         tids = [get(t) or self.task_id(t) for t in rows.tasks]
-        self.tids.extend(tids)
+        chunk.task_ids.extend(tids)
         if any(s is not None for s in rows.steps):
-            self.sids.extend(None if s is None else self.step_id(t, s) for t, s in zip(tids, rows.steps, strict=True))
+            chunk.step_ids.extend(
+                None if s is None else self.step_id(t, s) for t, s in zip(tids, rows.steps, strict=True)
+            )
         else:
-            self.sids.extend([None] * len(tids))
-        self.starts.extend(rows.start_isos)
-        self.ends.extend(rows.end_isos)
-        self.durations.extend([e - s for s, e in zip(rows.starts, rows.ends, strict=True)])
-        self.descriptions.extend(rows.descriptions)
-        self.tags.extend(rows.tags)
+            chunk.step_ids.extend([None] * len(tids))
+        chunk.starts.extend(rows.start_isos)
+        chunk.ends.extend(rows.end_isos)
+        chunk.durations.extend([e - s for s, e in zip(rows.starts, rows.ends, strict=True)])
+        chunk.descriptions.extend(rows.descriptions)
+        chunk.tags.extend(rows.tags)
         blake, salt = hashlib.blake2b, self.salt
         self.digests.extend(
             [blake(salt + i.encode("utf-8", "surrogatepass"), digest_size=12).digest() for i in rows.identities]
@@ -177,22 +198,19 @@ class Converter:
             self.problem(item)
 
     def pending(self) -> int:
-        return len(self.tids) + len(self.chunk.errors)
+        return len(self.chunk.task_ids) + len(self.chunk.errors)
 
     def take(self) -> Chunk:
         """The chunk so far, with final content hashes (hex; '~n' for the n-th identical row)."""
         chunk, self.chunk = self.chunk, Chunk()
-        if self.tids:
-            hexes = [d.hex() for d in self.digests]
-            for idx, n in self.seen.ordinals(self.digests):
+        digests, self.digests = self.digests, []
+        if digests:
+            hexes = [d.hex() for d in digests]
+            for idx, n in self.seen.ordinals(digests):
                 hexes[idx] = f"{hexes[idx]}~{n}"
-            chunk.rows = list(
-                zip(
-                    self.tids, self.sids, self.starts, self.ends, self.durations, repeat(self.src),
-                    self.descriptions, self.tags, repeat(self.batch_id), hexes,
-                )
-            )
-            self._clear_columns()
+            chunk.hashes = hexes
+            if self.send_keys:
+                chunk.keys = twin_keys(digests)
         return chunk
 
     def chunks(self, items: Iterator[Any], size: int) -> Iterator[Chunk]:

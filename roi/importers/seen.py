@@ -11,6 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 
+def twin_keys(digests: list[bytes]) -> bytes:
+    """The key SeenKeys compares rows by: the first 8 bytes of each digest, in order."""
+    return b"".join([d[:8] for d in digests])
+
+
+def count_in(sorted_keys: np.ndarray, keys: bytes) -> np.ndarray:
+    """How often each of `keys` (twin_keys bytes) occurs in a sorted array of keys."""
+    wanted = np.frombuffer(keys, dtype=np.uint64)
+    return np.searchsorted(sorted_keys, wanted, "right") - np.searchsorted(sorted_keys, wanted, "left")
+
+
 class SeenKeys:
     def __init__(self) -> None:
         self.levels: list[np.ndarray] = []
@@ -21,7 +32,7 @@ class SeenKeys:
         of its key in the file so far; then remembers the chunk's keys."""
         if not digests:
             return []
-        keys = np.frombuffer(b"".join([d[:8] for d in digests]), dtype=np.uint64)
+        keys = np.frombuffer(twin_keys(digests), dtype=np.uint64)
         before = np.zeros(len(keys), dtype=bool)
         for level in self.levels:
             pos = np.searchsorted(level, keys)
@@ -54,3 +65,11 @@ class SeenKeys:
             merged = np.concatenate((below, top))
             merged.sort(kind="stable")
             self.levels.append(merged)
+
+    def every_key(self) -> np.ndarray:
+        """All keys seen so far, sorted, a repeated key as often as it was seen."""
+        if not self.levels:
+            return np.zeros(0, dtype=np.uint64)
+        out = np.concatenate(self.levels)
+        out.sort()
+        return out

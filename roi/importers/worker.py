@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from roi.errors import RoiError
 from roi.importers.base import Options, Parser
 from roi.importers.convert import Chunk, Converter, Known, items_of
 from roi.importers.reader import Source
-from roi.models import RoiError
 
 # Below this many rows the reading stays in this process: starting another interpreter
 # (about a third of a second) would cost more than the overlap saves.
@@ -43,9 +43,9 @@ class ChunkSource:
 
 
 class InlineChunks(ChunkSource):
-    def __init__(self, parser: Parser, batch_id: int, known: Known, size: int) -> None:
+    def __init__(self, parser: Parser, known: Known, size: int) -> None:
         self.parser = parser
-        self.converter = Converter(parser, batch_id, known)
+        self.converter = Converter(parser, known)
         self.size = size
         self.used_tasks = self.converter.used_tasks
         self.note = parser.detection.note
@@ -56,7 +56,7 @@ class InlineChunks(ChunkSource):
 
 
 class WorkerChunks(ChunkSource):
-    def __init__(self, parser: Parser, batch_id: int, known: Known, size: int) -> None:
+    def __init__(self, parser: Parser, known: Known, size: int) -> None:
         # A fresh interpreter run as `python -m roi.importers.worker`: no fork (the TUI
         # imports from a thread) and no re-import of the caller's main module (as
         # multiprocessing's spawn does), so it works from any program that calls run_import.
@@ -69,7 +69,7 @@ class WorkerChunks(ChunkSource):
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
-        job = (parser.source, parser.name, parser.options, batch_id, known, size)  # type: ignore[attr-defined]
+        job = (parser.source, parser.name, parser.options, known, size)  # type: ignore[attr-defined]
         try:
             pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.close()
@@ -111,7 +111,7 @@ class WorkerChunks(ChunkSource):
         self.errors.close()  # closing twice is harmless
 
 
-def _read(source: Source, name: str, options: Options, batch_id: int, known: Known, size: int, out: BinaryIO) -> None:
+def _read(source: Source, name: str, options: Options, known: Known, size: int, out: BinaryIO) -> None:
     """The reading process: parse and convert, send each chunk, then what was used."""
     from roi.importers.detect import open_parser
 
@@ -121,7 +121,7 @@ def _read(source: Source, name: str, options: Options, batch_id: int, known: Kno
 
     try:
         parser = open_parser(source, name, options)
-        converter = Converter(parser, batch_id, known)
+        converter = Converter(parser, known)
         for chunk in converter.chunks(items_of(parser), size):
             send(("chunk", chunk))
         send(("done", (converter.used_tasks, parser.detection.note)))
@@ -140,21 +140,21 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def chunk_source(parser: Parser, batch_id: int, known: Known, size: int) -> ChunkSource:
+def chunk_source(parser: Parser, known: Known, size: int) -> ChunkSource:
     from roi.importers.csvplan import CsvParser
 
     if isinstance(parser, CsvParser) and (parser.total or 0) >= WORKER_MIN_ROWS and _cpus() > 1 and sys.executable:
         try:
-            return WorkerChunks(parser, batch_id, known, size)
+            return WorkerChunks(parser, known, size)
         except OSError:  # no second interpreter to start here: read in this process
             pass
-    return InlineChunks(parser, batch_id, known, size)
+    return InlineChunks(parser, known, size)
 
 
 if __name__ == "__main__":
-    _source, _name, _options, _batch_id, _known, _size = pickle.load(sys.stdin.buffer)
+    _source, _name, _options, _known, _size = pickle.load(sys.stdin.buffer)
     try:
-        _read(_source, _name, _options, _batch_id, _known, _size, sys.stdout.buffer)
+        _read(_source, _name, _options, _known, _size, sys.stdout.buffer)
     except BrokenPipeError:
         pass
     finally:

@@ -152,7 +152,7 @@ def _write(
     )
     summary.batch_id = batch_id
     bulk = bulk_mode.begin(conn, parser.total)
-    feed = chunk_source(parser, batch_id, _known(conn), CHUNK)
+    feed = chunk_source(parser, _known(conn), CHUNK)
     created_note = f"created by importing {source.name}"
     new_steps: list[int] = []
     total = parser.total
@@ -175,8 +175,8 @@ def _write(
                     [(sid, tid, tid, name) for sid, tid, name in chunk.new_steps],
                 )
                 new_steps.extend(sid for sid, _, _ in chunk.new_steps)
-            if chunk.rows:
-                imported += conn.executemany(_INSERT, chunk.rows).rowcount
+            if len(chunk):
+                imported += conn.executemany(_INSERT, chunk.rows(parser.name, batch_id)).rowcount
             if chunk.errors:
                 rejected += len(chunk.errors)
                 summary.errors.extend((line, reason) for line, reason, _ in chunk.errors)
