@@ -15,6 +15,7 @@ for speed; an item is one of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,14 @@ LINE, START, END, TASK, STEP, DESCRIPTION, TAGS, IDENTITY = range(8)
 Entry = tuple[int, float, float, str, "str | None", str, str, str]
 Item = Any  # Entry | Problem (kept loose: the hot loop checks `type(item) is tuple`)
 Progress = Callable[[int, "int | None"], None]
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 class NotATaskLog(RoiError):

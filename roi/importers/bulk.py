@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from roi.importers.base import usable_cpus
+
 # Below this many rows the indexes are kept and updated as rows go in: rebuilding them
 # costs a sort of the whole table, which only a large import pays back.
 BULK_MIN_ROWS = 20_000
@@ -56,6 +58,14 @@ def finish(conn: sqlite3.Connection, bulk: Bulk, batch_id: int) -> int:
             " (SELECT hash FROM time_entry WHERE batch_id IS NOT ? AND hash IS NOT NULL)",
             [batch_id, batch_id],
         ).rowcount
-    for _, sql in bulk.indexes:
-        conn.execute(sql)
+    # Each build sorts the whole table; SQLite's sorter can use helper threads, and the
+    # other cores are idle by now (the reading processes are done).
+    threads = conn.execute("PRAGMA threads").fetchone()[0]
+    conn.execute(f"PRAGMA threads = {min(usable_cpus(), 4)}")
+    try:
+        for _, sql in bulk.indexes:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA threads = {int(threads)}")
     return removed
+

@@ -7,6 +7,7 @@ rows, turns them into entry tuples, and reports bad rows with their line and rea
 
 from __future__ import annotations
 
+import bisect
 import json
 import operator
 from collections.abc import Callable, Iterator
@@ -159,6 +160,12 @@ class CsvParser(Parser):
         notes = list(layout.notes)
         self.detection = Detection(name, title, "; ".join(notes), {"delimiter": delimiter, "header": header})
         self._decided = False
+        # Reading one part of the file (roi.importers.split): the first part ends with the
+        # row that ends on line `head_lines`; the second starts at byte `tail_from[0]`,
+        # line `tail_from[1] + 1`. `cut_ok`: the first part really ended there.
+        self.head_lines: int | None = None
+        self.tail_from: tuple[int, int] | None = None
+        self.cut_ok = False
         roles = layout.roles
         if not any(r in roles for r in ("start_date", "start", "date")):
             raise RowError("no date or start column found (name one with --map date=COLUMN or --map start=COLUMN)")
@@ -397,24 +404,49 @@ class CsvParser(Parser):
             )
 
         batched = fast and not skips and not skip_zero and BATCH_ROWS > 0
-        fh = self.source.open_text()
+        stop = self.head_lines
+        fh = self.source.open_text(self.tail_from[0] if self.tail_from else 0)
         reader = csv_reader(self.source, fh, delim)
         try:
-            next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
-            prev = reader.line_num
+            base = self.tail_from[1] if self.tail_from else 0  # lines before where this reader starts
+            if not self.tail_from:
+                next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
+            prev = base + reader.line_num
             if batched:
                 while True:
                     chunk = list(islice(reader, BATCH_ROWS))  # the csv module's C loop
                     if not chunk:
                         break
-                    last = reader.line_num
-                    yield from batch(row_lines(chunk, prev, last), chunk)
+                    last = base + reader.line_num
+                    lines = row_lines(chunk, prev, last)
                     prev = last
+                    if stop is None or last < stop:
+                        yield from batch(lines, chunk)
+                        continue
+                    # the first part ends in this chunk: at a row boundary, or the cut was
+                    # inside a quoted field and this reader goes on to the end of the file
+                    keep = len(chunk) if last == stop else bisect.bisect_left(lines, stop + 1)
+                    clean = last == stop or (keep < len(lines) and lines[keep] == stop + 1)
+                    if not clean:
+                        stop = None
+                        yield from batch(lines, chunk)
+                        continue
+                    yield from batch(lines[:keep], chunk[:keep])
+                    if not blank_seen:
+                        self.cut_ok = True
+                        return
+                    stop = None  # rows after a blank line read differently: read on here
+                    yield from batch(lines[keep:], chunk[keep:])
             else:
                 for row in reader:
                     line = prev + 1
-                    prev = reader.line_num
+                    prev = base + reader.line_num
                     yield one(line, row)
+                    if stop is not None and prev >= stop:
+                        if prev == stop and not blank_seen:
+                            self.cut_ok = True
+                            return
+                        stop = None
         finally:
             fh.close()
 

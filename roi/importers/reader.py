@@ -52,10 +52,15 @@ class Source:
     def name(self) -> str:
         return self.path.name
 
-    def open_text(self) -> io.TextIOWrapper:
-        """The text, streamed; newline="" as the csv module wants."""
+    def open_text(self, offset: int = 0) -> io.TextIOWrapper:
+        """The text from byte `offset` (a line start), streamed; newline="" as the csv
+        module wants."""
         raw = open(self.path, "rb")  # noqa: SIM115 - closed with the wrapper
-        return io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
+        encoding = self.encoding
+        if offset:
+            raw.seek(offset)
+            encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+        return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
     def read_text(self) -> str:
         with self.open_text() as fh:

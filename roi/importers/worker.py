@@ -15,18 +15,21 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from roi.errors import RoiError
-from roi.importers.base import Options, Parser
+from roi.importers.base import Options, Parser, usable_cpus
 from roi.importers.convert import Chunk, Converter, Known, items_of
 from roi.importers.reader import Source
 
 # Below this many rows the reading stays in this process: starting another interpreter
 # (about a third of a second) would cost more than the overlap saves.
 WORKER_MIN_ROWS = 100_000
+# From this many rows the file is read in two parts by two processes (roi.importers.split).
+SPLIT_MIN_ROWS = 200_000
 
 
 class ChunkSource:
@@ -55,47 +58,63 @@ class InlineChunks(ChunkSource):
         self.note = self.parser.detection.note
 
 
-class WorkerChunks(ChunkSource):
-    def __init__(self, parser: Parser, known: Known, size: int) -> None:
-        # A fresh interpreter run as `python -m roi.importers.worker`: no fork (the TUI
-        # imports from a thread) and no re-import of the caller's main module (as
-        # multiprocessing's spawn does), so it works from any program that calls run_import.
+# What part of the file a reading process reads: all of it (None), the first part up to
+# the row ending on a line ("head", lines), or the rest from a byte ("tail", offset, lines before).
+Part = tuple[Any, ...] | None
+
+
+class Reader:
+    """A reading process: `python -m roi.importers.worker`, fed its job on stdin, sending
+    framed pickled messages to `out` (a pipe by default, or a spool file)."""
+
+    def __init__(self, parser: Parser, known: Known, size: int, part: Part = None, out: BinaryIO | None = None) -> None:
+        # A fresh interpreter: no fork (the TUI imports from a thread) and no re-import of
+        # the caller's main module (as multiprocessing's spawn does), so it works from any
+        # program that calls run_import.
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "roi.importers.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env,
+            stdin=subprocess.PIPE, stdout=out if out is not None else subprocess.PIPE, stderr=self.errors, env=env,
         )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        job = (parser.source, parser.name, parser.options, known, size)  # type: ignore[attr-defined]
+        assert self.process.stdin is not None
+        job = (parser.source, parser.name, parser.options, known, size, part, os.getpid())  # type: ignore[attr-defined]
         try:
             pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.close()
         except BrokenPipeError:
             pass  # it died at once; reading its output says so
-        self.stream = self.process.stdout
-        self.used_tasks = set()
-        self.note = parser.detection.note
         self.file = parser.source.name  # type: ignore[attr-defined]
+        self.done: Any = None
 
-    def __iter__(self) -> Iterator[Chunk]:
-        try:
-            while True:
-                try:
-                    kind, payload = pickle.load(self.stream)
-                except (EOFError, pickle.UnpicklingError, ValueError):
-                    raise RoiError(f"reading {self.file} stopped unexpectedly ({self._why()}); nothing was imported") from None
-                if kind == "chunk":
-                    yield payload
-                elif kind == "done":
-                    self.used_tasks, self.note = payload
-                    return
-                else:
-                    raise payload
-        finally:
-            self.close()
+    def messages(self) -> Iterator[tuple[str, Any]]:
+        assert self.process.stdout is not None
+        stream = self.process.stdout
+        while True:
+            head = stream.read(8)
+            data = stream.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
+            yield self._decode(head, data)
+
+    def _decode(self, head: bytes, data: bytes) -> tuple[str, Any]:
+        if len(head) == 8 and len(data) == int.from_bytes(head, "little"):
+            try:
+                return pickle.loads(data)  # type: ignore[no-any-return]
+            except (pickle.UnpicklingError, EOFError, ValueError):
+                pass
+        raise RoiError(f"reading {self.file} stopped unexpectedly ({self._why()}); nothing was imported")
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The chunks; then `done` holds what the reader said at the end."""
+        for kind, payload in self.messages():
+            if kind == "chunk":
+                yield payload
+            elif kind == "done":
+                self.done = payload
+                return
+            else:
+                raise payload
 
     def _why(self) -> str:
         code = self.process.wait(timeout=10)
@@ -104,47 +123,122 @@ class WorkerChunks(ChunkSource):
         return f"the reading process exited with code {code}" + (f": {lines[-1].strip()}" if lines else "")
 
     def close(self) -> None:
-        self.stream.close()
+        """Stop it (the import failed, or no longer needs it); safe to call twice."""
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         if self.process.poll() is None:
             self.process.terminate()
         self.process.wait(timeout=10)
-        self.errors.close()  # closing twice is harmless
+        self.errors.close()
 
 
-def _read(source: Source, name: str, options: Options, known: Known, size: int, out: BinaryIO) -> None:
-    """The reading process: parse and convert, send each chunk, then what was used."""
+class SpoolReader(Reader):
+    """A reader that writes to a temporary file instead of a pipe, so it never waits for
+    this process, which reads the file behind it (pread at its own offset) when it is ready."""
+
+    POLL_S = 0.005
+
+    def __init__(self, parser: Parser, known: Known, size: int, part: Part) -> None:
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self.offset = 0
+        super().__init__(parser, known, size, part, out=self.spool)
+
+    def _take(self, n: int) -> bytes:
+        """n bytes from the spool, waiting for the writer; fewer only if it has exited."""
+        data = b""
+        while len(data) < n:
+            more = os.pread(self.spool.fileno(), n - len(data), self.offset + len(data))
+            if more:
+                data += more
+                continue
+            if self.process.poll() is not None:
+                more = os.pread(self.spool.fileno(), n - len(data), self.offset + len(data))
+                if not more:
+                    break
+                data += more
+                continue
+            time.sleep(self.POLL_S)
+        self.offset += len(data)
+        return data
+
+    def messages(self) -> Iterator[tuple[str, Any]]:
+        while True:
+            head = self._take(8)
+            data = self._take(int.from_bytes(head, "little")) if len(head) == 8 else b""
+            yield self._decode(head, data)
+
+    def close(self) -> None:
+        super().close()
+        self.spool.close()
+
+
+class WorkerChunks(ChunkSource):
+    """The whole file read by one reading process while this one stores."""
+
+    def __init__(self, parser: Parser, known: Known, size: int) -> None:
+        self.reader = Reader(parser, known, size)
+        self.used_tasks = set()
+        self.note = parser.detection.note
+
+    def __iter__(self) -> Iterator[Chunk]:
+        try:
+            yield from self.reader.chunks()
+            self.used_tasks, self.note, _ = self.reader.done
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def send(out: BinaryIO, message: tuple[str, Any]) -> None:
+    """One framed message: its length (8 bytes), then the pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "little"))
+    out.write(data)
+    out.flush()
+
+
+def _read(source: Source, name: str, options: Options, known: Known, size: int, part: Part, parent: int,
+          out: BinaryIO) -> None:
+    """The reading process: parse and convert, send each chunk, then what was used (and,
+    reading the first part of a split file, whether it ended at the cut and its rows' keys)."""
     from roi.importers.detect import open_parser
-
-    def send(message: tuple[str, Any]) -> None:
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
 
     try:
         parser = open_parser(source, name, options)
-        converter = Converter(parser, known)
+        if part is not None:
+            if part[0] == "head":
+                parser.head_lines = part[1]  # type: ignore[attr-defined]
+            else:
+                parser.tail_from = (part[1], part[2])  # type: ignore[attr-defined]
+        converter = Converter(parser, known, keys=part is not None and part[0] == "tail")
         for chunk in converter.chunks(items_of(parser), size):
-            send(("chunk", chunk))
-        send(("done", (converter.used_tasks, parser.detection.note)))
+            if os.getppid() != parent:  # the importing process is gone (a spool has no reader to fail)
+                return
+            send(out, ("chunk", chunk))
+        cut = None
+        if part is not None and part[0] == "head":
+            ok = bool(parser.cut_ok)  # type: ignore[attr-defined]
+            cut = (ok, converter.seen.every_key().tobytes() if ok else b"")
+        send(out, ("done", (converter.used_tasks, parser.detection.note, cut)))
     except (BrokenPipeError, ConnectionResetError):  # the importing process is gone
         return
     except RoiError as exc:
-        send(("error", exc))
+        send(out, ("error", exc))
     except Exception as exc:  # noqa: BLE001 - reported by the importing process, never lost
-        send(("error", RoiError(f"reading {source.name} failed: {type(exc).__name__}: {exc}")))
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        send(out, ("error", RoiError(f"reading {source.name} failed: {type(exc).__name__}: {exc}")))
 
 
 def chunk_source(parser: Parser, known: Known, size: int) -> ChunkSource:
     from roi.importers.csvplan import CsvParser
+    from roi.importers.split import SplitChunks, find_cut
 
-    if isinstance(parser, CsvParser) and (parser.total or 0) >= WORKER_MIN_ROWS and _cpus() > 1 and sys.executable:
+    if isinstance(parser, CsvParser) and (parser.total or 0) >= WORKER_MIN_ROWS and usable_cpus() > 1 and sys.executable:
         try:
+            cut = find_cut(parser.source) if (parser.total or 0) >= SPLIT_MIN_ROWS else None
+            if cut is not None:
+                return SplitChunks(parser, known, size, cut)
             return WorkerChunks(parser, known, size)
         except OSError:  # no second interpreter to start here: read in this process
             pass
@@ -152,9 +246,9 @@ def chunk_source(parser: Parser, known: Known, size: int) -> ChunkSource:
 
 
 if __name__ == "__main__":
-    _source, _name, _options, _known, _size = pickle.load(sys.stdin.buffer)
+    _source, _name, _options, _known, _size, _part, _parent = pickle.load(sys.stdin.buffer)
     try:
-        _read(_source, _name, _options, _known, _size, sys.stdout.buffer)
+        _read(_source, _name, _options, _known, _size, _part, _parent, sys.stdout.buffer)
     except BrokenPipeError:
         pass
     finally:

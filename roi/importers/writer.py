@@ -9,6 +9,7 @@ INSERT OR IGNORE on their content hash: the same file imported again adds nothin
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -152,11 +153,15 @@ def _write(
     )
     summary.batch_id = batch_id
     bulk = bulk_mode.begin(conn, parser.total)
+    if bulk is not None:  # appending to a table with no index needs no big page cache
+        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     feed = chunk_source(parser, _known(conn), CHUNK)
     created_note = f"created by importing {source.name}"
     new_steps: list[int] = []
     total = parser.total
     read = imported = rejected = skipped = 0
+    seconds: list[float] = []  # of each chunk's stored rows, while they are all of them
+    seconds_exact = True
 
     if progress is not None:
         progress(0, total)
@@ -176,7 +181,12 @@ def _write(
                 )
                 new_steps.extend(sid for sid, _, _ in chunk.new_steps)
             if len(chunk):
-                imported += conn.executemany(_INSERT, chunk.rows(parser.name, batch_id)).rowcount
+                stored = conn.executemany(_INSERT, chunk.rows(parser.name, batch_id)).rowcount
+                imported += stored
+                if stored == len(chunk):
+                    seconds.append(math.fsum(chunk.durations))
+                else:  # some were there already: sum what was stored at the end
+                    seconds_exact = False
             if chunk.errors:
                 rejected += len(chunk.errors)
                 summary.errors.extend((line, reason) for line, reason, _ in chunk.errors)
@@ -197,7 +207,9 @@ def _write(
     # sorter sizes itself by it, and the import's cache and the sorter's memory add up
     conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     if bulk is not None:
-        imported -= bulk_mode.finish(conn, bulk, batch_id)
+        removed = bulk_mode.finish(conn, bulk, batch_id)
+        imported -= removed
+        seconds_exact = seconds_exact and not removed
 
     used_tasks = feed.used_tasks
     parser.detection.note = feed.note
@@ -206,12 +218,14 @@ def _write(
     summary.rejected = rejected
     summary.skipped = skipped
     summary.duplicates = read - rejected - skipped - imported
-    summary.hours = (
-        conn.execute("SELECT coalesce(sum(duration_s), 0) FROM time_entry WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        / 3600.0
-        if imported
-        else 0.0
-    )
+    if not imported:
+        summary.hours = 0.0
+    elif seconds_exact:
+        summary.hours = math.fsum(seconds) / 3600.0
+    else:
+        summary.hours = (
+            conn.execute("SELECT sum(duration_s) FROM time_entry WHERE batch_id = ?", [batch_id]).fetchone()[0] / 3600.0
+        )
     summary.tasks_touched = len(used_tasks)
     if imported and used_tasks:
         from roi.timelog import refresh_measurements
