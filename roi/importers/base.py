@@ -60,7 +60,7 @@ class Problem:
 @dataclass(slots=True)
 class RowBatch:
     """Entries of one chunk of a file as parallel lists (same meaning as an entry tuple),
-    plus the start and end as ISO-8601 UTC text."""
+    plus the start and end as ISO-8601 UTC text and the durations."""
 
     lines: list[int]
     starts: list[float]
@@ -72,6 +72,7 @@ class RowBatch:
     identities: list[str]
     start_isos: list[str]
     end_isos: list[str]
+    durations: list[float]  # end - start, seconds
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -91,7 +91,9 @@ class Converter:
         self.used_tasks: set[int] = set()
         clock = getattr(parser, "clock", None)
         self.clock: LocalClock = clock if clock is not None else LocalClock(parser.options.tz)  # type: ignore[attr-defined]
-        self.salt = (self.src + "\x1f").encode()
+        # every content hash starts from the source's name; copying this state is cheaper
+        # than making a new hash object with its arguments for each row
+        self.hasher = hashlib.blake2b((self.src + "\x1f").encode(), digest_size=12)
         self.seen = SeenKeys()
         self.send_keys = keys
         self.kept_skips = 0
@@ -165,7 +167,7 @@ class Converter:
         chunk.durations.append(end - start)
         chunk.descriptions.append(desc)
         chunk.tags.append(tags)
-        self.digests.append(hashlib.blake2b(self.salt + ident.encode("utf-8", "surrogatepass"), digest_size=12).digest())
+        self.digests.append(self.digest(ident))
 
     def batch(self, rows: RowBatch) -> None:
         chunk = self.chunk
@@ -181,13 +183,32 @@ class Converter:
             chunk.step_ids.extend([None] * len(tids))
         chunk.starts.extend(rows.start_isos)
         chunk.ends.extend(rows.end_isos)
-        chunk.durations.extend([e - s for s, e in zip(rows.starts, rows.ends, strict=True)])
+        chunk.durations.extend(rows.durations)
         chunk.descriptions.extend(rows.descriptions)
         chunk.tags.extend(rows.tags)
-        blake, salt = hashlib.blake2b, self.salt
-        self.digests.extend(
-            [blake(salt + i.encode("utf-8", "surrogatepass"), digest_size=12).digest() for i in rows.identities]
-        )
+        self.digests.extend(self.digests_of(rows.identities))
+
+    def digest(self, identity: str) -> bytes:
+        """The content digest of a row: blake2b-96 of the source name, 0x1F, the row's text
+        (surrogates from JSON escapes kept as they are)."""
+        h = self.hasher.copy()
+        h.update(identity.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def digests_of(self, identities: list[str]) -> list[bytes]:
+        """digest() of each; the plain encode is the fast path, the same bytes for any text
+        without lone surrogates (a CSV decoded with errors='replace' has none)."""
+        base = self.hasher
+        out = []
+        append = out.append
+        try:
+            for identity in identities:
+                h = base.copy()
+                h.update(identity.encode())
+                append(h.digest())
+        except UnicodeEncodeError:
+            return [self.digest(i) for i in identities]
+        return out
 
     def feed(self, item: Any) -> None:
         if type(item) is tuple:
@@ -206,11 +227,12 @@ class Converter:
         digests, self.digests = self.digests, []
         if digests:
             hexes = [d.hex() for d in digests]
-            for idx, n in self.seen.ordinals(digests):
+            keys = twin_keys(digests)
+            for idx, n in self.seen.ordinals(keys):
                 hexes[idx] = f"{hexes[idx]}~{n}"
             chunk.hashes = hexes
             if self.send_keys:
-                chunk.keys = twin_keys(digests)
+                chunk.keys = keys
         return chunk
 
     def chunks(self, items: Iterator[Any], size: int) -> Iterator[Chunk]:

@@ -400,7 +400,7 @@ class CsvParser(Parser):
                 tags = ["[]"] * len(rows)
             yield RowBatch(
                 taken_lines, starts.tolist(), ends.tolist(), tasks, steps, descs, tags,
-                ["\x1f".join(r) for r in rows], iso_utc(starts), iso_utc(ends),
+                ["\x1f".join(r) for r in rows], iso_utc(starts), iso_utc(ends), (ends - starts).tolist(),
             )
 
         batched = fast and not skips and not skip_zero and BATCH_ROWS > 0

@@ -16,10 +16,19 @@ def twin_keys(digests: list[bytes]) -> bytes:
     return b"".join([d[:8] for d in digests])
 
 
-def count_in(sorted_keys: np.ndarray, keys: bytes) -> np.ndarray:
-    """How often each of `keys` (twin_keys bytes) occurs in a sorted array of keys."""
+def count_in(sorted_keys: np.ndarray, keys: bytes) -> list[tuple[int, int]]:
+    """(index, count) for each of `keys` (twin_keys bytes) that a sorted array of keys
+    holds, with how often it holds it."""
+    if not len(sorted_keys):
+        return []
     wanted = np.frombuffer(keys, dtype=np.uint64)
-    return np.searchsorted(sorted_keys, wanted, "right") - np.searchsorted(sorted_keys, wanted, "left")
+    first = np.searchsorted(sorted_keys, wanted)
+    found = sorted_keys[np.minimum(first, len(sorted_keys) - 1)] == wanted
+    hits = np.flatnonzero(found)
+    if not hits.size:
+        return []
+    after = np.searchsorted(sorted_keys, wanted[hits], "right")
+    return list(zip(hits.tolist(), (after - first[hits]).tolist(), strict=True))
 
 
 class SeenKeys:
@@ -27,12 +36,12 @@ class SeenKeys:
         self.levels: list[np.ndarray] = []
         self.twins: dict[int, int] = {}
 
-    def ordinals(self, digests: list[bytes]) -> list[tuple[int, int]]:
-        """(index, n) for each digest of this chunk that is the n-th occurrence (n >= 2)
-        of its key in the file so far; then remembers the chunk's keys."""
-        if not digests:
+    def ordinals(self, chunk_keys: bytes) -> list[tuple[int, int]]:
+        """(index, n) for each row of this chunk (its twin_keys) that is the n-th
+        occurrence (n >= 2) of its key in the file so far; then remembers the chunk's keys."""
+        if not chunk_keys:
             return []
-        keys = np.frombuffer(twin_keys(digests), dtype=np.uint64)
+        keys = np.frombuffer(chunk_keys, dtype=np.uint64)
         before = np.zeros(len(keys), dtype=bool)
         for level in self.levels:
             pos = np.searchsorted(level, keys)

@@ -59,7 +59,7 @@ def find_cut(source: Source) -> Cut | None:
                 return None
             if block.endswith(b"\r"):
                 block += fh.read(1)
-            if block.count(b"\r") != block.count(b"\r\n"):
+            if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
                 return None  # a lone CR ends a line for the csv module but not in this count
             quotes += block.count(b'"')
             lines += block.count(b"\n")
@@ -68,7 +68,7 @@ def find_cut(source: Source) -> Cut | None:
     start = 0
     while (end := window.find(b"\n", start)) != -1:
         piece = window[start : end + 1]
-        if piece.count(b"\r") != piece.count(b"\r\n"):
+        if b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n"):
             return None
         quotes += piece.count(b'"')
         lines += 1
@@ -155,11 +155,9 @@ class SplitChunks(ChunkSource):
         if self.step_map:
             sget = self.step_map.get
             chunk.step_ids = [s if s is None else sget(s, s) for s in chunk.step_ids]
-        if len(first_keys) and chunk.keys:
-            counts = count_in(first_keys, chunk.keys)
-            for idx in np.flatnonzero(counts).tolist():
-                base, _, n = chunk.hashes[idx].partition("~")
-                chunk.hashes[idx] = f"{base}~{int(counts[idx]) + (int(n) if n else 1)}"
+        for idx, before in count_in(first_keys, chunk.keys):
+            base, _, n = chunk.hashes[idx].partition("~")
+            chunk.hashes[idx] = f"{base}~{before + (int(n) if n else 1)}"
         room = max(0, KEEP_SKIPS - self.kept_skips)
         chunk.skips = chunk.skips[:room]
         self.kept_skips += len(chunk.skips)

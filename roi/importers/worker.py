@@ -75,17 +75,16 @@ class Reader:
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "roi.importers.worker"],
-            stdin=subprocess.PIPE, stdout=out if out is not None else subprocess.PIPE, stderr=self.errors, env=env,
-        )
-        assert self.process.stdin is not None
+        # The job goes in a file, not a pipe: writing it to a pipe would wait until the new
+        # interpreter has loaded its modules and reads it (a third of a second, each reader).
         job = (parser.source, parser.name, parser.options, known, size, part, os.getpid())  # type: ignore[attr-defined]
-        try:
-            pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.process.stdin.close()
-        except BrokenPipeError:
-            pass  # it died at once; reading its output says so
+        with tempfile.TemporaryFile() as job_file:
+            pickle.dump(job, job_file, protocol=pickle.HIGHEST_PROTOCOL)
+            job_file.seek(0)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "roi.importers.worker"],
+                stdin=job_file, stdout=out if out is not None else subprocess.PIPE, stderr=self.errors, env=env,
+            )
         self.file = parser.source.name  # type: ignore[attr-defined]
         self.done: Any = None
 
