@@ -199,7 +199,7 @@ class Converter:
         """digest() of each; the plain encode is the fast path, the same bytes for any text
         without lone surrogates (a CSV decoded with errors='replace' has none)."""
         base = self.hasher
-        out = []
+        out: list[bytes] = []
         append = out.append
         try:
             for identity in identities:
