@@ -1,11 +1,13 @@
-"""Where an import's chunks come from: this process, or a reading process beside it.
+"""Where an import's chunks come from: this process, or reading processes beside it.
 
-Reading a large CSV (parsing, dates, hashes) costs about as much as storing it, and the
-two can overlap: a spawned process reads and converts (roi.importers.convert) while this
-one, which holds the write lock, stores each chunk as it arrives. The pipe between them
-holds a chunk or two at most, so memory stays flat. The reading process writes nothing: if
-it dies, this one raises and the import's transaction rolls back; if this one is killed,
-the reader's next send fails and it exits.
+Reading a large CSV (parsing, dates, hashes) costs more than storing it, and the two can
+overlap: a spawned process reads and converts (roi.importers.convert) while this one,
+which holds the write lock, stores each chunk as it arrives (roi.importers.split runs two
+readers over two parts of the file). A reader sends framed pickles over a pipe, which
+holds a chunk or two at most, so memory stays flat; or to a spool file when this process
+will read its output later. A reader writes nothing to the database: if it dies, this
+process raises and the import's transaction rolls back; if this one is killed, a piped
+reader's next send fails and a spooling one sees its parent gone, and each exits.
 """
 
 from __future__ import annotations
