@@ -68,4 +68,3 @@ def finish(conn: sqlite3.Connection, bulk: Bulk, batch_id: int) -> int:
     finally:
         conn.execute(f"PRAGMA threads = {int(threads)}")
     return removed
-
