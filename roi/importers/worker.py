@@ -83,10 +83,14 @@ class Reader:
         with tempfile.TemporaryFile() as job_file:
             pickle.dump(job, job_file, protocol=pickle.HIGHEST_PROTOCOL)
             job_file.seek(0)
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "roi.importers.worker"],
-                stdin=job_file, stdout=out if out is not None else subprocess.PIPE, stderr=self.errors, env=env,
-            )
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "roi.importers.worker"],
+                    stdin=job_file, stdout=out if out is not None else subprocess.PIPE, stderr=self.errors, env=env,
+                )
+            except OSError:
+                self.errors.close()
+                raise
         self.file = parser.source.name  # type: ignore[attr-defined]
         self.done: Any = None
 
@@ -142,7 +146,11 @@ class SpoolReader(Reader):
     def __init__(self, parser: Parser, known: Known, size: int, part: Part) -> None:
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.offset = 0
-        super().__init__(parser, known, size, part, out=self.spool)
+        try:
+            super().__init__(parser, known, size, part, out=self.spool)
+        except OSError:
+            self.spool.close()
+            raise
 
     def _take(self, n: int) -> bytes:
         """n bytes from the spool, waiting for the writer; fewer only if it has exited."""
