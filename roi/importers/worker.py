@@ -94,21 +94,23 @@ class Reader:
         self.file = parser.source.name  # type: ignore[attr-defined]
         self.done: Any = None
 
-    def messages(self) -> Iterator[tuple[str, Any]]:
+    def _take(self, n: int) -> bytes:
+        """n bytes of output; fewer only if the reader has exited."""
         assert self.process.stdout is not None
-        stream = self.process.stdout
-        while True:
-            head = stream.read(8)
-            data = stream.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
-            yield self._decode(head, data)
+        return self.process.stdout.read(n)
 
-    def _decode(self, head: bytes, data: bytes) -> tuple[str, Any]:
-        if len(head) == 8 and len(data) == int.from_bytes(head, "little"):
-            try:
-                return pickle.loads(data)  # type: ignore[no-any-return]
-            except (pickle.UnpicklingError, EOFError, ValueError):
-                pass
-        raise RoiError(f"reading {self.file} stopped unexpectedly ({self._why()}); nothing was imported")
+    def messages(self) -> Iterator[tuple[str, Any]]:
+        while True:
+            head = self._take(8)
+            size = int.from_bytes(head, "little")
+            data = self._take(size) if len(head) == 8 else b""
+            if len(head) == 8 and len(data) == size:
+                try:
+                    yield pickle.loads(data)
+                    continue
+                except (pickle.UnpicklingError, EOFError, ValueError):
+                    pass
+            raise RoiError(f"reading {self.file} stopped unexpectedly ({self._why()}); nothing was imported")
 
     def chunks(self) -> Iterator[Chunk]:
         """The chunks; then `done` holds what the reader said at the end."""
@@ -156,25 +158,16 @@ class SpoolReader(Reader):
         """n bytes from the spool, waiting for the writer; fewer only if it has exited."""
         data = b""
         while len(data) < n:
+            exited = self.process.poll() is not None  # asked first: what it wrote before exiting is read below
             more = os.pread(self.spool.fileno(), n - len(data), self.offset + len(data))
             if more:
                 data += more
-                continue
-            if self.process.poll() is not None:
-                more = os.pread(self.spool.fileno(), n - len(data), self.offset + len(data))
-                if not more:
-                    break
-                data += more
-                continue
-            time.sleep(self.POLL_S)
+            elif exited:
+                break
+            else:
+                time.sleep(self.POLL_S)
         self.offset += len(data)
         return data
-
-    def messages(self) -> Iterator[tuple[str, Any]]:
-        while True:
-            head = self._take(8)
-            data = self._take(int.from_bytes(head, "little")) if len(head) == 8 else b""
-            yield self._decode(head, data)
 
     def close(self) -> None:
         super().close()

@@ -117,10 +117,7 @@ def run_import(
     options = make_options(store, tz, task_from, step_from, mapping)
     parser = open_file(path, format, options)
     summary = ImportSummary(format=parser.name, file=str(path), dry_run=dry_run)
-    # A bigger page cache for the length of the import: the hash index takes random
-    # inserts, and a 2 MB cache spills pages to the WAL again and again.
     old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         with store.transaction() as conn:
             _write(store, conn, parser, summary, progress, old_cache)
@@ -153,8 +150,11 @@ def _write(
     )
     summary.batch_id = batch_id
     bulk = bulk_mode.begin(conn, parser.total)
-    if bulk is not None:  # appending to a table with no index needs no big page cache
-        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+    if bulk is None:
+        # A bigger page cache while the rows go in: the hash index takes random inserts,
+        # and a 2 MB cache spills pages to the WAL again and again. (With the indexes
+        # dropped, appending to the table needs no more than the usual cache.)
+        conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     feed = chunk_source(parser, _known(conn), CHUNK)
     created_note = f"created by importing {source.name}"
     new_steps: list[int] = []
