@@ -67,3 +67,19 @@ def test_batched_and_row_by_row_reading_agree(tz: str, lines: list[str], batch_r
             finally:
                 store.close()
         assert results[0] == results[1]
+
+
+def test_rows_read_one_by_one_keep_their_place_among_batched_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second row has an extra field, so it is read one by one; it must still come after
+    # the first, whose spelling ("inbox") then names the task, as reading row by row does.
+    lines = ['Ann,ann@example.com,Acme,Inbox,,inbox,No,2024-03-31,00:00:00,,00:00:00,01:00:00,"a, b"',
+             'Ann,ann@example.com,Acme,Inbox,,Inbox,No,2024-03-31,00:00:00,,00:00:00,01:00:00,"a, b",extra',
+             'Ann,ann@example.com,Acme,Inbox,,INBOX,No,2024-03-31,01:00:00,,02:00:00,01:00:00,"a, b"']
+    log = tmp_path / "toggl.csv"
+    log.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(csvplan, "BATCH_ROWS", 2048)
+    store = Store.open(tmp_path / "db.sqlite")
+    summary = run_import(store, log, tz="UTC")
+    names = [n for (n,) in store.conn.execute("SELECT name FROM task")]
+    store.close()
+    assert summary.imported == 3 and names == ["inbox"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,6 +76,10 @@ class RowBatch:
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def part(self, start: int, stop: int) -> RowBatch:
+        """The rows from `start` up to `stop`."""
+        return RowBatch(*(getattr(self, f.name)[start:stop] for f in fields(self)))
 
     def entries(self) -> Iterator[Entry]:
         return zip(  # type: ignore[return-value]

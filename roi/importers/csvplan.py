@@ -368,19 +368,14 @@ class CsvParser(Parser):
                             bad.add(c)
                 if bad:
                     good &= np.array([r[dur_col] not in bad for r in rows], dtype=bool)
+            ok: list[int] | None = None  # chunk positions of the rows taken here, when not all are
             if len(rows) == len(chunk) and good.all():
                 taken_lines = lines
             else:
-                ok = [idx[j] for j in np.flatnonzero(good).tolist()]  # chunk positions, ascending
-                taken = set(ok)
-                for i, row in enumerate(chunk):
-                    if i not in taken:
-                        yield one(lines[i], row)
+                ok = [idx[j] for j in np.flatnonzero(good).tolist()]  # ascending
                 rows = [chunk[i] for i in ok]
                 taken_lines = [lines[i] for i in ok]
                 starts, ends = starts[good], ends[good]
-            if not rows:
-                return
             if first_task is not None:
                 tasks = [r[first_task].strip() for r in rows]
                 if rest_tasks and "" in tasks:
@@ -398,10 +393,26 @@ class CsvParser(Parser):
                 tags = [get(k) or make_tags(k) for k in map(tag_key, rows)]
             else:
                 tags = ["[]"] * len(rows)
-            yield RowBatch(
+            taken_rows = RowBatch(
                 taken_lines, starts.tolist(), ends.tolist(), tasks, steps, descs, tags,
                 ["\x1f".join(r) for r in rows], iso_utc(starts), iso_utc(ends), (ends - starts).tolist(),
             )
+            if ok is None:
+                yield taken_rows
+                return
+            # in file order, as the row-by-row reading gives them: which row names a task
+            # first decides its spelling, and ids follow that order
+            run_start = done = 0
+            for i, row in enumerate(chunk):
+                if done < len(ok) and ok[done] == i:
+                    done += 1
+                    continue
+                if done > run_start:
+                    yield taken_rows.part(run_start, done)
+                run_start = done
+                yield one(lines[i], row)
+            if done > run_start:
+                yield taken_rows.part(run_start, done)
 
         batched = fast and not skips and not skip_zero and BATCH_ROWS > 0
         stop = self.head_lines
