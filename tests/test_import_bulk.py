@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from roi.importers import bulk, csvplan, run_import, writer
+from roi.models import RoiError
 from roi.store import Store
 from tests.test_import_kill import write_toggl
 
@@ -154,3 +155,41 @@ def test_a_reading_process_that_dies_leaves_nothing(store: Store, tmp_path: Path
     with pytest.raises(RoiError, match="stopped unexpectedly.*exited with code 1.*nothing was imported"):
         run_import(store, log, tz=TZ)
     assert store.count("time_entry") == 0 and store.count("import_batch") == 0 and store.count("task") == 0
+
+
+def test_a_large_import_checks_its_own_ids_with_foreign_keys_off(
+    store: Store, tmp_path: Path, small_bulk: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 200)
+    seen: list[int] = []
+    real_source = writer.chunk_source
+
+    def chunk_source(*a):  # type: ignore[no-untyped-def]
+        seen.append(store.conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        for chunk in real_source(*a):
+            if len(chunk):
+                chunk.task_ids[-1] = 9999  # an id no task has: what a mapping bug would store
+            yield chunk
+
+    monkeypatch.setattr(writer, "chunk_source", chunk_source)
+    with pytest.raises(RoiError, match=r"task ids that do not exist \(\[9999\]\)"):
+        run_import(store, log, tz=TZ)
+    assert seen == [0]  # the checks were off while storing ...
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # ... and are on again
+    assert store.count("time_entry") == 0 and store.count("task") == 0 and store.count("import_batch") == 0
+
+
+def test_an_import_inside_a_transaction_keeps_the_foreign_key_checks(
+    store: Store, tmp_path: Path, small_bulk: None
+) -> None:
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 50)
+    with store.transaction() as conn:
+        with bulk.unchecked_ids(conn, 50) as unchecked:
+            assert not unchecked
+            assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert run_import(store, log, tz=TZ).imported == 50
+    assert store.count("time_entry") == 50
+    assert bulk.missing_ids(store.conn, "task", [None, 1, 2, 77]) == [77]
+

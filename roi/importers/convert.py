@@ -13,7 +13,6 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 from roi.importers.base import NotATaskLog, Parser, Problem, RowBatch, RowError
@@ -68,13 +67,13 @@ class Chunk:
     def __len__(self) -> int:
         return len(self.task_ids)
 
-    def rows(self, source: str, batch_id: int) -> Iterator[tuple[Any, ...]]:
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         """Parameters for INSERT INTO time_entry (task_id, step_id, start, "end",
-        duration_s, source, description, tags, batch_id, hash)."""
-        n = len(self.task_ids)
+        duration_s, description, tags, hash); the source and batch, the same for every
+        row, are written into the statement (each bound parameter costs time per row)."""
         return zip(
-            self.task_ids, self.step_ids, self.starts, self.ends, self.durations, repeat(source, n),
-            self.descriptions, self.tags, repeat(batch_id, n), self.hashes, strict=True,
+            self.task_ids, self.step_ids, self.starts, self.ends, self.durations,
+            self.descriptions, self.tags, self.hashes, strict=True,
         )
 
 
