@@ -78,7 +78,7 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True) -> sq
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if isinstance(target, Path):
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise RoiError(f"cannot open database {str(target)!r}: {exc}") from None
@@ -86,6 +86,18 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True) -> sq
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL: readers never wait for a writer. A very large import leaves WAL while it runs
+    (roi.importers.bulk.rollback_journal) and comes back to it; meanwhile the switch is
+    refused ("database is locked") and this connection works in that import's mode, its
+    reads waiting for the import to commit (the busy timeout)."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
 
 
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:

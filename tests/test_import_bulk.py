@@ -193,3 +193,55 @@ def test_an_import_inside_a_transaction_keeps_the_foreign_key_checks(
     assert store.count("time_entry") == 50
     assert bulk.missing_ids(store.conn, "task", [None, 1, 2, 77]) == [77]
 
+
+def journal_mode(store: Store) -> str:
+    return str(store.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_a_very_large_import_leaves_wal_only_when_alone(store: Store, db_path: Path) -> None:
+    n = bulk.JOURNAL_MIN_ROWS
+    with bulk.rollback_journal(store.conn, n - 1) as left:
+        assert not left and journal_mode(store) == "wal"
+    with bulk.rollback_journal(store.conn, n) as left:
+        assert left and journal_mode(store) == "delete"
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert journal_mode(store) == "wal"
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+    other = Store.open(db_path)  # another process, say the TUI, has it open: WAL stays
+    try:
+        with bulk.rollback_journal(store.conn, n) as left:
+            assert not left and journal_mode(store) == "wal"
+    finally:
+        other.close()
+
+
+def test_a_database_opened_during_such_an_import_opens_and_reads_what_was_committed(
+    store: Store, db_path: Path
+) -> None:
+    import threading
+
+    with bulk.rollback_journal(store.conn, bulk.JOURNAL_MIN_ROWS) as left:
+        assert left
+        store.conn.execute("BEGIN IMMEDIATE")  # the import's transaction, before it spills pages
+        store.conn.execute("INSERT INTO task (name, category, tags, notes, created_at) VALUES ('x', 'other', '[]', '', '')")
+        other = Store.open(db_path)  # cannot switch to WAL now ("database is locked"): opens anyway
+        assert other.count("task") == 0
+        store.conn.execute("COMMIT")
+    try:
+        assert other.count("task") == 1
+        assert journal_mode(other) == "wal"
+    finally:
+        other.close()
+    # once the import writes pages it holds the file exclusively: an open waits for its commit
+    with bulk.rollback_journal(store.conn, bulk.JOURNAL_MIN_ROWS) as left:
+        assert left
+        store.conn.execute("BEGIN EXCLUSIVE")
+        store.conn.execute("INSERT INTO task (name, category, tags, notes, created_at) VALUES ('y', 'other', '[]', '', '')")
+        done = threading.Timer(0.3, lambda: store.conn.execute("COMMIT"))
+        done.start()
+        other = Store.open(db_path)
+        done.join()
+    try:
+        assert other.count("task") == 2
+    finally:
+        other.close()

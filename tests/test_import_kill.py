@@ -80,11 +80,13 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
 
     proc = run(db, log)
     wal = Path(str(db) + "-wal")
+    size_before = db.stat().st_size
     deadline = time.monotonic() + 120
-    # wait until the import is writing (its transaction has reached the WAL), then a
-    # random moment more
+    # wait until the import is writing (its transaction has reached the database file, or
+    # the WAL when it keeps one), then a random moment more
     while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 512 * 1024:
+        written = db.stat().st_size - size_before + (wal.stat().st_size if wal.exists() else 0)
+        if written > 512 * 1024:
             break
         time.sleep(0.01)
     time.sleep(random.Random().uniform(0.0, 0.6))
@@ -100,6 +102,10 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
     summary = json.loads(out)
     assert (summary["imported"], summary["duplicates"], summary["rejected"]) == (ROWS, 0, 0)
     assert snapshot(db)[2] == ROWS
+    # the import wrote with the rollback journal (roi.importers.bulk) and left WAL on again
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
 
     third = run(db, log)
     out, err = third.communicate(timeout=600)

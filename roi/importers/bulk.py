@@ -12,6 +12,13 @@ the file itself never collide: a repeated row gets an ordinal in its hash (SeenK
 A large import also stores with foreign-key checks off (`unchecked_ids`): they are a sixth
 of the time per inserted row, and the importer checks the few distinct ids it stored
 instead (`missing_ids`), inside the transaction, so a wrong id still stores nothing.
+
+A very large import writes with the rollback journal instead of the write-ahead log
+(`rollback_journal`). In WAL mode every new page is written twice, to the log and, at the
+commit's checkpoint, to the database: about a second per million rows. The rollback
+journal keeps only the pages the import changes that were there before, which for an
+append is a few; the new pages go straight into the file, and a crash truncates them
+away again. The price: while such an import runs, other processes wait to read.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from roi.importers.base import usable_cpus
 # Below this many rows the indexes are kept and updated as rows go in: rebuilding them
 # costs a sort of the whole table, which only a large import pays back.
 BULK_MIN_ROWS = 20_000
+# From here the checkpoint's second copy of every page costs a noticeable time, worth
+# making other processes wait for the import instead of reading the state before it.
+JOURNAL_MIN_ROWS = 200_000
 
 
 @dataclass
@@ -108,3 +118,34 @@ def missing_ids(conn: sqlite3.Connection, table: str, ids: Iterable[int | None])
     )
     return [int(v) for (v,) in rows]
 
+
+@contextmanager
+def rollback_journal(conn: sqlite3.Connection, expected_rows: int | None) -> Iterator[bool]:
+    """Around the transaction of an import of `expected_rows`: the rollback journal instead
+    of WAL when the import is very large and nobody else has the database open (leaving
+    WAL needs that; yields whether it was left). WAL comes back afterwards; if it cannot,
+    because another process has opened the database meanwhile, the next open_database
+    sets it."""
+    if expected_rows is None or expected_rows < JOURNAL_MIN_ROWS or conn.in_transaction:
+        yield False
+        return
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        left = mode == "wal" and conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:  # "database is locked": another connection is open
+        left = False
+    if not left:
+        yield False
+        return
+    # NORMAL is safe against power loss with WAL, not with a rollback journal on every
+    # file system: FULL syncs the journal before the database is written
+    sync = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+    conn.execute("PRAGMA synchronous = FULL")
+    try:
+        yield True
+    finally:
+        try:
+            conn.execute(f"PRAGMA synchronous = {sync}")
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:  # locked by a new connection, or left inside a transaction
+            pass

@@ -127,6 +127,7 @@ def run_import(
     try:
         with (
             bulk_mode.unchecked_ids(store.conn, parser.total) as check_ids,
+            bulk_mode.rollback_journal(store.conn, parser.total),
             store.transaction() as conn,
         ):
             _write(store, conn, parser, summary, progress, old_cache, check_ids)
