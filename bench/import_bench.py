@@ -133,7 +133,7 @@ def storage_floor(folder: Path, rows: int) -> tuple[float, float]:
     from roi.timelog import refresh_measurements
 
     db = folder / "floor.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     store = Store.open(db)
     conn = store.conn
@@ -148,18 +148,17 @@ def storage_floor(folder: Path, rows: int) -> tuple[float, float]:
         for i in range(rows):
             h = hashlib.blake2b(i.to_bytes(8, "little"), digest_size=12).hexdigest()
             yield (tasks[i % 60], None, "2024-01-01T08:00:00Z", "2024-01-01T09:00:00Z", 3600.0 + i % 600,
-                   "toggl", f"Chore {i % 60}", '["project:Project 1", "client:Acme"]', batch, h)
+                   f"Chore {i % 60}", '["project:Project 1", "client:Acme"]', h)
 
-    from roi.importers import bulk
+    from roi.importers import bulk, writer
 
     start = time.perf_counter()
-    with store.transaction():
-        # as roi import does: indexes dropped, rows appended with the usual page cache,
-        # indexes built at the end (with SQLite's sorter threads)
+    # as roi import does: foreign-key checks off, the rollback journal, indexes dropped,
+    # rows appended with the usual page cache, indexes built at the end (with SQLite's
+    # sorter threads)
+    with bulk.unchecked_ids(conn, rows), bulk.rollback_journal(conn, rows), store.transaction():
         dropped = bulk.begin(conn, rows)
-        conn.executemany(
-            'INSERT OR IGNORE INTO time_entry (task_id, step_id, start, "end", duration_s, source,'
-            " description, tags, batch_id, hash) VALUES (?,?,?,?,?,?,?,?,?,?)", entries())
+        conn.executemany(writer.entry_insert_sql("toggl", batch), entries())
         if dropped is not None:
             bulk.finish(conn, dropped, batch)
         inserted = time.perf_counter()
