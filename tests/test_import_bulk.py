@@ -245,3 +245,28 @@ def test_a_database_opened_during_such_an_import_opens_and_reads_what_was_commit
         assert other.count("task") == 2
     finally:
         other.close()
+
+
+def test_a_chunk_and_other_messages_cross_between_processes_unchanged() -> None:
+    import io
+
+    from roi.importers.convert import Chunk
+    from roi.importers.worker import send, unframe
+
+    chunk = Chunk(
+        task_ids=[3, -1], step_ids=[None, 7], starts=["2024-01-01T08:00:00Z"] * 2, ends=["2024-01-01T09:00:00Z"] * 2,
+        durations=[3600.0, 0.5], descriptions=["[bold]x[/bold] \x1b[31m", "lone \udc80 surrogate"],
+        tags=['["a"]', "[]"], hashes=["ab" * 12, "cd" * 12 + "~2"], keys=b"\x01" * 16,
+        new_tasks=[(-1, "Inbox")], new_steps=[(7, 3, "Sort")], errors=[(4, "bad date", "x,y")],
+        skips=[(5, "blank line")], read=5, skipped=1,
+    )
+    out = io.BytesIO()
+    send(out, ("chunk", chunk))
+    send(out, ("error", RoiError("it broke")))
+    data = out.getvalue()
+    first = int.from_bytes(data[:8], "little")
+    assert unframe(data[8 : 8 + first]) == ("chunk", chunk)
+    kind, exc = unframe(data[16 + first :])
+    assert kind == "error" and isinstance(exc, RoiError) and str(exc) == "it broke"
+    with pytest.raises(ValueError):
+        unframe(b"X")

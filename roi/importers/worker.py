@@ -3,7 +3,7 @@
 Reading a large CSV (parsing, dates, hashes) costs more than storing it, and the two can
 overlap: a spawned process reads and converts (roi.importers.convert) while this one,
 which holds the write lock, stores each chunk as it arrives (roi.importers.split runs two
-readers over two parts of the file). A reader sends framed pickles over a pipe, which
+readers over two parts of the file). A reader sends framed messages over a pipe, which
 holds a chunk or two at most, so memory stays flat; or to a spool file when this process
 will read its output later. A reader writes nothing to the database: if it dies, this
 process raises and the import's transaction rolls back; if this one is killed, a piped
@@ -12,6 +12,7 @@ reader's next send fails and a spooling one sees its parent gone, and each exits
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -67,7 +69,7 @@ Part = tuple[Any, ...] | None
 
 class Reader:
     """A reading process: `python -m roi.importers.worker`, fed its job on stdin, sending
-    framed pickled messages to `out` (a pipe by default, or a spool file)."""
+    framed messages (`send`) to `out` (a pipe by default, or a spool file)."""
 
     def __init__(self, parser: Parser, known: Known, size: int, part: Part = None, out: BinaryIO | None = None) -> None:
         # A fresh interpreter: no fork (the TUI imports from a thread) and no re-import of
@@ -106,9 +108,9 @@ class Reader:
             data = self._take(size) if len(head) == 8 else b""
             if len(head) == 8 and len(data) == size:
                 try:
-                    yield pickle.loads(data)
+                    yield unframe(data)
                     continue
-                except (pickle.UnpicklingError, EOFError, ValueError):
+                except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
                     pass
             raise RoiError(f"reading {self.file} stopped unexpectedly ({self._why()}); nothing was imported")
 
@@ -193,12 +195,30 @@ class WorkerChunks(ChunkSource):
         self.reader.close()
 
 
+_CHUNK_FIELDS = [f.name for f in fields(Chunk)]
+
+
 def send(out: BinaryIO, message: tuple[str, Any]) -> None:
-    """One framed message: its length (8 bytes), then the pickle."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    """One framed message: its length (8 bytes), then b"C" and a chunk's fields marshalled
+    (lists of plain values: marshal writes and reads them in about half the time of pickle,
+    and both ends are the same interpreter), or b"P" and any other message pickled."""
+    kind, payload = message
+    if kind == "chunk":
+        data = b"C" + marshal.dumps(tuple(getattr(payload, name) for name in _CHUNK_FIELDS))
+    else:
+        data = b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     out.write(len(data).to_bytes(8, "little"))
     out.write(data)
     out.flush()
+
+
+def unframe(data: bytes) -> tuple[str, Any]:
+    """A message as `send` framed it (without the length)."""
+    if data[:1] == b"C":
+        return "chunk", Chunk(*marshal.loads(memoryview(data)[1:]))
+    if data[:1] == b"P":
+        return pickle.loads(memoryview(data)[1:])  # type: ignore[no-any-return]
+    raise ValueError("not a message")
 
 
 def _read(source: Source, name: str, options: Options, known: Known, size: int, part: Part, parent: int,
