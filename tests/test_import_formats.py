@@ -236,3 +236,27 @@ def test_timewarrior_extension_input(store: Store, tmp_path: Path) -> None:
                    '{"id":1,"start":"20240301T090000Z","end":"20240301T093000Z","tags":["email"]}\n]\n')
     s = run_import(store, log, tz=TZ)
     assert (s.format, s.imported, s.hours) == ("timewarrior", 1, 0.5)
+
+
+def test_one_pass_over_the_bytes_hashes_counts_and_checks_the_encoding(tmp_path, monkeypatch) -> None:
+    import hashlib
+
+    from roi.importers import reader
+
+    monkeypatch.setattr(reader, "CHUNK", 7)  # multi-byte characters cut across reads
+    good = "date,task,minutes\n" + "2024-03-04,Büro aufräumen,10\n" * 3 + "2024-03-05,plain ascii rows,5\n" * 4
+    path = tmp_path / "log.csv"
+    path.write_bytes(good.encode("utf-8"))
+    src = reader.open_source(path)
+    assert (src.encoding, src.lines, src.sha256) == ("utf-8", 8, hashlib.sha256(good.encode()).hexdigest())
+    # a lone Windows-1252 byte after pages of ASCII still makes it a Windows-1252 file
+    bad = good.encode("utf-8") + b"2024-03-06,Caf\xe9,5\n"
+    path.write_bytes(bad)
+    src = reader.open_source(path)
+    assert (src.encoding, src.lines, src.sha256) == ("cp1252", 9, hashlib.sha256(bad).hexdigest())
+    # a character's first byte ending a read, a read of ASCII, then a byte that would have
+    # completed the character: not UTF-8 (the ASCII between them breaks it)
+    cut = b"date,task,minutes\n2024-03-04,abcde\xc3" + b"fghijkl" + b"\xa9,10\n"
+    assert len(cut.split(b"\xc3")[0]) % 7 == 6  # \xc3 ends the 5th read
+    path.write_bytes(cut)
+    assert reader.open_source(path).encoding == "cp1252"

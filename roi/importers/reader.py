@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,12 @@ def open_source(path: str | Path) -> Source:
             encoding = "utf-8"
         if encoding != "utf-16" and b"\x00" in first[:SAMPLE_BYTES]:
             raise NotATaskLog(f"{shown} is a binary file (it contains NUL bytes), not a task log")
+        # the hash in a thread of its own: hashlib lets go of the GIL, so it reads and
+        # hashes the file on the other core while this loop counts and checks it
         digest = hashlib.sha256()
+        failed: list[OSError] = []
+        hashing = threading.Thread(target=_hash_file, args=(p, digest, failed), daemon=True)
+        hashing.start()
         decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
         valid = True
         lines = 0
@@ -105,18 +111,21 @@ def open_source(path: str | Path) -> Source:
         chunk = first
         last = b""
         while chunk:
-            digest.update(chunk)
             size += len(chunk)
             lines += chunk.count(b"\n")
             if not has_nul and b"\x00" in chunk:
                 has_nul = True
-            if valid and decoder is not None:
+            # ASCII is valid UTF-8 unless a multi-byte character is left open before it
+            if valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     valid = False
             last = chunk
             chunk = fh.read(CHUNK)
+        hashing.join()
+        if failed:  # it went away or changed its permissions since it was opened
+            raise NotATaskLog(f"{shown}: cannot be read ({failed[0].strerror or failed[0]})")
         if valid and decoder is not None:
             try:
                 decoder.decode(b"", final=True)
@@ -134,6 +143,14 @@ def open_source(path: str | Path) -> Source:
     if encoding != "utf-16" and _mostly_binary(head):
         raise NotATaskLog(f"{shown} is a binary file, not a task log")
     return Source(p, size, digest.hexdigest(), encoding, lines, head, has_nul and encoding != "utf-16")
+
+
+def _hash_file(path: Path, digest: Any, failed: list[OSError]) -> None:
+    try:
+        with open(path, "rb") as fh:
+            hashlib.file_digest(fh, lambda: digest)
+    except OSError as exc:
+        failed.append(exc)
 
 
 def _mostly_binary(text: str) -> bool:
