@@ -91,8 +91,9 @@ def open_database(path: str | Path | None = None, *, migrate: bool = True) -> sq
 def _use_wal(conn: sqlite3.Connection) -> None:
     """WAL: readers never wait for a writer. A very large import leaves WAL while it runs
     (roi.importers.bulk.rollback_journal) and comes back to it; meanwhile the switch is
-    refused ("database is locked") and this connection works in that import's mode, its
-    reads waiting for the import to commit (the busy timeout)."""
+    refused ("database is locked") and this connection works in that import's mode: its
+    reads see the database as it was before the import until the import starts writing
+    pages, then wait for its commit (the busy timeout)."""
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as exc:

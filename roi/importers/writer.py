@@ -35,7 +35,6 @@ CHUNK = 4096
 IMPORT_CACHE_KIB = 32 * 1024  # 64 MB is ~4% faster at 1M rows but peaks near 200 MB
 
 
-
 def entry_insert_sql(source: str, batch_id: int) -> str:
     """INSERT for Chunk.rows(), with the source and the batch, the same for every row, as
     literals: one fewer bound parameter each is about a tenth less time per row."""
