@@ -51,6 +51,8 @@ def test_bulk_import_into_an_empty_log_rebuilds_the_same_indexes(
     monkeypatch.setattr(bulk, "begin", begin)
     s = run_import(store, log, tz=TZ)
     assert used[0] is not None  # the indexes were dropped: the bulk path ran
+    # all but the partial one, which the imported rows never enter
+    assert [name for name, _ in used[0].indexes] == ["time_entry_hash", "time_entry_measure"]
     assert (s.imported, s.duplicates) == (500, 0)
     assert indexes(store) == before
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -270,3 +272,19 @@ def test_a_chunk_and_other_messages_cross_between_processes_unchanged() -> None:
     assert kind == "error" and isinstance(exc, RoiError) and str(exc) == "it broke"
     with pytest.raises(ValueError):
         unframe(b"X")
+
+
+def test_a_running_stopwatch_stays_found_through_a_bulk_import(store: Store, tmp_path: Path, small_bulk: None) -> None:
+    from roi.models import Task
+    from roi.timelog import running_timer, start_timer
+
+    tid = store.add_task(Task(name="Timed by hand"))
+    start_timer(store, tid)
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 300)
+    assert run_import(store, log, tz=TZ).imported == 300
+    assert running_timer(store) is not None
+    plan = " ".join(r[-1] for r in store.conn.execute(
+        'EXPLAIN QUERY PLAN SELECT id FROM time_entry WHERE "end" IS NULL'))
+    assert "time_entry_open" in plan
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
