@@ -21,8 +21,9 @@ def count_in(sorted_keys: np.ndarray, keys: bytes) -> list[tuple[int, int]]:
     holds, with how often it holds it."""
     if not len(sorted_keys):
         return []
-    order = np.argsort(np.frombuffer(keys, dtype=np.uint64))
-    wanted = np.frombuffer(keys, dtype=np.uint64)[order]  # searched in order: twice as fast
+    given = np.frombuffer(keys, dtype=np.uint64)
+    order = np.argsort(given)
+    wanted = given[order]  # searched in order: twice as fast
     first = np.searchsorted(sorted_keys, wanted)
     found = sorted_keys[np.minimum(first, len(sorted_keys) - 1)] == wanted
     hits = np.flatnonzero(found)
