@@ -126,9 +126,9 @@ def missing_ids(conn: sqlite3.Connection, table: str, ids: Iterable[int | None])
 def rollback_journal(conn: sqlite3.Connection, expected_rows: int | None) -> Iterator[bool]:
     """Around the transaction of an import of `expected_rows`: the rollback journal instead
     of WAL when the import is very large and nobody else has the database open (leaving
-    WAL needs that; yields whether it was left). WAL comes back afterwards; if it cannot,
-    because another process has opened the database meanwhile, the next open_database
-    sets it."""
+    WAL needs that; yields whether it was left). WAL comes back afterwards (a connection
+    opened meanwhile does not prevent it); if it cannot, because another connection holds
+    a lock at that moment, the next open_database sets it."""
     if expected_rows is None or expected_rows < JOURNAL_MIN_ROWS or conn.in_transaction:
         yield False
         return
