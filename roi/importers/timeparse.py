@@ -284,10 +284,23 @@ _DIGITS = [0, 1, 3, 4, 6, 7]
 def clock_seconds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Seconds after midnight of 'HH:MM:SS' texts, and which texts were exactly that (two
     digits each, in range). The others are for parse_time_of_day, one by one."""
+    n = len(texts)
+    if n and set(map(len, texts)) == {8}:
+        joined = "".join(texts)
+        if joined.isascii():
+            # the usual case, read from the joined bytes: a fifth of the time of the
+            # fixed-width unicode array below, which copies each text into 36 bytes
+            return _hms(np.frombuffer(joined.encode(), dtype=np.uint8).reshape(n, 8).astype(np.int64))
     # 9 wide: a longer text is cut at 9 characters, and its 9th is then not empty
-    codes = np.array(texts, dtype="U9").view(np.uint32).reshape(len(texts), 9).astype(np.int64)
+    codes = np.array(texts, dtype="U9").view(np.uint32).reshape(n, 9).astype(np.int64)
+    seconds, ok = _hms(codes)
+    return seconds, ok & (codes[:, 8] == 0)
+
+
+def _hms(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """clock_seconds of rows of character codes, from their first 8 columns."""
     digits = codes[:, _DIGITS] - 48
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (codes[:, 2] == 58) & (codes[:, 5] == 58) & (codes[:, 8] == 0)
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (codes[:, 2] == 58) & (codes[:, 5] == 58)
     h = digits[:, 0] * 10 + digits[:, 1]
     m = digits[:, 2] * 10 + digits[:, 3]
     s = digits[:, 4] * 10 + digits[:, 5]
