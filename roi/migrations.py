@@ -17,13 +17,15 @@ The schema, for anyone reading `roi.db` with sqlite3 or datasette:
   `hash` (unique index time_entry_hash) makes re-importing the same file a no-op.
 - measurement: per task (step_id NULL) and per step, the median minutes and count of the
   logged entries; a cache refreshed whenever entries change.
-- import_batch / import_error: one row per import run, and its rejected lines.
+- import_batch / import_error: one row per import run, and its rejected lines; tasks and
+  steps an import created name it (import_batch_id), for undoing it.
 - flag_dismissal: flags a person dismissed for one task.
 - setting: key -> JSON value.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -201,9 +203,29 @@ def _entry_indexes_droppable(db: sqlite_utils.Database) -> None:
     db.execute('CREATE INDEX time_entry_open ON time_entry("end") WHERE "end" IS NULL')
 
 
+def _import_provenance(db: sqlite_utils.Database) -> None:
+    """Tasks and steps remember the import that created them, so that undoing that import
+    (roi.importers.batches) can remove them too, and only them.
+
+    Tasks of earlier imports are found again: the importer gave each one the note
+    'created by importing <file name>' and the import's start time as its creation time.
+    Steps kept no such trace; they stay NULL, and an undo keeps them (and their task)."""
+    for table in ("task", "step"):
+        db.execute(
+            f"ALTER TABLE {table} ADD COLUMN import_batch_id INTEGER REFERENCES import_batch(id) ON DELETE SET NULL"
+        )
+    for batch_id, file_name, started in db.execute("SELECT id, file_name, started_at FROM import_batch").fetchall():
+        name = re.split(r"[\\/]", file_name)[-1]  # written on any system
+        db.execute(
+            "UPDATE task SET import_batch_id = ? WHERE import_batch_id IS NULL AND created_at = ? AND notes = ?",
+            [batch_id, started, f"created by importing {name}"],
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
     ("0003_measurement_index", _measurement_index),
     ("0004_entry_indexes_droppable", _entry_indexes_droppable),
+    ("0005_import_provenance", _import_provenance),
 ]

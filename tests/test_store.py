@@ -47,6 +47,8 @@ def test_each_migration_upgrades_the_previous_schema(db_path: Path):
     store = Store.open(db_path)
     task = store.get_task("old task")
     assert task.learning_value is False and task.per_week_low is None
+    # 0005: nobody can tell which import made an older task, so it names none
+    assert store.conn.execute("SELECT import_batch_id FROM task").fetchall() == [(None,)]
     # 0004 rebuilt time_entry: the entry keeps its id and hash, and the hash stays unique
     assert store.conn.execute("SELECT id, hash, duration_s FROM time_entry").fetchall() == [(7, "abc", 3600.0)]
     with pytest.raises(sqlite3.IntegrityError):
@@ -158,4 +160,31 @@ def test_two_processes_writing_at_once_never_see_locked(db_path: Path, tmp_path:
         assert "locked" not in err
     store = Store.open(db_path)
     assert store.count("time_entry") == 40 * 50 + 40
+    store.close()
+
+
+def test_import_provenance_finds_the_tasks_of_earlier_imports(db_path: Path):
+    # A database at 0004: one import created "Inbox"; "Mine" was added by hand at the
+    # same moment, and "Other" names another file.
+    import sqlite3
+
+    import sqlite_utils
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS[:4]:
+        step(sqlite_utils.Database(conn))
+        conn.execute("INSERT INTO _migrations VALUES (?, 'then')", [name])
+    when = "2026-01-02T03:04:05Z"
+    conn.execute("INSERT INTO import_batch (id, file_name, file_hash, format, started_at)"
+                 " VALUES (4, '/home/ann/logs/toggl.csv', 'h', 'toggl', ?)", [when])
+    conn.executemany("INSERT INTO task (name, notes, created_at) VALUES (?, ?, ?)", [
+        ("Inbox", "created by importing toggl.csv", when),
+        ("Mine", "", when),
+        ("Other", "created by importing other.csv", when),
+    ])
+    conn.close()
+    store = Store.open(db_path)
+    rows = store.conn.execute("SELECT name, import_batch_id FROM task ORDER BY id").fetchall()
+    assert rows == [("Inbox", 4), ("Mine", None), ("Other", None)]
     store.close()

@@ -118,6 +118,7 @@ class ImportSummary:
     batch_id: int | None = None
     tasks_created: list[str] = field(default_factory=list)
     tasks_touched: int = 0
+    earlier_batch: int | None = None  # the latest earlier import that stored rows of a file with the same bytes
 
     @property
     def exit_code(self) -> int:

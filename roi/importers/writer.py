@@ -153,14 +153,18 @@ def _write(
     task and step ids stored are checked here before the transaction can commit."""
     source = parser.source  # type: ignore[attr-defined]
     now = iso(utc_now())
+    file_name = str(Path(source.path).resolve())
     batch_id = int(
         conn.execute(
             "INSERT INTO import_batch (file_name, file_hash, format, started_at) VALUES (?,?,?,?)",
-            [str(Path(source.path).resolve()), source.sha256, parser.name, now],
+            [file_name, source.sha256, parser.name, now],
         ).lastrowid
         or 0
     )
     summary.batch_id = batch_id
+    summary.earlier_batch = conn.execute(
+        "SELECT max(id) FROM import_batch WHERE file_hash = ? AND id < ? AND imported > 0", [source.sha256, batch_id]
+    ).fetchone()[0]
     bulk = bulk_mode.begin(conn, parser.total)
     if bulk is None:
         # A bigger page cache while the rows go in: the hash index takes random inserts,
@@ -169,7 +173,8 @@ def _write(
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     feed = chunk_source(parser, _known(conn), CHUNK)
     insert = entry_insert_sql(parser.name, batch_id)
-    created_note = f"created by importing {source.name}"
+    # the name as recorded in import_batch (a link resolved): an undo knows its tasks by it
+    created_note = f"created by importing {Path(file_name).name}"
     new_steps: list[int] = []
     total = parser.total
     read = imported = rejected = skipped = 0
@@ -184,15 +189,16 @@ def _write(
         for chunk in feed:
             if chunk.new_tasks:
                 conn.executemany(
-                    "INSERT INTO task (id, name, category, tags, notes, created_at) VALUES (?, ?, 'other', '[]', ?, ?)",
-                    [(tid, name, created_note, now) for tid, name in chunk.new_tasks],
+                    "INSERT INTO task (id, name, category, tags, notes, created_at, import_batch_id)"
+                    " VALUES (?, ?, 'other', '[]', ?, ?, ?)",
+                    [(tid, name, created_note, now, batch_id) for tid, name in chunk.new_tasks],
                 )
                 summary.tasks_created.extend(name for _, name in chunk.new_tasks)
             if chunk.new_steps:
                 conn.executemany(
-                    "INSERT INTO step (id, task_id, position, name, minutes) VALUES"
-                    " (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0)",
-                    [(sid, tid, tid, name) for sid, tid, name in chunk.new_steps],
+                    "INSERT INTO step (id, task_id, position, name, minutes, import_batch_id) VALUES"
+                    " (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?), ?, 0, ?)",
+                    [(sid, tid, tid, name, batch_id) for sid, tid, name in chunk.new_steps],
                 )
                 new_steps.extend(sid for sid, _, _ in chunk.new_steps)
             if len(chunk):
