@@ -52,20 +52,27 @@ def begin(conn: sqlite3.Connection, expected_rows: int | None) -> Bulk | None:
     keep them."""
     if expected_rows is None or expected_rows < BULK_MIN_ROWS:
         return None
+    existing = conn.execute("SELECT count(*) FROM time_entry").fetchone()[0]
+    if existing * 2 > expected_rows:
+        return None
+    indexes = drop_indexes(conn)
+    return None if indexes is None else Bulk(indexes, existing > 0)
+
+
+def drop_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]] | None:
+    """Drop time_entry's full indexes; return them for build_indexes, or None (and drop
+    nothing) when one was made by a constraint and cannot be dropped."""
     rows = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'time_entry'"
     ).fetchall()
-    if any(sql is None for _, sql in rows):  # an index made by a constraint cannot be dropped
-        return None
-    existing = conn.execute("SELECT count(*) FROM time_entry").fetchone()[0]
-    if existing * 2 > expected_rows:
+    if any(sql is None for _, sql in rows):
         return None
     # A partial index (time_entry_open: the running stopwatch) admits next to none of the
     # imported rows, so keeping it costs nothing, while building it again reads the table.
     rows = [(name, sql) for name, sql in rows if " WHERE " not in sql.upper()]
     for name, _ in rows:
         conn.execute(f'DROP INDEX "{name}"')
-    return Bulk([(name, sql) for name, sql in rows], existing > 0)
+    return rows
 
 
 def finish(conn: sqlite3.Connection, bulk: Bulk, batch_id: int) -> int:
@@ -78,16 +85,21 @@ def finish(conn: sqlite3.Connection, bulk: Bulk, batch_id: int) -> int:
             " (SELECT hash FROM time_entry WHERE batch_id IS NOT ? AND hash IS NOT NULL)",
             [batch_id, batch_id],
         ).rowcount
-    # Each build sorts the whole table; SQLite's sorter can use helper threads, and the
-    # other cores are idle by now (the reading processes are done).
+    build_indexes(conn, bulk.indexes)
+    return removed
+
+
+def build_indexes(conn: sqlite3.Connection, indexes: list[tuple[str, str]]) -> None:
+    """Create the indexes drop_indexes dropped. Each build sorts the whole table; SQLite's
+    sorter can use helper threads, and the other cores are idle by now (the reading
+    processes of an import are done)."""
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {min(usable_cpus(), 4)}")
     try:
-        for _, sql in bulk.indexes:
+        for _, sql in indexes:
             conn.execute(sql)
     finally:
         conn.execute(f"PRAGMA threads = {int(threads)}")
-    return removed
 
 
 @contextmanager

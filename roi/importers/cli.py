@@ -25,7 +25,10 @@ def _console(stderr: bool = False) -> Console:
 
 
 def register(cli: click.Group) -> None:
+    from roi.importers.batches_cli import imports_group
+
     cli.add_command(import_command)
+    cli.add_command(imports_group)
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -145,7 +148,13 @@ def _report(s: ImportSummary, file: Path) -> None:
     if parts:
         out.print(Text("; ".join(parts) + "."))
     if s.rows_read and s.imported == 0 and s.duplicates and not s.rejected:
-        out.print(Text("Nothing new: this file was imported before."))
+        if s.earlier_batch is not None and not s.dry_run:
+            out.print(Text(
+                f"Nothing new: this file was imported before (import {s.earlier_batch}). To import it again"
+                f" with other options, undo that import first: roi imports undo {s.earlier_batch}"
+            ))
+        else:
+            out.print(Text("Nothing new: this file was imported before."))
     if s.tasks_created:
         shown = ", ".join(visible(n) for n in s.tasks_created[:10])
         more = f" and {len(s.tasks_created) - 10} more" if len(s.tasks_created) > 10 else ""
