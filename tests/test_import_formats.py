@@ -26,6 +26,9 @@ CASES = [
     ("watson_log.json", "watson", {}, 2, 2, 0, 0, 1.5),
     ("aw_bucket.json", "activitywatch", {}, 4, 2, 2, 0, 0.05),
     ("aw_events.csv", "activitywatch", {}, 3, 2, 1, 0, 60 / 3600),
+    # window time cut to the not-AFK periods: 10 events, of which 4 AFK, 1 zero-length and
+    # 1 wholly away are skipped; 4 make 5 entries (one split around an absence); 45 min
+    ("aw_afk.json", "activitywatch", {}, 10, 5, 6, 0, 0.75),
     ("generic_de_semicolon.csv", "generic", {}, 4, 2, 2, 0, 35 / 60),
     ("generic_times.tsv", "generic", {}, 2, 2, 0, 0, 2.75),
     ("generic_mapped.csv", "generic",
@@ -260,3 +263,34 @@ def test_one_pass_over_the_bytes_hashes_counts_and_checks_the_encoding(tmp_path,
     assert len(cut.split(b"\xc3")[0]) % 7 == 6  # \xc3 ends the 5th read
     path.write_bytes(cut)
     assert reader.open_source(path).encoding == "cp1252"
+
+
+def test_activitywatch_window_time_is_cut_to_the_time_not_afk(store: Store) -> None:
+    s = run_import(store, FIX / "aw_afk.json", tz=TZ)
+    rows = store.conn.execute(
+        'SELECT t.name, e.start, e."end", e.duration_s FROM time_entry e JOIN task t ON t.id = e.task_id'
+        " ORDER BY e.start, t.name").fetchall()
+    assert rows == [
+        ("browser", "2024-05-06T09:00:00Z", "2024-05-06T09:20:00Z", 1200.0),  # laptop: no AFK data, whole
+        ("editor", "2024-05-06T09:00:00Z", "2024-05-06T09:05:00Z", 300.0),  # began before the data: cut
+        ("terminal", "2024-05-06T09:20:00Z", "2024-05-06T09:30:00Z", 600.0),  # an absence inside: two parts
+        ("terminal", "2024-05-06T09:45:00Z", "2024-05-06T09:50:00Z", 300.0),
+        ("editor", "2024-05-06T09:50:00Z", "2024-05-06T09:55:00Z", 300.0),  # all active: whole
+    ]
+    assert (4, "away from the keyboard (AFK) all through") in s.skips  # mail, 10:05, while away
+    assert "cut to the time not AFK (aw-watcher-afk_desk): 0.42 h away left out" in s.note
+    assert "1 wholly away, 1 split around an absence" in s.note
+    assert "no AFK data for laptop" in s.note
+    # a re-import finds every part again
+    again = run_import(store, FIX / "aw_afk.json", tz=TZ)
+    assert (again.imported, again.duplicates) == (0, 5)
+
+
+def test_activitywatch_without_afk_data_counts_window_time_whole(store: Store, tmp_path: Path) -> None:
+    export = json.loads((FIX / "aw_afk.json").read_text())
+    del export["buckets"]["aw-watcher-afk_desk"]
+    path = tmp_path / "no_afk.json"
+    path.write_text(json.dumps(export))
+    s = run_import(store, path, tz=TZ)
+    assert (s.imported, s.hours) == (5, pytest.approx((300 + 300 + 1800 + 600 + 1200) / 3600))
+    assert "no AFK bucket: window time counted whole" in s.note

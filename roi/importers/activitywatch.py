@@ -6,11 +6,20 @@ events. Events are newest first, with ``timestamp`` (UTC offset), ``duration`` (
 seconds) and ``data`` (window: app, title). Only window events become entries (other
 buckets, such as AFK or web, are skipped and counted); zero-length events are skipped.
 The task is the app; the window title is the description.
+
+A window stays focused while its person is away, so a window event also covers time
+away from the keyboard. When the export holds an AFK bucket (aw-watcher-afk) of the
+same host, window events are cut to its "not-afk" periods, as ActivityWatch's own
+"active time" query does: an event wholly away is skipped, one partly away keeps its
+active part, and one with an absence inside becomes one entry per active stretch.
+Without an AFK bucket, window events count whole (and the note says so).
+
 CSV: ``timestamp,duration,app,title`` (columns from the first event's data).
 """
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from roi.importers.base import FormatInfo, Problem, RowError, register
@@ -59,36 +68,105 @@ def _is_window(bucket_id: str, meta: Any) -> bool:
     return kind == "currentwindow" or (kind is None and "window" in bucket_id)
 
 
+def _is_afk(bucket_id: str, meta: Any) -> bool:
+    kind = meta.get("type") if isinstance(meta, dict) else None
+    return kind == "afkstatus" or (kind is None and "afk" in bucket_id)
+
+
+def _host(bucket_id: str, meta: Any) -> str:
+    """The machine a bucket records: its hostname, else what follows the last '_' of its
+    id (watchers name buckets 'aw-watcher-window_HOST')."""
+    host = meta.get("hostname") if isinstance(meta, dict) else None
+    if isinstance(host, str) and host:
+        return host
+    return bucket_id.rpartition("_")[2] if "_" in bucket_id else ""
+
+
+def not_afk_spans(events: list[Any]) -> list[tuple[float, float]]:
+    """The 'not-afk' periods among an AFK bucket's events (events that are not such a
+    period, or not readable, add nothing)."""
+    spans = []
+    for ev in events:
+        data = ev.get("data") if isinstance(ev, dict) else None
+        if not isinstance(data, dict) or data.get("status") != "not-afk":
+            continue
+        dur = ev.get("duration")
+        if isinstance(dur, bool) or not isinstance(dur, int | float) or not 0 < dur < float("inf"):
+            continue
+        try:
+            start = aware_iso(ev.get("timestamp"), "timestamp")
+        except RowError:
+            continue
+        spans.append((start, start + float(dur)))
+    return spans
+
+
+def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Spans in order, overlapping and touching ones joined."""
+    out: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def active_parts(start: float, end: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [start, end) inside the merged spans, in order."""
+    parts = []
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1  # the last span starting at or before start
+    for s, e in spans[max(i, 0):]:
+        if s >= end:
+            break
+        lo, hi = max(s, start), min(e, end)
+        if lo < hi:
+            parts.append((lo, hi))
+    return parts
+
+
 def open_(source: Any, sample: Any, options: Any) -> Any:
     if sample.kind == "csv":
         return _csv_open(source, sample, options)
     data = sample.json
     records: list[tuple[int, Any]] = []
     skipped_buckets: list[str] = []
+    active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
+    afk_buckets: list[str] = []
     if isinstance(data, list):
-        records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
+        records = [(line, ("events", ev, None)) for line, ev in zip(lines_of(data), data, strict=False)]
     else:
         buckets = data.get("buckets") or {}
         split = data.get("events") if isinstance(data.get("events"), dict) else None
-        for bucket_id, meta in buckets.items():
+
+        def events_of(bucket_id: str, meta: Any) -> list[Any]:
             events = split.get(bucket_id, []) if split is not None else (
                 meta.get("events", []) if isinstance(meta, dict) else [])
-            if not isinstance(events, list):
-                continue
+            return events if isinstance(events, list) else []
+
+        for bucket_id, meta in buckets.items():
+            if _is_afk(str(bucket_id), meta):
+                afk_buckets.append(str(bucket_id))
+                active.setdefault(_host(str(bucket_id), meta), []).extend(not_afk_spans(events_of(bucket_id, meta)))
+        active = {host: merged(spans) for host, spans in active.items()}
+        for bucket_id, meta in buckets.items():
+            events = events_of(bucket_id, meta)
             window = _is_window(bucket_id, meta)
             if not window:
                 skipped_buckets.append(str(bucket_id))
+            spans = active.get(_host(str(bucket_id), meta)) if window else None
             for line, ev in zip(lines_of(events), events, strict=False):
-                records.append((line, (bucket_id, ev) if window else (None, bucket_id)))
+                records.append((line, (bucket_id, ev, spans) if window else (None, bucket_id, None)))
         if split is not None:
             for bucket_id, events in split.items():
                 if bucket_id not in buckets and isinstance(events, list):
                     for line in lines_of(events):
-                        records.append((line, (None, bucket_id)))
+                        records.append((line, (None, bucket_id, None)))
     records.sort(key=lambda r: r[0])
+    cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
 
     def convert(rec: Any, clock: LocalClock) -> Any:
-        bucket, ev = rec
+        bucket, ev, spans = rec
         if bucket is None:
             return Problem(0, f"not window activity (bucket {text(ev)!r})", "", True)
         if not isinstance(ev, dict):
@@ -110,12 +188,42 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         task = choose(fields, ["app", "title", "url", "status"], options.task_from, FIELDS, "--task-from")
         step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
-        return start, start + float(dur), task, step or None, fields.get("title", ""), tags
+        end = start + float(dur)
+        got = (start, end, task, step or None, fields.get("title", ""), tags)
+        if spans is None:
+            return got
+        parts = active_parts(start, end, spans)
+        cut["seconds"] += (end - start) - sum(e - s for s, e in parts)
+        if not parts:
+            cut["away"] += 1
+            return Problem(0, "away from the keyboard (AFK) all through", "", True)
+        if parts == [(start, end)]:
+            return got
+        cut["split"] += len(parts) > 1
+        # each part's identity names it, so the content hash tells the parts apart
+        return [((s, e, *got[2:]), f"\x1factive {s!r}-{e!r}") for s, e in parts]
+
+    def afk_note() -> str:
+        if not afk_buckets:
+            return "no AFK bucket: window time counted whole, away time included"
+        hosts_without = sorted({h for h in (_host(str(b), m) for b, m in _window_buckets(data)) if h not in active})
+        note = (f"window events cut to the time not AFK ({', '.join(afk_buckets)}): {cut['seconds'] / 3600:,.2f} h"
+                f" away left out, {cut['away']} wholly away, {cut['split']} split around an absence")
+        if hosts_without:
+            note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
+        return note
 
     note = "window events only"
     if skipped_buckets:
         note += f"; events of {', '.join(skipped_buckets)} skipped"
-    return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS)
+    return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS, finish=afk_note)
+
+
+def _window_buckets(data: Any) -> list[tuple[str, Any]]:
+    buckets = data.get("buckets") if isinstance(data, dict) else None
+    if not isinstance(buckets, dict):
+        return []
+    return [(str(b), m) for b, m in buckets.items() if _is_window(str(b), m)]
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

@@ -27,7 +27,15 @@ from roi.errors import RoiError
 LINE, START, END, TASK, STEP, DESCRIPTION, TAGS, IDENTITY = range(8)
 
 Entry = tuple[int, float, float, str, "str | None", str, str, str]
-Item = Any  # Entry | Problem (kept loose: the hot loop checks `type(item) is tuple`)
+Item = Any  # Entry | Piece | Problem | RowBatch (kept loose: the hot loop checks `type(item) is tuple`)
+
+
+class Piece(tuple):  # type: ignore[type-arg]
+    """An entry that continues the row before it (same line): one row of the log that
+    becomes several entries, such as an ActivityWatch window event cut where its person
+    was away. Stored like an entry; not counted again as a row read."""
+
+    __slots__ = ()
 Progress = Callable[[int, "int | None"], None]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from roi.importers.base import NotATaskLog, Parser, Problem, RowBatch, RowError
+from roi.importers.base import NotATaskLog, Parser, Piece, Problem, RowBatch, RowError
 from roi.importers.seen import SeenKeys, twin_keys
 from roi.importers.timeparse import LocalClock
 
@@ -148,10 +148,10 @@ class Converter:
         else:
             chunk.errors.append((item.line, item.reason, item.raw))
 
-    def entry(self, item: tuple[Any, ...]) -> None:
+    def entry(self, item: tuple[Any, ...], counted: bool = True) -> None:
         line, start, end, task, step, desc, tags, ident = item
         chunk = self.chunk
-        chunk.read += 1
+        chunk.read += counted
         try:
             s_iso, e_iso = self.clock.iso(start), self.clock.iso(end)
         except RowError as exc:  # an instant outside what dates can hold
@@ -214,6 +214,8 @@ class Converter:
             self.entry(item)
         elif type(item) is RowBatch:
             self.batch(item)
+        elif type(item) is Piece:
+            self.entry(item, counted=False)
         else:
             self.problem(item)
 

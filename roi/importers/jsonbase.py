@@ -6,11 +6,23 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from roi.importers.base import Detection, Item, NotATaskLog, Options, Parser, Problem, RowError
+from roi.importers.base import (
+    Detection,
+    Item,
+    NotATaskLog,
+    Options,
+    Parser,
+    Piece,
+    Problem,
+    RowError,
+)
 from roi.importers.reader import Source
 from roi.importers.timeparse import LocalClock
 
-Convert = Callable[[Any, LocalClock], "tuple[float, float, str, str | None, str, list[str]] | Problem | None"]
+Got = tuple[float, float, str, "str | None", str, list[str]]
+# one entry, several (one row cut in pieces, each with a word that tells it apart in the
+# content hash), a skipped Problem, or None
+Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
 
 
 def raw(record: Any) -> str:
@@ -23,8 +35,9 @@ def raw(record: Any) -> str:
 class JsonParser(Parser):
     """Records (with lines) -> entry tuples, through a per-format `convert`.
 
-    `convert(record, clock)` returns (start, end, task, step, description, tags), a
-    skipped Problem, or raises RowError."""
+    `convert(record, clock)` returns (start, end, task, step, description, tags), a list
+    of those for a record that makes several entries (each with a suffix for its identity;
+    all but the first are Pieces), a skipped Problem, or raises RowError."""
 
     def __init__(
         self,
@@ -37,6 +50,7 @@ class JsonParser(Parser):
         note: str = "",
         fields: list[str] | None = None,
         identity: Callable[[Any], str] | None = None,
+        finish: Callable[[], str] | None = None,
     ) -> None:
         self.identity = identity or (lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False, default=str))
         for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
@@ -52,6 +66,7 @@ class JsonParser(Parser):
         self.clock = LocalClock(options.tz)
         self.total = len(records)
         self.detection = Detection(name, title, note)
+        self.finish = finish  # after the last item: more for the detection note
 
     def items(self) -> Iterator[Item]:
         clock = self.clock
@@ -69,20 +84,26 @@ class JsonParser(Parser):
                 continue
             if got is None:
                 continue
-            start, end, task, step, desc, tags = got
-            task, desc = clean(task), clean(desc)
-            step = clean(step) if step is not None else None
-            tags = [clean(t) for t in tags]
-            try:  # a time past year 9999 (or before year 1) cannot be stored or shown
-                start_text, end_text = clock.iso(start), clock.iso(end)
-            except RowError as exc:
-                yield Problem(line, str(exc), raw(record))
-                continue
-            if end < start:
-                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", raw(record))
-                continue
-            yield (line, start, end, task, step, desc, json.dumps(tags, ensure_ascii=False),
-                   clean(self.identity(record)))
+            pieces = got if isinstance(got, list) else [(got, "")]
+            identity = clean(self.identity(record))
+            for n, (one, apart) in enumerate(pieces):
+                item = self._entry(line, record, one, identity + apart)
+                yield Piece(item) if n and type(item) is tuple else item
+        if self.finish is not None:
+            self.detection.note = "; ".join(x for x in (self.detection.note, self.finish()) if x)
+
+    def _entry(self, line: int, record: Any, got: Got, identity: str) -> Item:
+        start, end, task, step, desc, tags = got
+        task, desc = clean(task), clean(desc)
+        step = clean(step) if step is not None else None
+        tags = [clean(t) for t in tags]
+        try:  # a time past year 9999 (or before year 1) cannot be stored or shown
+            start_text, end_text = self.clock.iso(start), self.clock.iso(end)
+        except RowError as exc:
+            return Problem(line, str(exc), raw(record))
+        if end < start:
+            return Problem(line, f"ends ({end_text}) before it starts ({start_text})", raw(record))
+        return (line, start, end, task, step, desc, json.dumps(tags, ensure_ascii=False), identity)
 
 
 def choose(fields: dict[str, Any], chain: list[str], choice: str | None, known: list[str], what: str) -> str:

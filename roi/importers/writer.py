@@ -177,7 +177,7 @@ def _write(
     created_note = f"created by importing {Path(file_name).name}"
     new_steps: list[int] = []
     total = parser.total
-    read = imported = rejected = skipped = 0
+    read = offered = imported = rejected = skipped = 0  # offered: entries sent to be stored
     seconds: list[float] = []  # of each chunk's stored rows, while they are all of them
     seconds_exact = True
     task_ids: set[int] = set()  # every id stored, when they are checked here (a set update per chunk)
@@ -202,6 +202,7 @@ def _write(
                 )
                 new_steps.extend(sid for sid, _, _ in chunk.new_steps)
             if len(chunk):
+                offered += len(chunk)
                 stored = conn.executemany(insert, chunk.rows()).rowcount
                 if check_ids:
                     task_ids.update(chunk.task_ids)
@@ -246,7 +247,7 @@ def _write(
     summary.imported = imported
     summary.rejected = rejected
     summary.skipped = skipped
-    summary.duplicates = read - rejected - skipped - imported
+    summary.duplicates = offered - imported  # a row read can make more than one entry (Piece)
     if not imported:
         summary.hours = 0.0
     elif seconds_exact:
