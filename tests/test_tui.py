@@ -559,3 +559,53 @@ async def test_roadmap_screen_schedules_the_builds(demo_store: Store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, InventoryScreen)
+
+
+@pilot_test
+async def test_undo_an_import_to_redo_it_with_other_options(demo_store: Store, tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("date,task,minutes\n2026-11-02,Invoices,30\n2026-11-09,Backups,15\n", encoding="utf-8")
+    app = make_app(demo_store)
+
+    async def settle(screen: object) -> None:
+        for _ in range(200):  # imports and undos run in a thread worker
+            if not screen.running:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#import-path", Input).value = str(log)
+        screen.action_preview()  # type: ignore[attr-defined]
+        await pilot.pause()
+        undo = screen.query_one("#import-undo", Button)
+        assert not undo.display
+        await pilot.press("ctrl+s")
+        await settle(screen)
+        assert undo.display and str(undo.label) == "Undo import 1"
+        screen.query_one("#import-tz", Input).value = "America/New_York"  # the zone it should have had
+        screen.action_preview()  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # nothing new, and the way out is offered
+        await settle(screen)
+        summary = str(screen.query_one("#import-summary", Static).render())
+        assert "imported before (import 1)" in summary and str(undo.label) == "Undo import 1"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(screen)
+        summary = str(screen.query_one("#import-summary", Static).render())
+        assert "Import 1 undone: removed 2 entries" in summary and "Invoices" in summary
+        assert not undo.display
+        assert demo_store.find_task("Invoices") is None
+        await pilot.press("ctrl+s")  # and it imports in full again, in the new zone
+        await settle(screen)
+        assert "Imported 2 entries" in str(screen.query_one("#import-summary", Static).render())
+        starts = demo_store.conn.execute("SELECT min(start) FROM time_entry WHERE source = 'generic'").fetchone()
+        assert starts == ("2026-11-02T05:00:00Z",)  # midnight in New York
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Invoices" in [row[1] for row in inventory_rows(app)]

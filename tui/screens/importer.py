@@ -1,6 +1,8 @@
 """Import a time log: pick a file, see the detected format and the first rows as they
 will be read, choose the task mapping and the time zone, run it with a progress bar in a
-worker thread, and finish with the summary and the rejected rows."""
+worker thread, and finish with the summary and the rejected rows. An import can be undone
+from here (or, when the file was imported before, that earlier import), to import the
+file again with other options."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class ImportScreen(Screen[bool]):
         Binding("ctrl+s", "run_import", "Import"),
         Binding("f2", "browse", "Browse files"),
         Binding("f5", "preview", "Preview"),
+        Binding("ctrl+z", "undo_import", "Undo import"),
     ]
 
     def __init__(self, path: str | None = None) -> None:
@@ -50,6 +53,7 @@ class ImportScreen(Screen[bool]):
         self.running = False
         self._last_progress = 0.0
         self._preview_timer: Any = None
+        self.undo_target: int | None = None  # the import the Undo button removes
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +92,7 @@ class ImportScreen(Screen[bool]):
                 yield rejected
                 with Horizontal(classes="buttons"):
                     yield Button("Back", id="import-close")
+                    yield Button("Undo import", id="import-undo", variant="warning")
                     yield Button("Import", id="import-run", variant="primary", disabled=True)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -99,7 +104,7 @@ class ImportScreen(Screen[bool]):
             "Line", "Start (UTC)", "Min", "Task", "Step", "Status"
         )
         self.query_one("#import-rejected", DataTable).add_columns("Line", "Rejected because")
-        for hidden in ("#import-tree", "#import-progress", "#import-summary", "#import-rejected"):
+        for hidden in ("#import-tree", "#import-progress", "#import-summary", "#import-rejected", "#import-undo"):
             self.query_one(hidden).display = False
         box = self.query_one("#import-path", Input)
         box.value = self.initial_path
@@ -216,6 +221,7 @@ class ImportScreen(Screen[bool]):
         bar.update(total=None, progress=0)
         self.query_one("#import-summary").display = False
         self.query_one("#import-rejected").display = False
+        self._offer_undo(None)
         self._import(path, self.options())
 
     @on(Button.Pressed, "#import-run")
@@ -251,12 +257,13 @@ class ImportScreen(Screen[bool]):
     def _progress(self, done: int, total: int | None) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: Exception, what: str = "Nothing imported") -> None:
         self.running = False
         self.query_one("#import-progress").display = False
+        self.query_one("#import-undo", Button).disabled = False
         summary = self.query_one("#import-summary", Static)
         summary.display = True
-        summary.update(Text(f"Nothing imported: {exc}", style="bold red"))
+        summary.update(Text(f"{what}: {exc}", style="bold red"))
         self.query_one("#import-run", Button).disabled = False
 
     def _finished(self, summary: Any) -> None:
@@ -273,7 +280,12 @@ class ImportScreen(Screen[bool]):
         created = getattr(summary, "tasks_created", [])
         if created:
             text.append(f"\nNew tasks ({len(created)}): ")
-            text.append_text(name_text(", ".join(created[:8]) + (" …" if len(created) > 8 else "")))
+            text.append_text(name_text(_few(created)))
+        earlier = summary.earlier_batch if not summary.imported and summary.duplicates else None
+        if earlier is not None:
+            text.append(f"\nThis file was imported before (import {earlier}). To import it again with other"
+                        " options, undo that import first (ctrl+z).")
+        self._offer_undo(summary.batch_id if summary.imported else earlier)
         box = self.query_one("#import-summary", Static)
         box.display = True
         box.update(text)
@@ -290,9 +302,89 @@ class ImportScreen(Screen[bool]):
             severity="warning" if summary.rejected else "information",
         )
 
+    # --- undo --------------------------------------------------------------------------
+
+    def _offer_undo(self, batch_id: int | None) -> None:
+        self.undo_target = batch_id
+        button = self.query_one("#import-undo", Button)
+        button.display = batch_id is not None
+        button.label = f"Undo import {batch_id}"
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_import":
+            return self.undo_target is not None and not self.running
+        return True
+
+    @on(Button.Pressed, "#import-undo")
+    def action_undo_import(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        batch_id = self.undo_target
+        if batch_id is None or self.running:
+            return
+        question = Text(f"Undo import {batch_id}? ", style="bold")
+        question.append(
+            "Its entries and rejected rows are removed, and so are the tasks and steps it created,"
+            " unless something else holds on to them (other entries, a plan, steps or your changes).",
+            style="",
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.running = True
+                self.query_one("#import-undo", Button).disabled = True
+                self._undo(batch_id)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Undo"), done)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _undo(self, batch_id: int) -> None:
+        from roi.importers.batches import undo_batch
+
+        shared: Store = self.app.store  # type: ignore[attr-defined]
+        own = shared.path not in (None, ":memory:")
+        store = Store.open(shared.path) if own else shared
+        try:
+            undone = undo_batch(store, batch_id)
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc, f"Import {batch_id} was not undone")
+            return
+        finally:
+            if own:
+                store.close()
+        self.app.call_from_thread(self._undone, undone)
+
+    def _undone(self, undone: Any) -> None:
+        self.running = False
+        self.imported = True  # the inventory changed
+        self.query_one("#import-undo", Button).disabled = False
+        self._offer_undo(None)
+        self.query_one("#import-rejected").display = False
+        self.query_one("#import-progress").display = False  # it showed the import now undone
+        text = Text(f"Import {undone.batch.id} undone", style="bold")
+        text.append(f": removed {undone.entries} entr{'y' if undone.entries == 1 else 'ies'} ({fmt(undone.hours, 2)} h)")
+        if undone.tasks_removed:
+            text.append(f" and {len(undone.tasks_removed)} task{'s' if len(undone.tasks_removed) != 1 else ''}: ")
+            text.append_text(name_text(_few(undone.tasks_removed)))
+        text.append(".")
+        if undone.tasks_kept:
+            text.append(f"\nKept {len(undone.tasks_kept)} it created that something else holds on to: ")
+            text.append_text(name_text(_few(undone.tasks_kept)))
+        box = self.query_one("#import-summary", Static)
+        box.display = True
+        box.update(text)
+        self.query_one("#import-run", Button).disabled = False
+        self.app.rerank()  # type: ignore[attr-defined]
+        self.notify(f"Import {undone.batch.id} undone.", title="Import")
+
     @on(Button.Pressed, "#import-close")
     def action_close(self) -> None:
         if self.running:
             self.notify("The import is still running.", severity="warning")
             return
         self.dismiss(self.imported)
+
+
+def _few(names: list[str], shown: int = 8) -> str:
+    return ", ".join(names[:shown]) + (" …" if len(names) > shown else "")
