@@ -6,6 +6,7 @@ import asyncio
 import functools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
@@ -392,6 +393,26 @@ async def test_incremental_rerank_matches_a_full_rank(store: Store, task_count: 
         assert app.by_id[target.id].rank == 1
 
 
+async def open_import(pilot: Any, log: Path) -> Any:
+    """The import screen, opened with `i`, with this log typed in and previewed."""
+    await pilot.press("i")
+    await pilot.pause()
+    screen = pilot.app.screen
+    screen.query_one("#import-path", Input).value = str(log)
+    screen.action_preview()
+    await pilot.pause()
+    return screen
+
+
+async def settle(pilot: Any, screen: Any) -> None:
+    """Wait for the import screen's thread worker (an import or an undo) to finish."""
+    for _ in range(200):
+        if not screen.running:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 @pilot_test
 async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
@@ -405,22 +426,13 @@ async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: P
     )
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#import-path", Input).value = str(log)
-        screen.action_preview()  # type: ignore[attr-defined]
-        await pilot.pause()
+        screen = await open_import(pilot, log)
         assert "Generic" in str(screen.query_one("#import-detected", Static).render())
         preview = cell_texts(screen.query_one("#import-preview", DataTable))
         assert [row[3] for row in preview] == ["Invoices", "Invoices", "", "Backups"]
         assert preview[2][5].startswith("rejected")
         await pilot.press("ctrl+s")
-        for _ in range(200):  # the import runs in a thread worker
-            if not screen.running:  # type: ignore[attr-defined]
-                break
-            await pilot.pause(0.05)
-        await pilot.pause()
+        await settle(pilot, screen)
         summary = str(screen.query_one("#import-summary", Static).render())
         assert "Imported 3 entries" in summary and "1 rejected" in summary
         rejected = cell_texts(screen.query_one("#import-rejected", DataTable))
@@ -566,43 +578,30 @@ async def test_undo_an_import_to_redo_it_with_other_options(demo_store: Store, t
     log = tmp_path / "log.csv"
     log.write_text("date,task,minutes\n2026-11-02,Invoices,30\n2026-11-09,Backups,15\n", encoding="utf-8")
     app = make_app(demo_store)
-
-    async def settle(screen: object) -> None:
-        for _ in range(200):  # imports and undos run in a thread worker
-            if not screen.running:  # type: ignore[attr-defined]
-                break
-            await pilot.pause(0.05)
-        await pilot.pause()
-
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#import-path", Input).value = str(log)
-        screen.action_preview()  # type: ignore[attr-defined]
-        await pilot.pause()
+        screen = await open_import(pilot, log)
         undo = screen.query_one("#import-undo", Button)
         assert not undo.display
         await pilot.press("ctrl+s")
-        await settle(screen)
+        await settle(pilot, screen)
         assert undo.display and str(undo.label) == "Undo import 1"
         screen.query_one("#import-tz", Input).value = "America/New_York"  # the zone it should have had
         screen.action_preview()  # type: ignore[attr-defined]
         await pilot.pause()
         await pilot.press("ctrl+s")  # nothing new, and the way out is offered
-        await settle(screen)
+        await settle(pilot, screen)
         summary = str(screen.query_one("#import-summary", Static).render())
         assert "imported before (import 1)" in summary and str(undo.label) == "Undo import 1"
         await pilot.press("ctrl+z")
         await pilot.pause()
         await pilot.press("y")
-        await settle(screen)
+        await settle(pilot, screen)
         summary = str(screen.query_one("#import-summary", Static).render())
         assert "Import 1 undone: removed 2 entries" in summary and "Invoices" in summary
         assert not undo.display
         assert demo_store.find_task("Invoices") is None
         await pilot.press("ctrl+s")  # and it imports in full again, in the new zone
-        await settle(screen)
+        await settle(pilot, screen)
         assert "Imported 2 entries" in str(screen.query_one("#import-summary", Static).render())
         starts = demo_store.conn.execute("SELECT min(start) FROM time_entry WHERE source = 'generic'").fetchone()
         assert starts == ("2026-11-02T05:00:00Z",)  # midnight in New York
