@@ -294,3 +294,12 @@ def test_activitywatch_without_afk_data_counts_window_time_whole(store: Store, t
     s = run_import(store, path, tz=TZ)
     assert (s.imported, s.hours) == (5, pytest.approx((300 + 300 + 1800 + 600 + 1200) / 3600))
     assert "no AFK bucket: window time counted whole" in s.note
+    # an event the AFK data leaves whole keeps the content hash it has without that data
+    # (and had before roi cut window time): the AFK periods are not part of its identity
+    with_afk = Store.open(tmp_path / "with_afk.db")
+    run_import(with_afk, FIX / "aw_afk.json", tz=TZ)
+    whole = ("SELECT start, hash FROM time_entry WHERE start || ' ' || duration_s"
+             " IN ('2024-05-06T09:50:00Z 300.0', '2024-05-06T09:00:00Z 1200.0') ORDER BY start")
+    assert with_afk.conn.execute(whole).fetchall() == store.conn.execute(whole).fetchall()
+    assert len(store.conn.execute(whole).fetchall()) == 2
+    with_afk.close()

@@ -132,9 +132,10 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
     records: list[tuple[int, Any]] = []
     skipped_buckets: list[str] = []
     active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
+    spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
     afk_buckets: list[str] = []
     if isinstance(data, list):
-        records = [(line, ("events", ev, None)) for line, ev in zip(lines_of(data), data, strict=False)]
+        records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
     else:
         buckets = data.get("buckets") or {}
         split = data.get("events") if isinstance(data.get("events"), dict) else None
@@ -155,18 +156,21 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
             if not window:
                 skipped_buckets.append(str(bucket_id))
             spans = active.get(_host(str(bucket_id), meta)) if window else None
+            if spans is not None:
+                spans_of[bucket_id] = spans
+            # a record is (bucket, event): its JSON is the entry's identity, as before AFK cuts
             for line, ev in zip(lines_of(events), events, strict=False):
-                records.append((line, (bucket_id, ev, spans) if window else (None, bucket_id, None)))
+                records.append((line, (bucket_id, ev) if window else (None, bucket_id)))
         if split is not None:
             for bucket_id, events in split.items():
                 if bucket_id not in buckets and isinstance(events, list):
                     for line in lines_of(events):
-                        records.append((line, (None, bucket_id, None)))
+                        records.append((line, (None, bucket_id)))
     records.sort(key=lambda r: r[0])
     cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
 
     def convert(rec: Any, clock: LocalClock) -> Any:
-        bucket, ev, spans = rec
+        bucket, ev = rec
         if bucket is None:
             return Problem(0, f"not window activity (bucket {text(ev)!r})", "", True)
         if not isinstance(ev, dict):
@@ -190,6 +194,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
         end = start + float(dur)
         got = (start, end, task, step or None, fields.get("title", ""), tags)
+        spans = spans_of.get(bucket)
         if spans is None:
             return got
         parts = active_parts(start, end, spans)
