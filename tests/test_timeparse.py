@@ -1,4 +1,4 @@
-"""The vectorised clock reading against a plain one, on texts of every shape."""
+"""The importers' clock reading and AFK interval cutting against plain, obvious versions."""
 
 from __future__ import annotations
 
@@ -50,3 +50,18 @@ def test_all_good_texts_take_the_joined_reading() -> None:
     assert seconds.tolist() == [0.0, 86399.0, 45296.0]
     _, ok = clock_seconds(["24:00:00", "12:60:00", "１２:00:00"[:8]])
     assert not ok.any()
+
+
+spans_drawn = st.lists(st.tuples(st.integers(0, 100), st.integers(1, 20)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans_drawn, st.integers(-5, 110), st.integers(0, 60))
+def test_active_parts_are_the_intersection_with_every_span(raw: list[tuple[int, int]], start: int, length: int) -> None:
+    from roi.importers.activitywatch import active_parts, merged
+
+    spans = merged([(float(s), float(s + d)) for s, d in raw])
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # merged: apart and in order
+    end = float(start + length)
+    naive = [(max(s, start), min(e, end)) for s, e in spans if max(s, start) < min(e, end)]
+    assert active_parts(float(start), end, spans) == naive

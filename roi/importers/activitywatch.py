@@ -115,13 +115,12 @@ def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def active_parts(start: float, end: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """The parts of [start, end) inside the merged spans, in order."""
     parts = []
-    i = bisect.bisect_right(spans, (start, float("inf"))) - 1  # the last span starting at or before start
-    for s, e in spans[max(i, 0):]:
-        if s >= end:
-            break
-        lo, hi = max(s, start), min(e, end)
+    i = max(bisect.bisect_right(spans, (start, float("inf"))) - 1, 0)  # the last span starting at or before start
+    while i < len(spans) and spans[i][0] < end:  # (no slice: a copy of the rest, for every event)
+        lo, hi = max(spans[i][0], start), min(spans[i][1], end)
         if lo < hi:
             parts.append((lo, hi))
+        i += 1
     return parts
 
 
