@@ -278,8 +278,8 @@ def test_activitywatch_window_time_is_cut_to_the_time_not_afk(store: Store) -> N
         ("editor", "2024-05-06T09:50:00Z", "2024-05-06T09:55:00Z", 300.0),  # all active: whole
     ]
     assert (4, "away from the keyboard (AFK) all through") in s.skips  # mail, 10:05, while away
-    assert "cut to the time not AFK (aw-watcher-afk_desk): 0.42 h away left out" in s.note
-    assert "1 wholly away, 1 split around an absence" in s.note
+    assert "window events only, cut to the time not AFK (aw-watcher-afk_desk)" in s.note
+    assert "0.42 h away left out, 1 event wholly away, 1 split around an absence" in s.note
     assert "no AFK data for laptop" in s.note
     # a re-import finds every part again
     again = run_import(store, FIX / "aw_afk.json", tz=TZ)

@@ -435,6 +435,7 @@ async def test_import_a_log_and_see_the_new_tasks(demo_store: Store, tmp_path: P
         await settle(pilot, screen)
         summary = str(screen.query_one("#import-summary", Static).render())
         assert "Imported 3 entries" in summary and "1 rejected" in summary
+        assert "times without an offset read in" in summary  # how the file was read
         rejected = cell_texts(screen.query_one("#import-rejected", DataTable))
         assert rejected[0][0] == "4" and "oops" in rejected[0][1]
         await pilot.press("escape")

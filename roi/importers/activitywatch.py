@@ -208,18 +208,25 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         return [((s, e, *got[2:]), f"\x1factive {s!r}-{e!r}") for s, e in parts]
 
     def afk_note() -> str:
+        """What the cut took out (known once every event is read)."""
         if not afk_buckets:
-            return "no AFK bucket: window time counted whole, away time included"
+            return ""
         hosts_without = sorted({h for h in (_host(str(b), m) for b, m in _window_buckets(data)) if h not in active})
-        note = (f"window events cut to the time not AFK ({', '.join(afk_buckets)}): {cut['seconds'] / 3600:,.2f} h"
-                f" away left out, {cut['away']} wholly away, {cut['split']} split around an absence")
+        away, split = int(cut["away"]), int(cut["split"])
+        note = (f"{cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
+                f" {split} split around an absence")
         if hosts_without:
             note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
         return note
 
     note = "window events only"
-    if skipped_buckets:
-        note += f"; events of {', '.join(skipped_buckets)} skipped"
+    if afk_buckets:
+        note += f", cut to the time not AFK ({', '.join(afk_buckets)})"
+    else:
+        note += "; no AFK bucket: window time counted whole, time away included"
+    others = [b for b in skipped_buckets if b not in afk_buckets]
+    if others:
+        note += f"; events of {', '.join(others)} skipped"
     return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS, finish=afk_note)
 
 

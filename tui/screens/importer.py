@@ -277,6 +277,9 @@ class ImportScreen(Screen[bool]):
         text.append(f"{summary.duplicates} duplicates, {summary.skipped} skipped, ")
         text.append(f"{summary.rejected} rejected", style="bold red" if summary.rejected else "")
         text.append(".")
+        if summary.note:  # how the file was read: time zone, date order, AFK cuts
+            text.append("\n")
+            text.append_text(name_text(summary.note, style="dim"))
         created = getattr(summary, "tasks_created", [])
         if created:
             text.append(f"\nNew tasks ({len(created)}): ")
