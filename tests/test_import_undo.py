@@ -153,3 +153,20 @@ def test_a_large_undo_rebuilds_the_indexes_instead_of_deleting_from_them(
     assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert store.conn.execute("SELECT sum(duration_s) FROM time_entry").fetchone() == (720.0,)
     assert run_import(store, small, tz="UTC").imported == 0  # the hash index answers again
+
+
+def test_a_step_the_person_changed_keeps_it_and_its_task(store: Store, tmp_path: Path):
+    log = tmp_path / "log.csv"
+    log.write_text(LOG)
+    s = run_import(store, log, tz="UTC", step_from="step")
+    conn = store.conn
+    conn.execute("UPDATE step SET automation = 0.5 WHERE name = 'Sort'")  # an estimate the person made
+
+    undone = undo_batch(store, s.batch_id)  # type: ignore[arg-type]
+    assert undone.tasks_removed == ["Backups"] and undone.tasks_kept == ["Inbox"]
+    assert undone.steps_removed == 0
+    assert conn.execute("SELECT t.name, s.name, s.automation FROM step s JOIN task t ON t.id = s.task_id").fetchall() == [
+        ("Inbox", "Sort", 0.5)
+    ]
+    assert conn.execute("SELECT count(*) FROM time_entry").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM measurement").fetchone() == (0,)
