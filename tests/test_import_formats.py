@@ -303,3 +303,15 @@ def test_activitywatch_without_afk_data_counts_window_time_whole(store: Store, t
     assert with_afk.conn.execute(whole).fetchall() == store.conn.execute(whole).fetchall()
     assert len(store.conn.execute(whole).fetchall()) == 2
     with_afk.close()
+
+
+def test_parsed_json_shares_repeated_keys_and_short_texts() -> None:
+    # an export of many events repeats the same keys and app names: one string object each
+    from roi.importers.reader import load_json
+
+    text = '{"events": [{"app": "firefox", "title": "Inbox", "t": "%s"}, {"app": "firefox", "title": "Inbox", "t": "%s"}]}'
+    a, b = load_json(text % ("x" * 50, "x" * 50), 0)["events"]
+    assert a == b
+    assert [k for k in a][0] is [k for k in b][0]
+    assert a["app"] is b["app"] and a["title"] is b["title"]
+    assert a["t"] is not b["t"]  # long texts (titles, URLs) are rarely repeated: not worth a memo entry

@@ -281,7 +281,7 @@ def load_json(text: str, start: int, depth: int = 4) -> Any:
     """Parse JSON from `start`; arrays down to `depth` become `Located` lists that know
     the line of each element. Raises ValueError on malformed input or trailing junk."""
     index = LineIndex(text)
-    value, end = _walk(text, start, depth, index)
+    value, end = _walk(text, start, depth, index, _SharingDecoder())
     if text[end:].strip(_WS + "\x00"):
         raise ValueError(f"unexpected text after the JSON value at line {index.line(end)}")
     return value
@@ -294,10 +294,37 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
-def _walk(text: str, pos: int, depth: int, index: LineIndex) -> tuple[Any, int]:
+class _SharingDecoder(json.JSONDecoder):
+    """A decoder that gives equal keys, and equal short texts, one string object. An export
+    of many events repeats the same keys and app names in each: as separate copies they
+    were half the memory of the parsed file (288 MB against 136 MB for an ActivityWatch
+    export of 300,000 events, 47 MB), at the same speed. The memo lives as long as the
+    decoder, one load_json."""
+
+    SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat
+
+    def __init__(self) -> None:
+        memo: dict[str, str] = {}
+        self.share = memo.setdefault
+        share, short = self.share, self.SHORT
+
+        def shared(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            return {share(k, k): (share(v, v) if type(v) is str and len(v) <= short else v) for k, v in pairs}
+
+        super().__init__(object_pairs_hook=shared)
+
+    def value(self, text: str, pos: int) -> tuple[Any, int]:
+        """raw_decode, with a text value shared too (the hook sees only objects)."""
+        value, end = self.raw_decode(text, pos)
+        if type(value) is str and len(value) <= self.SHORT:
+            value = self.share(value, value)
+        return value, end
+
+
+def _walk(text: str, pos: int, depth: int, index: LineIndex, decoder: _SharingDecoder) -> tuple[Any, int]:
     pos = _skip(text, pos)
     if depth <= 0 or pos >= len(text) or text[pos] not in "[{":
-        return _decoder.raw_decode(text, pos)
+        return decoder.value(text, pos)
     if text[pos] == "[":
         out = Located()
         out.lines = []
@@ -307,7 +334,7 @@ def _walk(text: str, pos: int, depth: int, index: LineIndex) -> tuple[Any, int]:
         while True:
             pos = _skip(text, pos)
             out.lines.append(index.line(pos))
-            value, pos = _walk(text, pos, depth - 1, index)
+            value, pos = _walk(text, pos, depth - 1, index, decoder)
             out.append(value)
             pos = _skip(text, pos)
             if pos < len(text) and text[pos] == ",":
@@ -322,13 +349,13 @@ def _walk(text: str, pos: int, depth: int, index: LineIndex) -> tuple[Any, int]:
         return obj, pos + 1
     while True:
         pos = _skip(text, pos)
-        key, pos = _decoder.raw_decode(text, pos)
+        key, pos = decoder.value(text, pos)
         if not isinstance(key, str):
             raise ValueError(f"malformed JSON object at line {index.line(pos)}")
         pos = _skip(text, pos)
         if pos >= len(text) or text[pos] != ":":
             raise ValueError(f"malformed JSON object at line {index.line(pos)}")
-        value, pos = _walk(text, pos + 1, depth - 1, index)
+        value, pos = _walk(text, pos + 1, depth - 1, index, decoder)
         obj[key] = value
         pos = _skip(text, pos)
         if pos < len(text) and text[pos] == ",":
