@@ -321,13 +321,17 @@ async def test_settings_validate_and_rerank(demo_store: Store) -> None:
         assert app.screen.query_one("#save", Button).disabled
         await fill(pilot, {"horizon_weeks": "26", "timezone": "Mars/Olympus"})
         assert "time zone" in str(app.screen.query_one("#err-timezone", Static).render())
-        await fill(pilot, {"timezone": "Europe/Berlin", "automate_within": "0.9", "maybe_within": "0.95"})
+        await fill(pilot, {"build_budget_hours_per_week": "200"})
+        assert "168" in str(app.screen.query_one("#err-build_budget_hours_per_week", Static).render())
+        await fill(pilot, {"timezone": "Europe/Berlin", "automate_within": "0.9", "maybe_within": "0.95",
+                           "build_budget_hours_per_week": "6"})
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, InventoryScreen)
         settings = demo_store.settings()
         assert settings.horizon_weeks == 26 and settings.timezone == "Europe/Berlin"
         assert settings.automate_within == 0.9 and settings.maybe_within == 0.95
+        assert settings.build_budget_hours_per_week == 6
         assert all(r.horizon_weeks == 26 for r in app.ranked)
 
 

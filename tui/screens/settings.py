@@ -1,4 +1,5 @@
-"""Settings: horizon, overrun factor, verdict thresholds, time zone, hourly value."""
+"""Settings: horizon, overrun factor, verdict thresholds, time zone, hourly value, the
+roadmap's build budget."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ EDITABLE = (
     Field("hourly_value", "Hourly value", placeholder="optional, e.g. 60"),
     Field("currency", "Currency", placeholder="$"),
     Field("min_samples", "Min samples", placeholder="timed entries before measured wins, 3"),
+    Field("build_budget_hours_per_week", "Build h/week", placeholder="hours a week for building, 4"),
 )
 
 
