@@ -279,6 +279,7 @@ class Settings(Model):
     monte_carlo_samples: Annotated[int, Field(ge=0, le=1_000_000)] = 10_000
     build_budget_hours_per_week: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=168.0)] = 4.0
     seed: int = 1205
+    theme: Annotated[str, Field(max_length=60)] | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -316,6 +317,7 @@ SETTING_HELP = {
     "monte_carlo_samples": "samples of the Monte Carlo over three-point estimates (default 10000)",
     "build_budget_hours_per_week": "hours a week you can spend building, for the roadmap (default 4)",
     "seed": "random seed of the Monte Carlo, so figures are repeatable",
+    "theme": "colour theme of the terminal app, as last chosen in its command palette (default: textual-dark)",
 }
 
 

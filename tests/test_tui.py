@@ -613,3 +613,23 @@ async def test_undo_an_import_to_redo_it_with_other_options(demo_store: Store, t
         await pilot.press("escape")
         await pilot.pause()
         assert "Invoices" in [row[1] for row in inventory_rows(app)]
+
+
+@pilot_test
+async def test_a_chosen_theme_is_kept_for_the_next_start(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert demo_store.settings().theme is None  # nothing written until a theme is chosen
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+    assert demo_store.settings().theme == "nord"
+    again = make_app(demo_store)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+    demo_store.set_setting("theme", "no-such-theme")  # say, from an older textual: the default stays
+    third = make_app(demo_store)
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert third.theme == "textual-dark"

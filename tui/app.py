@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.theme import Theme
 
 from roi.inventory import evaluate_store, rank_store
 from roi.models import RoiError
@@ -76,11 +77,23 @@ class RoiApp(App[None]):
     def on_mount(self) -> None:
         from tui.screens.inventory import InventoryScreen
 
+        saved = self.store.settings().theme
+        if saved in self.available_themes:
+            self.theme = saved  # type: ignore[assignment]
+        # a theme chosen in the command palette is kept for the next start
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.rerank()
         self.sync_timer()
         # The CLI (`roi time start/stop`) may change the stopwatch while the app runs.
         self.set_interval(5.0, self.sync_timer)
         self.push_screen(InventoryScreen())
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.store.settings().theme:
+            try:
+                self.store.set_setting("theme", theme.name)
+            except Exception as exc:  # a busy database: the theme still applies now
+                self.notify(f"The theme was not saved: {exc}", severity="warning")
 
     def sync_timer(self) -> None:
         current = running_timer(self.store)
