@@ -212,9 +212,9 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         if not afk_buckets:
             return ""
         hosts_without = sorted({h for h in (_host(str(b), m) for b, m in _window_buckets(data)) if h not in active})
-        away, split = int(cut["away"]), int(cut["split"])
+        away, parted = int(cut["away"]), int(cut["split"])
         note = (f"{cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
-                f" {split} split around an absence")
+                f" {parted} split around an absence")
         if hosts_without:
             note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
         return note
