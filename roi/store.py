@@ -485,7 +485,8 @@ class Store:
             names = ", ".join(Settings.model_fields)
             raise RoiError(f"unknown setting {key!r}; known settings: {names}")
         data = self.settings().model_dump()
-        data[key] = None if value in ("", "none", "None") and key in ("timezone", "hourly_value", "theme") else value
+        clearable = Settings.model_fields[key].default is None  # timezone, hourly_value, theme
+        data[key] = None if value in ("", "none", "None") and clearable else value
         settings = _validated(Settings, **data)
         stored = getattr(settings, key)
         with self.transaction() as conn:

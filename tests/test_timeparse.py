@@ -44,7 +44,7 @@ def test_texts_of_other_lengths_do_not_shift_their_neighbours() -> None:
     assert seconds[2] == 9 * 3600 + 30 * 60
 
 
-def test_all_good_texts_take_the_joined_reading() -> None:
+def test_exact_clock_texts_are_read_and_out_of_range_ones_refused() -> None:
     seconds, ok = clock_seconds(["00:00:00", "23:59:59", "12:34:56"])
     assert ok.all()
     assert seconds.tolist() == [0.0, 86399.0, 45296.0]

@@ -132,6 +132,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
     skipped_buckets: list[str] = []
     active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
     spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
+    window_hosts: set[str] = set()
     afk_buckets: list[str] = []
     if isinstance(data, list):
         records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
@@ -154,6 +155,8 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
             window = _is_window(bucket_id, meta)
             if not window:
                 skipped_buckets.append(str(bucket_id))
+            if window:
+                window_hosts.add(_host(str(bucket_id), meta))
             spans = active.get(_host(str(bucket_id), meta)) if window else None
             if spans is not None:
                 spans_of[bucket_id] = spans
@@ -211,7 +214,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         """What the cut took out (known once every event is read)."""
         if not afk_buckets:
             return ""
-        hosts_without = sorted({h for h in (_host(str(b), m) for b, m in _window_buckets(data)) if h not in active})
+        hosts_without = sorted(window_hosts - active.keys())
         away, parted = int(cut["away"]), int(cut["split"])
         note = (f"{cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
                 f" {parted} split around an absence")
@@ -229,12 +232,6 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
         note += f"; events of {', '.join(others)} skipped"
     return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS, finish=afk_note)
 
-
-def _window_buckets(data: Any) -> list[tuple[str, Any]]:
-    buckets = data.get("buckets") if isinstance(data, dict) else None
-    if not isinstance(buckets, dict):
-        return []
-    return [(str(b), m) for b, m in buckets.items() if _is_window(str(b), m)]
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

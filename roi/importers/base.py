@@ -28,6 +28,7 @@ LINE, START, END, TASK, STEP, DESCRIPTION, TAGS, IDENTITY = range(8)
 
 Entry = tuple[int, float, float, str, "str | None", str, str, str]
 Item = Any  # Entry | Piece | Problem | RowBatch (kept loose: the hot loop checks `type(item) is tuple`)
+Progress = Callable[[int, "int | None"], None]
 
 
 class Piece(tuple):  # type: ignore[type-arg]
@@ -36,7 +37,6 @@ class Piece(tuple):  # type: ignore[type-arg]
     was away. Stored like an entry; not counted again as a row read."""
 
     __slots__ = ()
-Progress = Callable[[int, "int | None"], None]
 
 
 def usable_cpus() -> int:

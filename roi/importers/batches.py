@@ -53,13 +53,19 @@ class Batch:
 
 @dataclass
 class Undone:
-    batch: Batch
-    entries: int = 0
-    hours: float = 0.0
+    batch: Batch  # as it was: its entries and hours are what the undo removes
     tasks_removed: list[str] = field(default_factory=list)
     tasks_kept: list[str] = field(default_factory=list)  # created by it, kept: something else holds them
     steps_removed: int = 0
     dry_run: bool = False
+
+    @property
+    def entries(self) -> int:
+        return self.batch.entries
+
+    @property
+    def hours(self) -> float:
+        return self.batch.hours
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,7 +121,6 @@ def undo_batch(store: Store, batch_id: int, dry_run: bool = False) -> Undone:
 
     with store.transaction() as conn:
         undone = Undone(get_batch(store, batch_id), dry_run=dry_run)
-        undone.entries, undone.hours = undone.batch.entries, undone.batch.hours
         doomed_steps, doomed_tasks = _doomed(conn, batch_id, Path(undone.batch.file).name)
         undone.steps_removed = len(doomed_steps)
         for tid, name in conn.execute("SELECT id, name FROM task WHERE import_batch_id = ? ORDER BY id", [batch_id]):

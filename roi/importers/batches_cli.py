@@ -12,11 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from roi.importers.batches import Batch, get_batch, list_batches, rejected_lines, undo_batch
+from roi.importers.cli import console, task_names
 from roi.textsafe import visible
-
-
-def _console() -> Console:
-    return Console(highlight=False, markup=False, emoji=False)
 
 
 def _when(iso_text: str | None) -> str:
@@ -39,7 +36,7 @@ def imports_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([b.to_json() for b in batches], indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     if not batches:
         out.print("No imports yet. Import a task log with `roi import FILE`.")
         return
@@ -69,7 +66,7 @@ def imports_show(ctx: click.Context, batch_id: int, as_json: bool) -> None:
         doc = batch.to_json() | {"errors": [{"line": ln, "reason": r, "raw": raw} for ln, r, raw in rejected]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     _describe(out, batch)
     if not rejected:
         out.print("No rows were rejected.")
@@ -102,36 +99,27 @@ def imports_undo(ctx: click.Context, batch_id: int, dry_run: bool, as_json: bool
     if as_json or not sys.stderr.isatty():
         undone = undo_batch(store, batch_id, dry_run=dry_run)
     else:  # a million entries take seconds: say what is going on
-        status = Console(stderr=True, highlight=False, markup=False, emoji=False)
-        with status.status(Text(f"{'Checking' if dry_run else 'Removing'} import {batch_id}...")):
+        with console(stderr=True).status(Text(f"{'Checking' if dry_run else 'Removing'} import {batch_id}...")):
             undone = undo_batch(store, batch_id, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps(undone.to_json(), ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     verb = "Would remove" if dry_run else "Removed"
     out.print(Text(
         f"{verb} import {batch_id} ({visible(Path(undone.batch.file).name)}): {undone.entries:,}"
         f" entr{'y' if undone.entries == 1 else 'ies'} ({undone.hours:,.2f} h)."
     ))
     if undone.tasks_removed:
-        out.print(Text(f"{verb} {_tasks(undone.tasks_removed)} it created: {_names(undone.tasks_removed)}."))
+        out.print(Text(f"{verb} {task_names(undone.tasks_removed)} (it created them)."))
     if undone.steps_removed:
         out.print(Text(f"{verb} {undone.steps_removed} step{'s' if undone.steps_removed != 1 else ''} it created."))
     if undone.tasks_kept:
         keep = "Would keep" if dry_run else "Kept"
         out.print(Text(
-            f"{keep} {_tasks(undone.tasks_kept)} it created, because something else holds on to them"
-            f" (other entries, a plan, steps or your changes): {_names(undone.tasks_kept)}."
+            f"{keep} {task_names(undone.tasks_kept)} (it created them; something else holds on to"
+            " them: other entries, a plan, steps or your changes)."
         ))
     if dry_run:
         out.print(Text("Dry run: nothing was removed.", style="dim"))
 
-
-def _tasks(names: list[str]) -> str:
-    return f"{len(names)} task{'s' if len(names) != 1 else ''}"
-
-
-def _names(names: list[str], shown: int = 10) -> str:
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(visible(n) for n in names[:shown]) + more

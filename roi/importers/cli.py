@@ -20,8 +20,15 @@ from roi.textsafe import visible
 SHOW_ERRORS = 50
 
 
-def _console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
+
+
+def task_names(names: list[str], shown: int = 10) -> str:
+    """'3 tasks: A, B, C', shown literally, the first `shown` names and how many more."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    listed = ", ".join(visible(n) for n in names[:shown])
+    return f"{len(names)} task{'s' if len(names) != 1 else ''}: {listed}{more}"
 
 
 def register(cli: click.Group) -> None:
@@ -59,7 +66,7 @@ class _Bar:
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]} rows/s"),
             TimeRemainingColumn(),
-            console=_console(stderr=True),
+            console=console(stderr=True),
             transient=True,
         )
         self.task = self.progress.add_task(label, total=None, rate="0")
@@ -94,7 +101,7 @@ def import_command(
     CSV/TSV of your own). Exit code 0: all rows imported or knowingly skipped; 1: some rows
     rejected (listed, the good ones kept); 2: not a usable task log (nothing written)."""
     mapping = _mapping(maps)
-    err = _console(stderr=True)
+    err = console(stderr=True)
     store = ctx.obj.store()
     bar = None
     if not as_json and sys.stderr.isatty():
@@ -130,7 +137,7 @@ def _skip_kinds(s: ImportSummary) -> str:
 
 
 def _report(s: ImportSummary, file: Path) -> None:
-    out = _console()
+    out = console()
     verb = "Would import" if s.dry_run else "Imported"
     out.print(Text(
         f"{verb} {s.imported} of {s.rows_read} row{'s' if s.rows_read != 1 else ''} from "
@@ -156,12 +163,10 @@ def _report(s: ImportSummary, file: Path) -> None:
         else:
             out.print(Text("Nothing new: this file was imported before."))
     if s.tasks_created:
-        shown = ", ".join(visible(n) for n in s.tasks_created[:10])
-        more = f" and {len(s.tasks_created) - 10} more" if len(s.tasks_created) > 10 else ""
         verb2 = "Would create" if s.dry_run else "Created"
-        out.print(Text(f"{verb2} {len(s.tasks_created)} task{'s' if len(s.tasks_created) != 1 else ''}: {shown}{more}."))
+        out.print(Text(f"{verb2} {task_names(s.tasks_created)}."))
     if s.errors:
-        err = _console(stderr=True)
+        err = console(stderr=True)
         err.print(Text(f"Rejected rows of {visible(str(file))}:"))
         for line, reason in s.errors[:SHOW_ERRORS]:
             err.print(Text(f"  line {line}: {visible(reason)}"))

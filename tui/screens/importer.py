@@ -7,6 +7,7 @@ file again with other options."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -228,24 +229,32 @@ class ImportScreen(Screen[bool]):
     def _run_pressed(self) -> None:
         self.action_run_import()
 
-    @work(thread=True, exclusive=True, group="import")
-    def _import(self, path: Path, options: dict[str, Any]) -> None:
-        from roi.importers import run_import
-
+    def _in_worker(self, write: Callable[[Store], Any], done: Callable[[Any], None], failed: str) -> None:
+        """Run `write` in this thread worker, then `done` with its result (or `_failed`)
+        on the app's thread. The worker writes through its own connection, so the app's
+        connection stays free for the screens (WAL lets them read while it writes)."""
         shared: Store = self.app.store  # type: ignore[attr-defined]
-        # The worker writes through its own connection, so the app's connection stays
-        # free for the screens (WAL lets them read while the import writes).
         own = shared.path not in (None, ":memory:")
         store = Store.open(shared.path) if own else shared
         try:
-            summary = run_import(store, path, progress=self._progress_from_thread, **options)
+            result = write(store)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.call_from_thread(self._failed, exc, failed)
             return
         finally:
             if own:
                 store.close()
-        self.app.call_from_thread(self._finished, summary)
+        self.app.call_from_thread(done, result)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, path: Path, options: dict[str, Any]) -> None:
+        from roi.importers import run_import
+
+        self._in_worker(
+            lambda store: run_import(store, path, progress=self._progress_from_thread, **options),
+            self._finished,
+            "Nothing imported",
+        )
 
     def _progress_from_thread(self, done: int, total: int | None) -> None:
         now = time.monotonic()
@@ -257,7 +266,7 @@ class ImportScreen(Screen[bool]):
     def _progress(self, done: int, total: int | None) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
 
-    def _failed(self, exc: Exception, what: str = "Nothing imported") -> None:
+    def _failed(self, exc: Exception, what: str) -> None:
         self.running = False
         self.query_one("#import-progress").display = False
         self.query_one("#import-undo", Button).disabled = False
@@ -345,18 +354,7 @@ class ImportScreen(Screen[bool]):
     def _undo(self, batch_id: int) -> None:
         from roi.importers.batches import undo_batch
 
-        shared: Store = self.app.store  # type: ignore[attr-defined]
-        own = shared.path not in (None, ":memory:")
-        store = Store.open(shared.path) if own else shared
-        try:
-            undone = undo_batch(store, batch_id)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, exc, f"Import {batch_id} was not undone")
-            return
-        finally:
-            if own:
-                store.close()
-        self.app.call_from_thread(self._undone, undone)
+        self._in_worker(lambda store: undo_batch(store, batch_id), self._undone, f"Import {batch_id} was not undone")
 
     def _undone(self, undone: Any) -> None:
         self.running = False
