@@ -129,8 +129,8 @@ def storage_floor(folder: Path, rows: int) -> tuple[float, float]:
     (insert and index s, refresh and commit s)."""
     import hashlib
 
-    from roi.store import Store
-    from roi.timelog import refresh_measurements
+    from roi.db.store import Store
+    from roi.db.timelog import refresh_measurements
 
     db = folder / "floor.db"
     for suffix in ("", "-wal", "-shm", "-journal"):

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from roi.store import Store, iso, utc_now  # noqa: E402
+from roi.db.store import Store, iso, utc_now  # noqa: E402
 
 
 def build(path: Path, tasks: int, seed: int = 1205) -> None:

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from roi.store import Store, iso  # noqa: E402
-from roi.timelog import refresh_measurements  # noqa: E402
+from roi.db.store import Store, iso  # noqa: E402
+from roi.db.timelog import refresh_measurements  # noqa: E402
 
 CATEGORIES = ("writing", "coding", "data", "admin", "media", "research", "email", "calendar", "other")
 

@@ -35,8 +35,8 @@ from rich.text import Text  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
+from roi.db.store import Store  # noqa: E402
 from roi.models import Plan, Step, Task  # noqa: E402
-from roi.store import Store  # noqa: E402
 from tui.app import create_app  # noqa: E402
 from tui.display import COLUMNS  # noqa: E402
 

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from roi.store import Store
+from roi.db.store import Store
 from roi.uncertainty import Overrun
 
 MIN_BUILDS = 3

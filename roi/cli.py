@@ -17,9 +17,9 @@ from rich.text import Text
 
 from roi import payback
 from roi.clock import today
+from roi.db.store import ENV_VAR, Store, default_path
 from roi.models import SETTING_HELP, RoiError
 from roi.ranking import RankedTask, fmt, fmt_weeks
-from roi.store import ENV_VAR, Store, default_path
 from roi.textsafe import visible
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from roi.clock import today
+from roi.db.timelog import cancel_timer, format_duration, running_timer, start_timer, stop_timer
 from roi.models import (
     CATEGORIES,
     STATUSES,
@@ -24,7 +25,6 @@ from roi.models import (
 )
 from roi.ranking import fmt, fmt_weeks
 from roi.textsafe import visible
-from roi.timelog import cancel_timer, format_duration, running_timer, start_timer, stop_timer
 
 
 def _cli() -> Any:
@@ -354,7 +354,7 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
     task_id = store.task_id(task_ref)
     saved = store.set_plan(task_id, **fields)
     if actual_build_hours is not None:
-        from roi.timelog import refresh_measurements
+        from roi.db.timelog import refresh_measurements
 
         store.update_task(task_id, status="automated")
         refresh_measurements(store, [task_id])

@@ -6,9 +6,9 @@ import tomllib
 
 from pydantic import ValidationError
 
+from roi.db.store import Store
 from roi.models import Plan, RoiError, Step, Task, describe_error
 from roi.seeds import seed_path
-from roi.store import Store
 
 
 def demo_tasks() -> list[Task]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from roi.db.store import Store, iso, utc_now
+from roi.db.timelog import measurements
 from roi.flags import load_rules
 from roi.models import Settings
 from roi.ranking import RankBy, RankedTask, order, safe_float
-from roi.store import Store, iso, utc_now
-from roi.timelog import measurements
 
 
 def evaluate_store(

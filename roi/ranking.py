@@ -13,9 +13,9 @@ from datetime import date
 from typing import Literal
 
 from roi import payback
+from roi.db.timelog import Measurement
 from roi.flags import FlagRule, load_rules, matching_rules
 from roi.models import Flag, Settings, Task
-from roi.timelog import Measurement
 
 RankBy = Literal["payback", "net", "confidence"]
 Source = Literal["measured", "estimated", "pinned", "scaled", "default", "given", "flag default"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from roi.db.store import Store
 from roi.demo import seed_demo
-from roi.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"

@@ -17,11 +17,11 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
 
+from roi.db.store import Store, utc_now
+from roi.db.timelog import RunningTimer, running_timer
 from roi.inventory import evaluate_store, rank_store
 from roi.models import RoiError
 from roi.ranking import RankBy, RankedTask, order, sort_key
-from roi.store import Store, utc_now
-from roi.timelog import RunningTimer, running_timer
 from tui.commands import RoiCommands
 from tui.drafts import Drafts
 
@@ -206,7 +206,7 @@ class RoiApp(App[None]):
     # --- stopwatch -----------------------------------------------------------------------
 
     def start_timer(self, task_id: int, step_id: int | None = None, kind: str = "work") -> None:
-        from roi.timelog import start_timer
+        from roi.db.timelog import start_timer
 
         try:
             self.timer = start_timer(self.store, task_id, step_id, kind=kind, now=self.clock())
@@ -214,7 +214,7 @@ class RoiApp(App[None]):
             self.notify(str(exc), severity="error")
 
     def stop_timer(self) -> None:
-        from roi.timelog import format_duration, stop_timer
+        from roi.db.timelog import format_duration, stop_timer
 
         try:
             timer, seconds = stop_timer(self.store, now=self.clock())
@@ -228,7 +228,7 @@ class RoiApp(App[None]):
         self.rerank([timer.task_id])
 
     def cancel_timer(self) -> None:
-        from roi.timelog import cancel_timer
+        from roi.db.timelog import cancel_timer
 
         try:
             cancel_timer(self.store)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roi.db.store import Store
 from roi.errors import RoiError
 from roi.importers.bulk import BULK_MIN_ROWS, build_indexes, drop_indexes
-from roi.store import Store
 
 # What the importer writes into a task and a step it creates; a row that still reads so
 # was not changed by the person since (the name aside: a rename keeps the task removable).
@@ -117,7 +117,7 @@ REBUILD_SHARE = 4  # rebuild when the rows left are at most this many times the 
 def undo_batch(store: Store, batch_id: int, dry_run: bool = False) -> Undone:
     """Remove an import and what it created (see the module's doc), in one transaction;
     with dry_run, say what would go and write nothing."""
-    from roi.timelog import refresh_measurements
+    from roi.db.timelog import refresh_measurements
 
     with store.transaction() as conn:
         undone = Undone(get_batch(store, batch_id), dry_run=dry_run)

@@ -13,6 +13,7 @@ import math
 import sqlite3
 from pathlib import Path
 
+from roi.db.store import Store, iso, utc_now
 from roi.importers import bulk as bulk_mode
 from roi.importers.base import (
     Detection,
@@ -29,7 +30,6 @@ from roi.importers.reader import open_source
 from roi.importers.timeparse import timezone
 from roi.importers.worker import chunk_source
 from roi.models import RoiError
-from roi.store import Store, iso, utc_now
 
 CHUNK = 4096
 IMPORT_CACHE_KIB = 32 * 1024  # 64 MB is ~4% faster at 1M rows but peaks near 200 MB
@@ -258,7 +258,7 @@ def _write(
         )
     summary.tasks_touched = len(used_tasks)
     if imported and used_tasks:
-        from roi.timelog import refresh_measurements
+        from roi.db.timelog import refresh_measurements
 
         refresh_measurements(store, used_tasks)
         if new_steps:

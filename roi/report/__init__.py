@@ -11,10 +11,10 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
+from roi.db.store import Store
 from roi.models import RoiError
 from roi.report.model import FORMATS, SCHEMA_VERSION, Report, build_report
 from roi.report.writer import atomic_write
-from roi.store import Store
 
 __all__ = ["FORMATS", "SCHEMA_VERSION", "Report", "atomic_write", "build_report", "render", "write_report"]
 

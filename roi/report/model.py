@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from roi import payback
+from roi.db.store import Store, parse_iso, utc_now
 from roi.inventory import rank_store
 from roi.models import RoiError, Settings
 from roi.ranking import RankBy, RankedTask
 from roi.roadmap import Roadmap, build_roadmap
-from roi.store import Store, parse_iso, utc_now
 
 Format = Literal["text", "md", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = ("text", "md", "html", "csv", "json")

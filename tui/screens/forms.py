@@ -1,5 +1,5 @@
 """The forms of the method: a task's fields, a step, a plan. Each validates through the
-pydantic models of `roi.models` and writes through `roi.store.Store`."""
+pydantic models of `roi.models` and writes through `roi.db.store.Store`."""
 
 from __future__ import annotations
 

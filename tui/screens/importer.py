@@ -30,8 +30,8 @@ from textual.widgets import (
     Static,
 )
 
+from roi.db.store import Store
 from roi.ranking import fmt
-from roi.store import Store
 from tui.display import name_text
 from tui.widgets.path_input import PathSuggester
 

@@ -11,8 +11,8 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from roi.db.timelog import measurements
 from roi.ranking import RankedTask, fmt, fmt_weeks
-from roi.timelog import measurements
 from tui.display import flags_text, name_text, verdict_text
 from tui.widgets.stopwatch import Stopwatch
 

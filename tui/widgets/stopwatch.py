@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from roi.timelog import RunningTimer, format_duration
+from roi.db.timelog import RunningTimer, format_duration
 from tui.display import name_text
 
 

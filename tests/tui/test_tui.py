@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
+from roi.db.store import Store
 from roi.models import Step, Task
-from roi.store import Store
 from tests.conftest import TODAY
 from tui.app import RoiApp, create_app
 from tui.screens.chart import ChartScreen
@@ -186,7 +186,7 @@ async def test_time_a_step_and_see_the_measured_minutes(demo_store: Store) -> No
 
 @pilot_test
 async def test_a_running_timer_survives_a_restart_and_is_the_cli_timer(demo_store: Store) -> None:
-    from roi.timelog import running_timer, stop_timer
+    from roi.db.timelog import running_timer, stop_timer
 
     clock = FakeClock()
     async with make_app(demo_store, clock).run_test(size=SIZE) as pilot:

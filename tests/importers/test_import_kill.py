@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from roi.db.store import Store
 from roi.models import Task
-from roi.store import Store
 
 ROWS = 300_000
 HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"

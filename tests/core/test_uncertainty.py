@@ -148,7 +148,7 @@ def test_three_builds_at_twice_their_estimate_calibrate_to_two(roi):
 def test_build_timed_with_the_stopwatch_is_recorded(store):
     from datetime import UTC, datetime
 
-    from roi.timelog import start_timer, stop_timer
+    from roi.db.timelog import start_timer, stop_timer
 
     tid = store.add_task(Task(name="Tool", per_week=1, plan=Plan(build_hours=2)))
     t0 = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -164,7 +164,7 @@ def test_time_after_going_live_measures_realised_savings(roi, store):
     from datetime import UTC, datetime
 
     from roi import calibration
-    from roi.timelog import add_entry
+    from roi.db.timelog import add_entry
 
     tid = store.add_task(Task(name="Digest", per_week=5, steps=[Step(name="s", minutes=30)], plan=Plan(build_hours=3)))
     live = datetime(2026, 11, 10, tzinfo=UTC)
@@ -263,8 +263,8 @@ def test_money_figures_appear_only_with_an_hourly_value(roi):
 def test_marking_a_task_automated_starts_measuring_the_automated_task(roi, db_path):
     from datetime import UTC, datetime
 
-    from roi.store import Store
-    from roi.timelog import add_entry
+    from roi.db.store import Store
+    from roi.db.timelog import add_entry
 
     roi("task", "add", "Digest", "--per-week", "5")
     roi("step", "add", "Digest", "s", "--minutes", "30")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.errors import RoiError
 from roi.importers import run_import
 from roi.importers.batches import list_batches, undo_batch
-from roi.store import Store
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "import"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 LOG = "date,task,step,minutes\n2024-03-04,Inbox,Sort,10\n2024-03-05,Inbox,Sort,12\n2024-03-06,Backups,,30\n"
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.importers import detect_format, preview, run_import
-from roi.store import Store
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "import"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 TZ = "Europe/Berlin"
 
 # file, format, extra options, rows_read, imported, skipped, rejected, hours

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from roi.db.store import Store
 from roi.importers import run_import, split, worker
 from roi.importers.reader import open_source
 from roi.models import RoiError
-from roi.store import Store
 
 TOGGL_HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
                 "End time,Duration,Tags,Amount (EUR)\n")

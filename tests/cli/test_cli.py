@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from roi.store import Store
-from roi.timelog import start_timer, stop_timer
+from roi.db.store import Store
+from roi.db.timelog import start_timer, stop_timer
 
 RANK_KEYS = {"id", "name", "category", "rank", "weekly_hours_saved", "build_hours",
              "upkeep_hours_per_week", "payback_weeks", "break_even", "net_hours", "roi",

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from roi.db.store import Store, iso, parse_iso, utc_now
 from roi.models import RoiError
-from roi.store import Store, iso, parse_iso, utc_now
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The goldens in tests/golden/report/ are the product's face: read them as a reader would
 after regenerating them with
 
-    ROI_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_report_golden.py
+    ROI_UPDATE_GOLDEN=1 .venv/bin/pytest tests/core/test_report_golden.py
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store, iso
+from roi.db.timelog import refresh_measurements
 from roi.demo import seed_demo
 from roi.report import FORMATS, build_report, render
 from roi.report.model import frozen_generated
-from roi.store import Store, iso
-from roi.timelog import refresh_measurements
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
 TODAY = date(2026, 11, 28)
 SUFFIX = {"text": "txt", "md": "md", "html": "html", "csv": "csv", "json": "json"}
 
@@ -117,7 +117,7 @@ def test_golden_empty_inventory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_examples_are_current(roi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """examples/reports/ holds what `roi report` prints for the demo (see its README)."""
     monkeypatch.chdir(tmp_path)
-    examples = Path(__file__).resolve().parent.parent / "examples" / "reports"
+    examples = Path(__file__).resolve().parents[2] / "examples" / "reports"
     db = Path("demo.db")
     assert roi("seed", "demo", db=db).exit_code == 0
     for suffix in SUFFIX.values():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.importers import NotATaskLog, detect_format, run_import
-from roi.store import Store
 
 pytestmark = pytest.mark.samples
 TZ = "Europe/Berlin"

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from roi.db.store import Store
 from roi.importers import FORMATS, NotATaskLog, preview, run_import
-from roi.store import Store
 
 NAMES = ["Date", "Start date", "Start time", "End date", "End time", "Duration", "Description",
          "Project", "User", "Email", "Tags", "task", "minutes", "hours", "start", "end", "stop",

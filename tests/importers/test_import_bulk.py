@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.importers import bulk, csvplan, run_import, writer
 from roi.models import RoiError
-from roi.store import Store
-from tests.test_import_kill import write_toggl
+from tests.importers.test_import_kill import write_toggl
 
 TZ = "UTC"
 
@@ -275,8 +275,8 @@ def test_a_chunk_and_other_messages_cross_between_processes_unchanged() -> None:
 
 
 def test_a_running_stopwatch_stays_found_through_a_bulk_import(store: Store, tmp_path: Path, small_bulk: None) -> None:
+    from roi.db.timelog import running_timer, start_timer
     from roi.models import Task
-    from roi.timelog import running_timer, start_timer
 
     tid = store.add_task(Task(name="Timed by hand"))
     start_timer(store, tid)

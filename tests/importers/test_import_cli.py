@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "import"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 KEYS = ["format", "rows_read", "imported", "duplicates", "skipped", "rejected", "hours", "errors"]
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import sqlite_utils
 from pydantic import ValidationError
 
-from roi.migrations import MIGRATIONS
+from roi.db.migrations import MIGRATIONS
 from roi.models import Plan, RoiError, Settings, Step, Task, describe_error
 
 BUSY_TIMEOUT_MS = 120_000
@@ -320,7 +320,7 @@ class Store:
         """An automation goes live today unless its plan says when: from then on its
         logged time measures the automated task (see roi.calibration)."""
         from roi.clock import today
-        from roi.timelog import refresh_measurements  # timelog builds on this module
+        from roi.db.timelog import refresh_measurements  # timelog builds on this module
 
         self.conn.execute(
             "INSERT INTO plan (task_id, built_on) VALUES (?, ?)"

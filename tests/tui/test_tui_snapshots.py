@@ -1,6 +1,6 @@
 """Snapshots of the main screens: fixed sizes, frozen date and clock, pinned Textual.
 
-Update after an intended change with `pytest tests/test_tui_snapshots.py --snapshot-update`
+Update after an intended change with `pytest tests/tui/test_tui_snapshots.py --snapshot-update`
 and look at the report before committing.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from roi.store import Store
-from roi.timelog import start_timer
+from roi.db.store import Store
+from roi.db.timelog import start_timer
 from tests.conftest import TODAY
 from tui.app import RoiApp, create_app
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.models import Plan, Step, Task
 from roi.ranking import Uncertainty
 from roi.report import FORMATS, build_report, render, write_report
@@ -20,7 +21,6 @@ from roi.report import writer as writer_module
 from roi.report.render_csv import neutralise
 from roi.report.render_md import esc
 from roi.report.render_text import wrap
-from roi.store import Store
 
 TODAY = date(2026, 11, 28)
 
@@ -199,7 +199,7 @@ def test_not_worth_section_says_why(demo_store: Store) -> None:
 
 
 def test_measured_inputs_name_their_log(demo_store: Store) -> None:
-    from tests.test_report_golden import log_entries
+    from tests.core.test_report_golden import log_entries
 
     starts = [date(2026, 10, d) for d in (1, 8, 15, 22)]
     from datetime import UTC, datetime
@@ -334,7 +334,7 @@ def test_ten_thousand_tasks_render_in_every_format(tmp_path: Path) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "report_bench", Path(__file__).resolve().parent.parent / "bench" / "report_bench.py")
+        "report_bench", Path(__file__).resolve().parents[2] / "bench" / "report_bench.py")
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -2,7 +2,7 @@
 takes a screenshot and prints a PDF. Skipped when Chromium is not installed.
 
 To look at the results yourself, keep them:  ROI_REPORT_SHOTS=/tmp/shots .venv/bin/pytest
-tests/test_report_chromium.py  (then open /tmp/shots/report.png and report.pdf).
+tests/core/test_report_chromium.py  (then open /tmp/shots/report.png and report.pdf).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from roi.db.store import Store
 from roi.report import build_report, render
 from roi.report.model import frozen_generated
-from roi.store import Store
-from tests.test_report import add_hostile
-from tests.test_report_golden import TODAY, golden_inventory
+from tests.core.test_report import add_hostile
+from tests.core.test_report_golden import TODAY, golden_inventory
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER = next((found for name in BROWSERS if (found := shutil.which(name))), None)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from roi.migrations import MIGRATIONS
+from roi.db.migrations import MIGRATIONS
+from roi.db.store import Store, apply_migrations, open_database
 from roi.models import RoiError, Step, Task
-from roi.store import Store, apply_migrations, open_database
 
 
 def test_fresh_database_gets_every_named_migration(db_path: Path):
@@ -117,9 +117,9 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import datetime, timedelta, UTC
-    from roi.store import Store
+    from roi.db.store import Store
     from roi.models import Task
-    from roi.timelog import add_entry
+    from roi.db.timelog import add_entry
 
     path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store.open(path)
