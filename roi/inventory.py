@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from roi import calibration
 from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
 from roi.flags import load_rules
 from roi.models import Settings
-from roi.ranking import RankBy, RankedTask, order, safe_float
+from roi.ranking import RankBy, RankedTask, evaluate_tasks, order, safe_float
 
 
 def evaluate_store(
@@ -28,26 +29,15 @@ def evaluate_store(
     """Evaluate every task of the store (or those ids), in no particular order: measured
     inputs, flags, the overrun factor (the person's own once they have recorded enough
     builds) and, unless `simulate` is False, the Monte Carlo, which can move verdicts."""
-    from roi import calibration, uncertainty
-    from roi.ranking import evaluate_task
-
     settings = settings or store.settings()
     overrun = calibration.overrun(store, settings.overrun_factor)
-    measured = measurements(store)
-    dismissed = store.dismissals()
-    rules = load_rules()
-    ranked = [
-        evaluate_task(
-            task, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
-            horizon_weeks=horizon_weeks, overrun_factor=overrun.factor,
-        )
-        for task in store.list_tasks(ids=ids)
-    ]
-    if simulate:
-        # Cheap when every estimate is a single value: those tasks are not sampled and
-        # numpy is not even imported.
-        uncertainty.simulate(ranked, settings, overrun=overrun)
-    return ranked
+    # The Monte Carlo is cheap when every estimate is a single value: those tasks are not
+    # sampled and numpy is not even imported.
+    return evaluate_tasks(
+        store.list_tasks(ids=ids), settings, today=today, measured=measurements(store),
+        dismissed=store.dismissals(), rules=load_rules(), horizon_weeks=horizon_weeks,
+        overrun_factor=overrun.factor, simulate=simulate, overrun=overrun,
+    )
 
 
 def rank_store(

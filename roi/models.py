@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -102,6 +103,17 @@ class Range(Model):
         return f"{self.low:g}:{self.likely:g}:{self.high:g}"
 
 
+# A three-point estimate is stored (in the models and in the database) as three columns:
+# the likely value and optional low and high ends. These are the only two functions that
+# convert between those columns and a `Range`.
+RANGE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "per_week": ("per_week", "per_week_low", "per_week_high"),
+    "minutes": ("minutes", "minutes_low", "minutes_high"),
+    "overhead": ("overhead", "overhead_low", "overhead_high"),
+    "build_hours": ("build_hours", "build_low", "build_high"),
+}
+
+
 def around(likely: float, low: float | None, high: float | None) -> Range:
     """The range stored as a likely value with optional low and high ends."""
     return Range(
@@ -109,6 +121,16 @@ def around(likely: float, low: float | None, high: float | None) -> Range:
         likely=likely,
         high=likely if high is None else high,
     )
+
+
+def range_fields(field: str, r: Range) -> dict[str, float | None]:
+    """The stored columns of a range (the inverse of `around`): the likely value, and the
+    low and high ends only when it is a range (None for a single value).
+    `range_fields("build_hours", 4:8:30)` is {build_hours: 8, build_low: 4, build_high: 30}."""
+    likely, low, high = RANGE_COLUMNS[field]
+    if r.is_point:
+        return {likely: r.likely, low: None, high: None}
+    return {likely: r.likely, low: r.low, high: r.high}
 
 
 _RANGE_RE = re.compile(r"^\s*([^:]+)\s*:\s*([^:]+)\s*:\s*([^:]+)\s*$")
@@ -258,6 +280,29 @@ class TimeEntry(Model):
         if value is not None and value.tzinfo is None:
             raise ValueError("must carry a time zone")
         return value
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What the time log says about a task or a step: how many occurrences, their median
+    minutes, and the first and last start (see roi.db.timelog, which computes it)."""
+
+    samples: int
+    median_minutes: float
+    first_start: datetime
+    last_start: datetime
+
+    def per_week(self, occurrences: int | None = None) -> float:
+        """Occurrences a week over the log's span.
+
+        n occurrences spread from first to last span n - 1 intervals, so the rate is
+        (n - 1) / span: four weekly entries are once a week, not 4 in 3 weeks. A log
+        shorter than a week cannot show a weekly rhythm; it counts as one week."""
+        n = self.samples if occurrences is None else occurrences
+        weeks = (self.last_start - self.first_start).total_seconds() / (7 * 86400.0)
+        if weeks < 1.0:
+            return float(n)
+        return (n - 1) / weeks
 
 
 class Flag(Model):

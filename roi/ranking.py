@@ -1,28 +1,52 @@
 """Rank tasks by what automating them gives back, with verdicts and explanations.
 
-This module settles the inputs (measured beats estimated, flag defaults) and hands them
-to `payback`; it does no arithmetic of its own beyond choosing which numbers to use.
+Evaluating a task happens in one direction, and every result is a frozen value:
+
+1. `settle_task` settles the inputs (measured beats estimated, flag defaults) and hands
+   them to `payback`: a `Settled` task with its `Outcome`. This module does no
+   arithmetic of its own beyond choosing which numbers to use.
+2. optionally, `roi.uncertainty.simulate` returns Monte Carlo figures (`Uncertainty`)
+   for the settled tasks; it reads them and changes nothing.
+3. `conclude` decides the verdict (`decide_verdict`, the one verdict rule) and writes
+   the explanation (`explain`) once, from the settled task and its figures: a
+   `RankedTask`.
+4. `order` puts them in rank order, as new values with their `rank`.
+
+`evaluate_tasks` and `rank_tasks` run those steps for a list of tasks. Nothing mutates a
+`RankedTask`: a changed task is a new value (`dataclasses.replace`, or evaluate it again).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Literal
 
 from roi import payback
-from roi.db.timelog import Measurement
+from roi import uncertainty as monte_carlo
 from roi.flags import FlagRule, load_rules, matching_rules
-from roi.models import Flag, Settings, Task
+from roi.fmt import fmt, fmt_weeks
+from roi.models import Flag, Measurement, Range, Settings, Task
+from roi.uncertainty import Overrun, StepSpread, TaskSpread, Uncertainty
+
+__all__ = [
+    "RankBy", "RankedTask", "Settled", "Source", "StepView", "Uncertainty", "conclude",
+    "decide_verdict", "evaluate_task", "evaluate_tasks", "explain", "fmt", "fmt_weeks", "order",
+    "rank_tasks", "safe_float", "settle_task", "sort_key",
+]
 
 RankBy = Literal["payback", "net", "confidence"]
 Source = Literal["measured", "estimated", "pinned", "scaled", "default", "given", "flag default"]
+Verdict = Literal["automate", "maybe", "skip"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepView:
+    """One step with its inputs settled: the numbers the arithmetic used, and where each
+    came from."""
+
     id: int | None
     name: str
     manual: float
@@ -38,67 +62,27 @@ class StepView:
     saved: float
 
 
-@dataclass
-class Uncertainty:
-    """Monte Carlo figures for a task (see roi.uncertainty)."""
+@dataclass(frozen=True, kw_only=True)
+class Settled:
+    """A task with its inputs settled and its outcome computed: everything but the verdict."""
 
-    payback_probability: float
-    payback_weeks_p50: float | None
-    payback_weeks_p90: float | None
-    expected_net_hours: float
-    overrun_source: str
-    samples: int
-
-    @property
-    def informative(self) -> bool:
-        """True when the Monte Carlo says more than the single-value figures (a range was
-        sampled, or the overrun comes from recorded builds); a point estimate's 100% is noise."""
-        return (
-            0.0 < self.payback_probability < 1.0
-            or self.payback_weeks_p50 != self.payback_weeks_p90
-            or self.overrun_source != "setting"
-        )
-
-
-@dataclass
-class RankedTask:
     task: Task
     per_week: float
     per_week_source: Source
     per_week_measured: float | None
-    steps: list[StepView]
+    steps: tuple[StepView, ...]
     outcome: payback.Outcome
     build_hours: float
     upkeep_hours_per_week: float
     start_date: date
     break_even: date | None
-    flags: list[Flag]
+    flags: tuple[Flag, ...]
     horizon_weeks: float
     overrun_factor: float
-    verdict: str = "skip"
-    verdict_reason: str = ""
-    rank: int = 0
-    explanation: str = ""
-    uncertainty: Uncertainty | None = None
     measured_samples: int = 0
     measured_minutes: float | None = None
     hourly_value: float | None = None
     currency: str = "$"
-
-    def money_sentence(self) -> str:
-        """The figures in money, when the person set an hourly value; else ''."""
-        if not self.hourly_value:
-            return ""
-        v, c, o = self.hourly_value, self.currency, self.outcome
-        text = (
-            f"At {c}{fmt(v, 2)} an hour: worth {c}{o.net_weekly_gain * v:,.0f} a week, "
-            f"{c}{o.build_cost * v:,.0f} to build, {c}{o.net_hours * v:,.0f} net over "
-            f"{fmt(self.horizon_weeks)} weeks"
-        )
-        running = self.per_week * sum(s.running_cost for s in self.steps)
-        if running:
-            text += f" (after {c}{running:,.2f} a week of running costs)"
-        return text + "."
 
     @property
     def id(self) -> int:
@@ -128,22 +112,58 @@ class RankedTask:
             self.outcome.net_weekly_gain, self.outcome.build_cost, weeks
         )
 
+    def money_sentence(self) -> str:
+        """The figures in money, when the person set an hourly value; else ''."""
+        if not self.hourly_value:
+            return ""
+        v, c, o = self.hourly_value, self.currency, self.outcome
+        text = (
+            f"At {c}{fmt(v, 2)} an hour: worth {c}{o.net_weekly_gain * v:,.0f} a week, "
+            f"{c}{o.build_cost * v:,.0f} to build, {c}{o.net_hours * v:,.0f} net over "
+            f"{fmt(self.horizon_weeks)} weeks"
+        )
+        running = self.per_week * sum(s.running_cost for s in self.steps)
+        if running:
+            text += f" (after {c}{running:,.2f} a week of running costs)"
+        return text + "."
 
-def fmt(value: float, digits: int = 1) -> str:
-    """A number for prose: no trailing zeros, no '-0'."""
-    text = f"{value:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    def spread(self) -> TaskSpread:
+        """The inputs as the Monte Carlo sees them: a Range where the person gave one and
+        the input is still an estimate, the settled value otherwise."""
+        task = self.task
+        steps = []
+        for step, view in zip(task.steps, self.steps, strict=True):
+            manual = step.minutes_range if view.manual_source == "estimated" else Range.single(view.manual)
+            # a flag's default overhead scales with the sampled manual minutes
+            flagged = view.overhead_source == "flag default" and view.manual
+            steps.append(StepSpread(
+                manual=manual, overhead=step.overhead_range,
+                overhead_ratio=view.overhead / view.manual if flagged else 0.0,
+                automation=step.automation, failure_rate=step.failure_rate, saved=view.saved,
+            ))
+        return TaskSpread(
+            id=self.id,
+            steps=tuple(steps),
+            per_week=task.per_week_range if self.per_week_source == "estimated" else Range.single(self.per_week),
+            build_hours=task.plan.build_range if task.plan else Range.single(0.0),
+            upkeep_hours_per_week=self.upkeep_hours_per_week,
+            running_cost=sum(s.running_cost for s in self.steps),
+            horizon_weeks=self.horizon_weeks,
+            payback_weeks=self.outcome.payback_weeks,
+            net_hours=self.outcome.net_hours,
+        )
 
 
-def fmt_weeks(weeks: float | None) -> str:
-    if weeks is None:
-        return "never"
-    if weeks < 1:
-        days = weeks * 7
-        return f"{fmt(days)} day{'s' if fmt(days) != '1' else ''}"
-    return f"{fmt(weeks)} week{'s' if fmt(weeks) != '1' else ''}"
+@dataclass(frozen=True, kw_only=True)
+class RankedTask(Settled):
+    """A settled task with its conclusion, decided once: verdict, explanation, the Monte
+    Carlo figures it was decided with, and its place in the ranking."""
+
+    verdict: Verdict = "skip"
+    verdict_reason: str = ""
+    explanation: str = ""
+    uncertainty: Uncertainty | None = None
+    rank: int = 0
 
 
 def _settle_steps(
@@ -151,7 +171,7 @@ def _settle_steps(
     measured: dict[tuple[int, int | None], Measurement],
     min_samples: int,
     overhead_rules: list[FlagRule],
-) -> tuple[list[StepView], Measurement | None]:
+) -> tuple[tuple[StepView, ...], Measurement | None]:
     task_id = int(task.id or 0)
     whole = measured.get((task_id, None))
     whole = whole if whole is not None and whole.samples >= min_samples else None
@@ -197,7 +217,7 @@ def _settle_steps(
                 failure_rate=step.failure_rate, running_cost=step.running_cost, saved=inputs.saved,
             )
         )
-    return views, whole
+    return tuple(views), whole
 
 
 def _frequency(
@@ -220,7 +240,7 @@ def _frequency(
     return 0.0, "default", None, occurrences
 
 
-def evaluate_task(
+def settle_task(
     task: Task,
     settings: Settings,
     *,
@@ -230,15 +250,15 @@ def evaluate_task(
     rules: tuple[FlagRule, ...] | None = None,
     horizon_weeks: float | None = None,
     overrun_factor: float | None = None,
-) -> RankedTask:
-    """Settle one task's inputs and compute its outcome, flags and verdict."""
+) -> Settled:
+    """Settle one task's inputs and compute its outcome and flags."""
     measured = measured or {}
     dismissed = dismissed or set()
     rules = load_rules() if rules is None else rules
     horizon = horizon_weeks or settings.horizon_weeks
     overrun = overrun_factor or settings.overrun_factor
     hits = matching_rules(task, rules)
-    flags = [Flag(code=r.code, reason=r.reason, dismissed=(task.id, r.code) in dismissed) for r in hits]
+    flags = tuple(Flag(code=r.code, reason=r.reason, dismissed=(task.id, r.code) in dismissed) for r in hits)
     active_rules = [r for r in hits if (task.id, r.code) not in dismissed]
     steps, whole = _settle_steps(task, measured, settings.min_samples, active_rules)
     per_week, per_week_source, per_week_measured, occurrences = _frequency(
@@ -252,7 +272,7 @@ def evaluate_task(
         per_week, build, upkeep, overrun, horizon, settings.hourly_value,
     )
     start = plan.start_date if plan and plan.start_date else today
-    ranked = RankedTask(
+    return Settled(
         task=task, per_week=per_week, per_week_source=per_week_source,
         per_week_measured=per_week_measured, steps=steps, outcome=outcome,
         build_hours=build, upkeep_hours_per_week=upkeep, start_date=start,
@@ -261,19 +281,84 @@ def evaluate_task(
         measured_minutes=whole.median_minutes if whole else None,
         hourly_value=settings.hourly_value, currency=settings.currency,
     )
-    decide_verdict(ranked, settings)
-    ranked.explanation = explain(ranked)
-    return ranked
 
 
-def decide_verdict(ranked: RankedTask, settings: Settings) -> None:
-    """automate / maybe / skip, and the reason in a few words."""
-    weeks = ranked.payback_weeks
-    horizon = ranked.horizon_weeks
-    active = ranked.active_flags
+def conclude(settled: Settled, settings: Settings, uncertainty: Uncertainty | None = None) -> RankedTask:
+    """The settled task with its verdict and explanation, decided once (rank 0 until
+    `order` places it)."""
+    verdict, reason = decide_verdict(settled, settings, uncertainty)
+    return RankedTask(
+        **{f.name: getattr(settled, f.name) for f in fields(Settled)},
+        verdict=verdict,
+        verdict_reason=reason,
+        explanation=explain(settled, uncertainty),
+        uncertainty=uncertainty,
+    )
+
+
+def evaluate_task(
+    task: Task,
+    settings: Settings,
+    *,
+    today: date,
+    measured: dict[tuple[int, int | None], Measurement] | None = None,
+    dismissed: set[tuple[int, str]] | None = None,
+    rules: tuple[FlagRule, ...] | None = None,
+    horizon_weeks: float | None = None,
+    overrun_factor: float | None = None,
+) -> RankedTask:
+    """Settle one task's inputs and conclude it, without the Monte Carlo."""
+    settled = settle_task(
+        task, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
+        horizon_weeks=horizon_weeks, overrun_factor=overrun_factor,
+    )
+    return conclude(settled, settings)
+
+
+def evaluate_tasks(
+    tasks: Iterable[Task],
+    settings: Settings,
+    *,
+    today: date,
+    measured: dict[tuple[int, int | None], Measurement] | None = None,
+    dismissed: set[tuple[int, str]] | None = None,
+    rules: tuple[FlagRule, ...] | None = None,
+    horizon_weeks: float | None = None,
+    overrun_factor: float | None = None,
+    simulate: bool = False,
+    overrun: Overrun | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+) -> list[RankedTask]:
+    """Settle every task and conclude it, in the given order (not ranked). With
+    `simulate`, the Monte Carlo's figures (overrun: the history to draw the overrun
+    factor from, default the setting) go into each verdict and explanation."""
+    rules = load_rules() if rules is None else rules
+    settled = [
+        settle_task(
+            t, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
+            horizon_weeks=horizon_weeks, overrun_factor=overrun_factor,
+        )
+        for t in tasks
+    ]
+    figures: list[Uncertainty | None] = [None] * len(settled)
+    if simulate:
+        figures = list(monte_carlo.simulate([s.spread() for s in settled], settings,
+                                            overrun=overrun, samples=samples, seed=seed))
+    return [conclude(s, settings, u) for s, u in zip(settled, figures, strict=True)]
+
+
+def decide_verdict(
+    settled: Settled, settings: Settings, uncertainty: Uncertainty | None = None
+) -> tuple[Verdict, str]:
+    """The verdict rule: automate / maybe / skip, and the reason in a few words."""
+    weeks = settled.payback_weeks
+    horizon = settled.horizon_weeks
+    active = settled.active_flags
+    verdict: Verdict
     if active:
         verdict, reason = "skip", f"flagged {', '.join(f.code for f in active)} (dismiss the flag to rank it on its numbers)"
-    elif not ranked.steps:
+    elif not settled.steps:
         verdict, reason = "skip", "no steps yet, so nothing to automate"
     elif weeks is None:
         verdict, reason = "skip", "never pays back: it saves no time once overhead and upkeep are counted"
@@ -283,20 +368,25 @@ def decide_verdict(ranked: RankedTask, settings: Settings) -> None:
         verdict, reason = "maybe", "pays back within the horizon, but slowly"
     else:
         verdict, reason = "skip", "does not pay back within the horizon"
-    u = ranked.uncertainty
+    u = uncertainty
     if u is not None and verdict == "automate" and u.payback_probability < settings.automate_probability:
         verdict = "maybe"
         reason = (
             f"only a {fmt(u.payback_probability * 100, 0)}% chance of paying back within the horizon "
             f"(automate needs {fmt(settings.automate_probability * 100, 0)}%)"
         )
-    if verdict == "skip" and ranked.task.learning_value and not active:
+    if verdict == "skip" and settled.task.learning_value and not active:
         verdict, reason = "maybe", "kept for its learning value (the numbers alone say skip)"
-    ranked.verdict, ranked.verdict_reason = verdict, reason
+    return verdict, reason
 
 
-def explain(r: RankedTask) -> str:
-    """One or two sentences that show the task's arithmetic."""
+def explain(r: Settled, uncertainty: Uncertainty | None = None) -> str:
+    """One or two sentences that show the task's arithmetic, and a third with the chance
+    of paying back when the Monte Carlo sampled a range."""
+    return _arithmetic(r) + _uncertainty_sentence(r, uncertainty)
+
+
+def _arithmetic(r: Settled) -> str:
     o = r.outcome
     if not r.steps:
         if r.measured_minutes is not None:
@@ -333,6 +423,17 @@ def explain(r: RankedTask) -> str:
     return f"{first} {second}"
 
 
+def _uncertainty_sentence(r: Settled, u: Uncertainty | None) -> str:
+    """'' unless the figures are a spread (a deterministic answer says nothing more)."""
+    if u is None or u.payback_weeks_p50 == u.payback_weeks_p90 and u.payback_probability in (0.0, 1.0):
+        return ""
+    return (
+        f" {fmt(u.payback_probability * 100, 0)}% chance of paying back within "
+        f"{fmt(r.horizon_weeks)} weeks (P50 {fmt_weeks(u.payback_weeks_p50)}, "
+        f"P90 {fmt_weeks(u.payback_weeks_p90)})."
+    )
+
+
 def sort_key(r: RankedTask, by: RankBy) -> tuple[float, ...]:
     o = r.outcome
     if o.payback_weeks is None:
@@ -356,24 +457,26 @@ def rank_tasks(
     by: RankBy = "payback",
     horizon_weeks: float | None = None,
     overrun_factor: float | None = None,
+    simulate: bool = False,
+    overrun: Overrun | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
 ) -> list[RankedTask]:
-    """Evaluate every task and return them in rank order, ranks starting at 1."""
-    rules = load_rules() if rules is None else rules
-    ranked = [
-        evaluate_task(
-            t, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
-            horizon_weeks=horizon_weeks, overrun_factor=overrun_factor,
-        )
-        for t in tasks
-    ]
+    """Evaluate every task (see `evaluate_tasks`) and return them in rank order, ranks
+    starting at 1."""
+    ranked = evaluate_tasks(
+        tasks, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
+        horizon_weeks=horizon_weeks, overrun_factor=overrun_factor, simulate=simulate,
+        overrun=overrun, samples=samples, seed=seed,
+    )
     return order(ranked, by)
 
 
-def order(ranked: list[RankedTask], by: RankBy) -> list[RankedTask]:
-    ranked.sort(key=lambda r: sort_key(r, by))
-    for position, r in enumerate(ranked, start=1):
-        r.rank = position
-    return ranked
+def order(ranked: Iterable[RankedTask], by: RankBy) -> list[RankedTask]:
+    """The tasks in rank order with their ranks from 1: a new list; a task whose rank
+    changes is a new value, the others are the same objects."""
+    ordered = sorted(ranked, key=lambda r: sort_key(r, by))
+    return [r if r.rank == position else replace(r, rank=position) for position, r in enumerate(ordered, start=1)]
 
 
 def safe_float(value: float | None) -> float | None:

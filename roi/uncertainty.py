@@ -10,6 +10,10 @@ The overrun factor is the `overrun_factor` setting, or, once the person has reco
 least three finished builds, drawn from their own actual / estimated ratios
 (evidence-based scheduling). Tasks whose inputs are all single values with a fixed
 overrun are not sampled at all: their figures are the deterministic answer, exactly.
+
+The Monte Carlo reads `TaskSpread` values (built by `roi.ranking.Settled.spread`) and
+returns one `Uncertainty` per task; it changes nothing and decides nothing (the verdict
+is decided once, in roi.ranking, with these figures).
 """
 
 from __future__ import annotations
@@ -19,13 +23,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from roi.fmt import fmt
 from roi.models import Range, Settings
-from roi.ranking import RankedTask, Uncertainty, decide_verdict, explain, fmt, fmt_weeks
 
 if TYPE_CHECKING:
     import numpy as np
 
 CHUNK_ROWS = 32  # step rows per vectorised batch: small enough to stay in cache
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Monte Carlo figures for a task."""
+
+    payback_probability: float
+    payback_weeks_p50: float | None
+    payback_weeks_p90: float | None
+    expected_net_hours: float
+    overrun_source: str
+    samples: int
+
+    @property
+    def informative(self) -> bool:
+        """True when the Monte Carlo says more than the single-value figures (a range was
+        sampled, or the overrun comes from recorded builds); a point estimate's 100% is noise."""
+        return (
+            0.0 < self.payback_probability < 1.0
+            or self.payback_weeks_p50 != self.payback_weeks_p90
+            or self.overrun_source != "setting"
+        )
 
 
 @dataclass(frozen=True)
@@ -49,19 +75,44 @@ class Overrun:
         return f"the overrun_factor setting (x{fmt(self.factor, 2)})"
 
 
-def _task_has_ranges(r: RankedTask) -> bool:
-    task = r.task
-    if r.per_week_source == "estimated" and not task.per_week_range.is_point:
-        return True
-    if task.plan is not None and not task.plan.build_range.is_point:
-        return True
-    for step, view in zip(task.steps, r.steps, strict=True):
-        if view.manual_source == "estimated" and not step.minutes_range.is_point:
-            return True
-        rng = step.overhead_range
-        if rng is not None and not rng.is_point:
-            return True
-    return False
+@dataclass(frozen=True)
+class StepSpread:
+    """One step as the Monte Carlo sees it."""
+
+    manual: Range  # manual minutes per occurrence: the estimate's range, or the settled value
+    overhead: Range | None  # the overhead minutes the person gave (None: not given)
+    overhead_ratio: float  # a flag's default overhead as a share of the manual minutes (0: none)
+    automation: float
+    failure_rate: float
+    saved: float  # the settled minutes saved per occurrence
+
+    @property
+    def ranged(self) -> bool:
+        return _ranged(self.manual) or (self.overhead is not None and _ranged(self.overhead))
+
+
+@dataclass(frozen=True)
+class TaskSpread:
+    """One task as the Monte Carlo sees it: each input a Range (a settled or single value
+    has low = likely = high), and the deterministic answer for when nothing is ranged."""
+
+    id: int
+    steps: tuple[StepSpread, ...]
+    per_week: Range
+    build_hours: Range
+    upkeep_hours_per_week: float
+    running_cost: float  # money per occurrence, all steps together
+    horizon_weeks: float
+    payback_weeks: float | None
+    net_hours: float
+
+    @property
+    def ranged(self) -> bool:
+        return _ranged(self.per_week) or _ranged(self.build_hours) or any(s.ranged for s in self.steps)
+
+
+def _ranged(r: Range) -> bool:
+    return r.high > r.low
 
 
 def triangular_ppf(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -88,93 +139,9 @@ def triangular_mean(r: Range) -> float:
     return (r.low + r.likely + r.high) / 3.0
 
 
-def _point(r: RankedTask, overrun: Overrun, samples: int) -> Uncertainty:
-    """The deterministic answer in Monte Carlo form (every sample identical)."""
-    o = r.outcome
-    pays = o.payback_weeks is not None and o.payback_weeks <= r.horizon_weeks
-    return Uncertainty(
-        payback_probability=1.0 if pays else 0.0,
-        payback_weeks_p50=o.payback_weeks,
-        payback_weeks_p90=o.payback_weeks,
-        expected_net_hours=o.net_hours,
-        overrun_source=overrun.source,
-        samples=samples,
-    )
-
-
-def simulate(
-    ranked: list[RankedTask],
-    settings: Settings,
-    *,
-    overrun: Overrun | None = None,
-    samples: int | None = None,
-    seed: int | None = None,
-) -> None:
-    """Attach `Uncertainty` to every ranked task and re-decide verdicts with it."""
-    overrun = overrun or Overrun(settings.overrun_factor)
-    n = settings.monte_carlo_samples if samples is None else samples
-    sampled = [r for r in ranked if overrun.calibrated or _task_has_ranges(r)]
-    if n <= 0:
-        sampled = []
-    for r in ranked:
-        r.uncertainty = _point(r, overrun, n)
-    if sampled:
-        _simulate_sampled(sampled, settings, overrun, n, settings.seed if seed is None else seed)
-    for r in ranked:
-        decide_verdict(r, settings)
-        # evaluate_task already wrote the arithmetic; only a sampled task has more to say.
-        sentence = _uncertainty_sentence(r)
-        if sentence:
-            r.explanation = explain(r) + sentence
-
-
-def _uncertainty_sentence(r: RankedTask) -> str:
-    u = r.uncertainty
-    if u is None or u.payback_weeks_p50 == u.payback_weeks_p90 and u.payback_probability in (0.0, 1.0):
-        return ""
-    return (
-        f" {fmt(u.payback_probability * 100, 0)}% chance of paying back within "
-        f"{fmt(r.horizon_weeks)} weeks (P50 {fmt_weeks(u.payback_weeks_p50)}, "
-        f"P90 {fmt_weeks(u.payback_weeks_p90)})."
-    )
-
-
-def _simulate_sampled(
-    ranked: list[RankedTask], settings: Settings, overrun: Overrun, n: int, seed: int
-) -> None:
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    chunks: list[list[RankedTask]] = [[]]
-    rows = 0
-    for r in ranked:
-        width = max(len(r.steps), 1)
-        if chunks[-1] and rows + width > CHUNK_ROWS:
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(r)
-        rows += width
-
-    def run(index: int) -> None:
-        _run_chunk(chunks[index], settings, overrun, n, seed)
-
-    workers = min(len(chunks), os.cpu_count() or 1, 4)
-    if workers <= 1:
-        for index in range(len(chunks)):
-            run(index)
-        return
-    # numpy's sampling and array arithmetic release the GIL, so batches run in parallel.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(run, range(len(chunks))))
-
-
-def _ranged(r: Range) -> bool:
-    return r.high > r.low
-
-
-def draw(streams: Sequence[Any], ranges: list[Range], n: int) -> np.ndarray:
+def draw(streams: Sequence[Any], ranges: Sequence[Range], n: int) -> np.ndarray:
     """n triangular samples per range, one row each, row i drawn from streams[i]; a single
-    value is repeated as is and draws nothing.
+    value is repeated as is and draws nothing. The one place a Range becomes numbers.
 
     numpy's `Generator.triangular` is this module's `triangular_ppf` applied to one
     uniform draw per sample, in order (the tests hold it to that, bit for bit), done in C
@@ -188,9 +155,73 @@ def draw(streams: Sequence[Any], ranges: list[Range], n: int) -> np.ndarray:
     return values
 
 
+def simulate(
+    tasks: Sequence[TaskSpread],
+    settings: Settings,
+    *,
+    overrun: Overrun | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+) -> list[Uncertainty]:
+    """The figures of every task, in the order given. Tasks without a range (and a fixed
+    overrun) get the deterministic answer; the others are sampled."""
+    overrun = overrun or Overrun(settings.overrun_factor)
+    n = settings.monte_carlo_samples if samples is None else samples
+    figures = [_point(t, overrun, n) for t in tasks]
+    sampled = [i for i, t in enumerate(tasks) if overrun.calibrated or t.ranged] if n > 0 else []
+    if sampled:
+        found = _simulate_sampled([tasks[i] for i in sampled], settings, overrun, n,
+                                  settings.seed if seed is None else seed)
+        for i, u in zip(sampled, found, strict=True):
+            figures[i] = u
+    return figures
+
+
+def _point(t: TaskSpread, overrun: Overrun, samples: int) -> Uncertainty:
+    """The deterministic answer in Monte Carlo form (every sample identical)."""
+    pays = t.payback_weeks is not None and t.payback_weeks <= t.horizon_weeks
+    return Uncertainty(
+        payback_probability=1.0 if pays else 0.0,
+        payback_weeks_p50=t.payback_weeks,
+        payback_weeks_p90=t.payback_weeks,
+        expected_net_hours=t.net_hours,
+        overrun_source=overrun.source,
+        samples=samples,
+    )
+
+
+def _simulate_sampled(
+    tasks: list[TaskSpread], settings: Settings, overrun: Overrun, n: int, seed: int
+) -> list[Uncertainty]:
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    chunks: list[list[TaskSpread]] = [[]]
+    rows = 0
+    for t in tasks:
+        width = max(len(t.steps), 1)
+        if chunks[-1] and rows + width > CHUNK_ROWS:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(t)
+        rows += width
+
+    def run(chunk: list[TaskSpread]) -> list[Uncertainty]:
+        return _run_chunk(chunk, settings.hourly_value, overrun, n, seed)
+
+    workers = min(len(chunks), os.cpu_count() or 1, 4)
+    if workers <= 1:
+        results = [run(chunk) for chunk in chunks]
+    else:
+        # numpy's sampling and array arithmetic release the GIL, so batches run in parallel.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run, chunks))
+    return [u for result in results for u in result]
+
+
 def _run_chunk(
-    chunk: list[RankedTask], settings: Settings, overrun: Overrun, n: int, seed: int
-) -> None:
+    chunk: list[TaskSpread], hourly_value: float | None, overrun: Overrun, n: int, seed: int
+) -> list[Uncertainty]:
     """Sample one batch of tasks. Only ranged variables are drawn: a step whose inputs are
     all single values adds a constant, so the cost follows the ranges, not the inventory.
 
@@ -199,64 +230,100 @@ def _run_chunk(
     figures depend on its own inputs only, never on which other tasks are ranked with it."""
     import numpy as np
 
-    k = len(chunk)
-    streams = [np.random.default_rng([seed, r.id]) for r in chunk]
-    constant = np.zeros(k)  # minutes saved per occurrence by the steps that are points
-    rows: list[tuple[int, Range, Range | None, float, float, float]] = []
-    for index, r in enumerate(chunk):
-        for step, view in zip(r.task.steps, r.steps, strict=True):
-            manual = step.minutes_range if view.manual_source == "estimated" else Range.single(view.manual)
-            given = step.overhead_range
-            # a flag's default overhead scales with the sampled manual minutes
-            ratio = view.overhead / view.manual if view.overhead_source == "flag default" and view.manual else 0.0
-            if _ranged(manual) or (given is not None and _ranged(given)):
-                rows.append((index, manual, given, ratio, step.automation, step.failure_rate))
+    streams = [np.random.default_rng([seed, t.id]) for t in chunk]
+    per_occurrence = _minutes_saved(chunk, streams, n)
+    per_week = _task_variable([t.per_week for t in chunk], streams, n)
+    build = _task_variable([t.build_hours for t in chunk], streams, n)
+    factor = _overrun_factor(overrun, streams, n)
+    gain = _weekly_gain(chunk, per_occurrence, per_week, hourly_value)
+    return _figures(chunk, gain, factor * build, overrun, n)
+
+
+def _column(values: list[float]) -> np.ndarray:
+    """One value per task (or step row) as a (k, 1) column, to broadcast over samples."""
+    import numpy as np
+
+    return np.asarray(values, dtype=np.float64)[:, None]
+
+
+def _minutes_saved(chunk: list[TaskSpread], streams: list[Any], n: int) -> np.ndarray:
+    """(k, n) minutes saved per occurrence: the steps that are single values add their
+    settled saving, the ranged steps a sample each."""
+    import numpy as np
+
+    constant = np.zeros(len(chunk))
+    owners_list: list[int] = []  # the task (index in the chunk) of each ranged step
+    steps: list[StepSpread] = []
+    for index, t in enumerate(chunk):
+        for step in t.steps:
+            if step.ranged:
+                owners_list.append(index)
+                steps.append(step)
             else:
-                constant[index] += view.saved
-    col = lambda xs: np.asarray(xs, dtype=np.float64)[:, None]  # noqa: E731
+                constant[index] += step.saved
     per_occurrence = np.repeat(constant[:, None], n, axis=1)
-    if rows:
-        # Rows are in task order, so each task's rows are contiguous: sum them with reduceat.
-        minutes = draw([streams[x[0]] for x in rows], [x[1] for x in rows], n)
-        saved = col([x[4] * (1.0 - x[5]) - x[3] for x in rows]) * minutes
-        ranged_overhead = [i for i, x in enumerate(rows) if x[2] is not None and _ranged(x[2])]
-        fixed_overhead = col([x[2].likely if x[2] is not None else 0.0 for x in rows])
-        saved -= fixed_overhead
-        if ranged_overhead:
-            extra = draw([streams[rows[i][0]] for i in ranged_overhead],
-                         [rows[i][2] for i in ranged_overhead], n)  # type: ignore[misc]
-            saved[ranged_overhead] -= extra - fixed_overhead[ranged_overhead]
-        owners = np.asarray([x[0] for x in rows])
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        if len(starts) == len(rows):  # one ranged step per task: nothing to sum
-            per_occurrence[owners] += saved
-        else:
-            per_occurrence[owners[starts]] += np.add.reduceat(saved, starts, axis=0)
-
-    def task_variable(ranges: list[Range]) -> Any:
-        if not any(_ranged(x) for x in ranges):
-            return col([x.likely for x in ranges])
-        return draw(streams, ranges, n)
-
-    per_week = task_variable(
-        [r.task.per_week_range if r.per_week_source == "estimated" else Range.single(r.per_week) for r in chunk]
-    )
-    build = task_variable([r.task.plan.build_range if r.task.plan else Range.single(0.0) for r in chunk])
-    if overrun.calibrated:
-        history = np.sort(np.asarray(overrun.ratios, dtype=float))
-        picks = np.stack([np.minimum((g.random(n) * len(history)).astype(int), len(history) - 1) for g in streams])
-        factor = history[picks]
+    if not steps:
+        return per_occurrence
+    row_streams = [streams[i] for i in owners_list]
+    minutes = draw(row_streams, [s.manual for s in steps], n)
+    saved = _column([s.automation * (1.0 - s.failure_rate) - s.overhead_ratio for s in steps]) * minutes
+    fixed_overhead = _column([s.overhead.likely if s.overhead is not None else 0.0 for s in steps])
+    saved -= fixed_overhead
+    ranged_overhead = [(i, s.overhead) for i, s in enumerate(steps) if s.overhead is not None and _ranged(s.overhead)]
+    if ranged_overhead:
+        rows = [i for i, _ in ranged_overhead]
+        extra = draw([row_streams[i] for i in rows], [r for _, r in ranged_overhead], n)
+        saved[rows] -= extra - fixed_overhead[rows]
+    # Rows are in task order, so each task's rows are contiguous: sum them with reduceat.
+    owners = np.asarray(owners_list)
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    if len(starts) == len(steps):  # one ranged step per task: nothing to sum
+        per_occurrence[owners] += saved
     else:
-        factor = overrun.factor
-    # In-place arithmetic on one (k, n) buffer: memory traffic is the cost here.
+        per_occurrence[owners[starts]] += np.add.reduceat(saved, starts, axis=0)
+    return per_occurrence
+
+
+def _task_variable(ranges: list[Range], streams: list[Any], n: int) -> np.ndarray:
+    """One input per task: a (k, 1) column when no task has a range, else (k, n) samples."""
+    if not any(_ranged(r) for r in ranges):
+        return _column([r.likely for r in ranges])
+    return draw(streams, ranges, n)
+
+
+def _overrun_factor(overrun: Overrun, streams: list[Any], n: int) -> np.ndarray | float:
+    """The setting, or n picks per task from the person's recorded overrun ratios."""
+    import numpy as np
+
+    if not overrun.calibrated:
+        return overrun.factor
+    history = np.sort(np.asarray(overrun.ratios, dtype=float))
+    picks = np.stack([np.minimum((g.random(n) * len(history)).astype(int), len(history) - 1) for g in streams])
+    return history[picks]
+
+
+def _weekly_gain(
+    chunk: list[TaskSpread], per_occurrence: np.ndarray, per_week: np.ndarray, hourly_value: float | None
+) -> np.ndarray:
+    """(k, n) net hours a week: saved minutes x frequency, less running costs and upkeep.
+    In-place arithmetic on one (k, n) buffer: memory traffic is the cost here."""
     gain = per_occurrence
     gain *= per_week / 60.0
-    if settings.hourly_value:
-        running = col([sum(s.running_cost for s in r.steps) for r in chunk])
-        gain -= per_week * running / settings.hourly_value
-    gain -= col([r.upkeep_hours_per_week for r in chunk])
-    cost = factor * build
-    horizon = col([r.horizon_weeks for r in chunk])
+    if hourly_value:
+        running = _column([t.running_cost for t in chunk])
+        gain -= per_week * running / hourly_value
+    gain -= _column([t.upkeep_hours_per_week for t in chunk])
+    return gain
+
+
+def _figures(
+    chunk: list[TaskSpread], gain: np.ndarray, cost: np.ndarray, overrun: Overrun, n: int
+) -> list[Uncertainty]:
+    """Each task's chance of paying back within its horizon, its P50 and P90 payback and
+    its expected net hours, from the (k, n) samples of gain and build cost."""
+    import numpy as np
+
+    horizon = _column([t.horizon_weeks for t in chunk])
     net = (gain * horizon - cost).mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         weeks = np.divide(cost, gain)
@@ -268,13 +335,15 @@ def _run_chunk(
     weeks.partition(k50, axis=1)
     upper = weeks[:, k50:]
     upper.partition(k90 - k50, axis=1)
-    for index, r in enumerate(chunk):
+    figures = []
+    for index in range(len(chunk)):
         p50, p90 = float(weeks[index, k50]), float(upper[index, k90 - k50])
-        r.uncertainty = Uncertainty(
+        figures.append(Uncertainty(
             payback_probability=float(probability[index]),
             payback_weeks_p50=p50 if math.isfinite(p50) else None,
             payback_weeks_p90=p90 if math.isfinite(p90) else None,
             expected_net_hours=float(net[index]),
             overrun_source=overrun.source,
             samples=n,
-        )
+        ))
+    return figures

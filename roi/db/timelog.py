@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from roi.db.store import Store, iso, parse_iso, utc_now
-from roi.models import RoiError
+from roi.models import Measurement, RoiError
 
 
 @dataclass(frozen=True)
@@ -30,26 +30,6 @@ class RunningTimer:
 
     def elapsed_seconds(self, now: datetime | None = None) -> float:
         return max(0.0, ((now or utc_now()) - self.start).total_seconds())
-
-
-@dataclass(frozen=True)
-class Measurement:
-    samples: int
-    median_minutes: float
-    first_start: datetime
-    last_start: datetime
-
-    def per_week(self, occurrences: int | None = None) -> float:
-        """Occurrences a week over the log's span.
-
-        n occurrences spread from first to last span n - 1 intervals, so the rate is
-        (n - 1) / span: four weekly entries are once a week, not 4 in 3 weeks. A log
-        shorter than a week cannot show a weekly rhythm; it counts as one week."""
-        n = self.samples if occurrences is None else occurrences
-        weeks = (self.last_start - self.first_start).total_seconds() / (7 * 86400.0)
-        if weeks < 1.0:
-            return float(n)
-        return (n - 1) / weeks
 
 
 def running_timer(store: Store) -> RunningTimer | None:

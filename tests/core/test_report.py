@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -215,10 +216,9 @@ def test_measured_inputs_name_their_log(demo_store: Store) -> None:
 
 def test_uncertainty_appears_when_informative(demo_store: Store) -> None:
     report = report_of(demo_store)
-    first = report.ranked[0]
-    first.uncertainty = Uncertainty(payback_probability=0.73, payback_weeks_p50=2.0,
-                                    payback_weeks_p90=9.5, expected_net_hours=41.0,
-                                    overrun_source="setting", samples=10_000)
+    report.ranked[0] = replace(report.ranked[0], uncertainty=Uncertainty(
+        payback_probability=0.73, payback_weeks_p50=2.0, payback_weeks_p90=9.5,
+        expected_net_hours=41.0, overrun_source="setting", samples=10_000))
     flat = re.sub(r"\s+", " ", render(report, "text"))
     assert "Chance of paying back within the horizon: 73% (payback P50 2 weeks, P90 9.5 weeks" in flat
     md = render(report, "md")

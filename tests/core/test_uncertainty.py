@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from roi.inventory import rank_store
 from roi.models import Plan, Range, Settings, Step, Task
 from roi.ranking import rank_tasks
-from roi.uncertainty import Overrun, simulate, triangular_mean, triangular_ppf
+from roi.uncertainty import Overrun, triangular_mean, triangular_ppf
 
 TODAY = date(2026, 11, 28)
 
@@ -30,9 +30,7 @@ def one_task(build: Range, minutes: Range | None = None, per_week: float = 5) ->
 
 def ranked_with(task: Task, cfg: Settings | None = None, **kw):
     cfg = cfg or Settings()
-    ranked = rank_tasks([task], cfg, today=TODAY, rules=())
-    simulate(ranked, cfg, **kw)
-    return ranked[0]
+    return rank_tasks([task], cfg, today=TODAY, rules=(), simulate=True, **kw)[0]
 
 
 def test_triangular_is_named_and_has_its_known_mean():
@@ -60,10 +58,8 @@ def test_a_tasks_figures_do_not_depend_on_the_other_tasks():
     cfg = Settings(monte_carlo_samples=3000)
     a = one_task(Range(low=4, likely=8, high=30))
     b = one_task(Range(low=1, likely=2, high=50)).model_copy(update={"id": 2})
-    alone = rank_tasks([a], cfg, today=TODAY, rules=())
-    together = rank_tasks([b, a], cfg, today=TODAY, rules=())
-    simulate(alone, cfg)
-    simulate(together, cfg)
+    alone = rank_tasks([a], cfg, today=TODAY, rules=(), simulate=True)
+    together = rank_tasks([b, a], cfg, today=TODAY, rules=(), simulate=True)
     assert next(r for r in together if r.id == 1).uncertainty == alone[0].uncertainty
 
 
