@@ -8,60 +8,58 @@ Public API (the CLI and the TUI call these):
 - `run_import(store, path, format="auto", tz=None, dry_run=False, task_from=None,
   step_from=None, mapping=None, progress=None) -> ImportSummary`; `progress` is called
   as progress(done_rows, total_rows_or_None).
-- `FORMATS`: the names accepted by `format=`; `REGISTRY` maps them to their FormatInfo,
-  and `register()` adds a source (an ICS calendar, later).
+- `list_batches`, `get_batch`, `rejected_lines`, `undo_batch`: past imports.
+- `all_formats()`: every format by name, the built-ins and those of the entry-point group
+  `roi.importers` (the contract is in `roi.importers.api`); `FORMATS`: the built-ins.
 
-Unusable input raises `NotATaskLog` (exit code 2 in the CLI), with nothing written.
+Where things are: `api` (the contract: Entry, Problem, Format, the registry), `source`
+(a file's bytes, encoding, CSV header or JSON), `csvlog` and `jsontext` (the engines the
+built-in formats share), `formats/` (one tracker a module), `load` (an import, end to
+end), `cli` and `batches_cli` (the commands). Unusable input raises `NotATaskLog` (exit
+code 2 in the CLI), with nothing written.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from roi.importers import (  # noqa: F401  (each module registers its format)
-    activitywatch,
-    clockify,
-    generic,
-    harvest,
-    timewarrior,
-    toggl,
-    watson,
-)
-from roi.importers.base import (
+from roi.db.imports import Batch, Undone, get_batch, list_batches, rejected_lines, undo_batch
+from roi.importers.api import (
     REGISTRY,
     Detection,
+    Entry,
+    Format,
     FormatInfo,
     ImportSummary,
     NotATaskLog,
+    Options,
     PreviewRow,
+    Problem,
+    all_formats,
     register,
 )
-
-if TYPE_CHECKING:
-    from roi.importers.writer import detect_format, preview, run_import
-
-FORMATS = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
+from roi.importers.formats import BUILT_IN as FORMATS
+from roi.importers.load import detect_format, preview, run_import
 
 __all__ = [
     "FORMATS",
     "REGISTRY",
+    "Batch",
     "Detection",
+    "Entry",
+    "Format",
     "FormatInfo",
     "ImportSummary",
     "NotATaskLog",
+    "Options",
     "PreviewRow",
+    "Problem",
+    "Undone",
     "detect_format",
+    "all_formats",
+    "get_batch",
+    "list_batches",
     "preview",
     "register",
+    "rejected_lines",
     "run_import",
+    "undo_batch",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # The storing side (sqlite-utils, the pydantic models) loads on first use, not with
-    # the package: the import's reading process needs only the parsers.
-    if name in ("detect_format", "preview", "run_import"):
-        from roi.importers import writer
-
-        return getattr(writer, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from roi.importers.batches import Batch, get_batch, list_batches, rejected_lines, undo_batch
+from roi.db.imports import Batch, get_batch, list_batches, rejected_lines, undo_batch
 from roi.importers.cli import console, task_names
 from roi.textsafe import visible
 
@@ -63,7 +63,7 @@ def imports_show(ctx: click.Context, batch_id: int, as_json: bool) -> None:
     batch = get_batch(store, batch_id)
     rejected = rejected_lines(store, batch_id)
     if as_json:
-        doc = batch.to_json() | {"errors": [{"line": ln, "reason": r, "raw": raw} for ln, r, raw in rejected]}
+        doc = batch.to_json() | {"errors": [{"line": r.line, "reason": r.reason, "raw": r.raw} for r in rejected]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     out = console()
@@ -72,10 +72,10 @@ def imports_show(ctx: click.Context, batch_id: int, as_json: bool) -> None:
         out.print("No rows were rejected.")
         return
     out.print(Text(f"Rejected rows ({len(rejected)}):"))
-    for line, reason, raw in rejected:
-        out.print(Text(f"  line {line}: {visible(reason)}"))
-        if raw:
-            out.print(Text(f"    {visible(raw)}", style="dim"))
+    for r in rejected:
+        out.print(Text(f"  line {r.line}: {visible(r.reason)}"))
+        if r.raw:
+            out.print(Text(f"    {visible(r.raw)}", style="dim"))
 
 
 def _describe(out: Console, b: Batch) -> None:

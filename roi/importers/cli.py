@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from roi.importers import FORMATS, NotATaskLog, run_import
-from roi.importers.base import ImportSummary
+from roi.importers import FORMATS, NotATaskLog, api, run_import
+from roi.importers.api import ImportSummary
 from roi.textsafe import visible
 
 SHOW_ERRORS = 50
@@ -83,8 +83,9 @@ class _Bar:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-              help="Source format; auto detects it from the content.")
+@click.option("--format", "fmt", metavar="FORMAT", default="auto", show_default=True,
+              help=f"Source format: auto (detected from the content), {', '.join(FORMATS)}, or one an"
+                   " installed package adds (entry-point group roi.importers).")
 @click.option("--tz", metavar="ZONE", help="Time zone of times without an offset (default: the timezone setting, else the system zone).")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported without writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
@@ -117,6 +118,8 @@ def import_command(
     finally:
         if bar:
             bar.stop()
+        for problem in api.PLUGIN_PROBLEMS:
+            err.print(Text(f"Warning: {visible(problem)}"))
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     else:

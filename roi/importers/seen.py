@@ -1,4 +1,4 @@
-"""Which rows of a file were seen before in the same file, in 8 bytes a row.
+"""Which rows of a file were seen before in the same file, in 8 bytes a row (numpy).
 
 Two genuinely identical rows in one file are both kept: the second gets ordinal 2 in
 its content hash. Knowing whether a row was seen before needs every earlier key; a

@@ -1,4 +1,4 @@
-"""Dates, times, durations and numbers as exports write them, fast.
+"""Dates, times, durations and numbers as exports write them, with caches.
 
 The hot loop never calls pendulum per row: a date string is parsed once and turned into
 the UTC epoch of its local midnight (cached); a time of day becomes seconds (cached);
@@ -13,10 +13,9 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-import numpy as np
 import pendulum
 
-from roi.importers.base import RowError
+from roi.importers.api import RowError
 
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 
@@ -272,81 +271,6 @@ class LocalClock:
             tail = f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}Z"
             self._iso_secs[secs] = tail
         return prefix + tail
-
-
-# --- whole columns at once (numpy): split date and time columns --------------------------
-
-_FIRST_INSTANT = -62135596800.0  # 0001-01-01T00:00:00Z
-_PAST_LAST_INSTANT = 253402300800.0  # 10000-01-01T00:00:00Z: ISO text has four-digit years
-_DIGITS = [0, 1, 3, 4, 6, 7]
-
-
-def clock_seconds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds after midnight of 'HH:MM:SS' texts, and which texts were exactly that (two
-    digits each, in range). The others are for parse_time_of_day, one by one."""
-    n = len(texts)
-    if n and set(map(len, texts)) == {8}:
-        joined = "".join(texts)
-        if joined.isascii():
-            # the usual case, read from the joined bytes: a fifth of the time of the
-            # fixed-width unicode array below, which copies each text into 36 bytes
-            return _hms(np.frombuffer(joined.encode(), dtype=np.uint8).reshape(n, 8).astype(np.int64))
-    # 9 wide: a longer text is cut at 9 characters, and its 9th is then not empty
-    codes = np.array(texts, dtype="U9").view(np.uint32).reshape(n, 9).astype(np.int64)
-    seconds, ok = _hms(codes)
-    return seconds, ok & (codes[:, 8] == 0)
-
-
-def _hms(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """clock_seconds of rows of character codes, from their first 8 columns."""
-    digits = codes[:, _DIGITS] - 48
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (codes[:, 2] == 58) & (codes[:, 5] == 58)
-    h = digits[:, 0] * 10 + digits[:, 1]
-    m = digits[:, 2] * 10 + digits[:, 3]
-    s = digits[:, 4] * 10 + digits[:, 5]
-    ok &= (h < 24) & (m < 60) & (s < 60)
-    return (h * 3600 + m * 60 + s).astype(np.float64), ok
-
-
-def split_columns(
-    clock: LocalClock, rows: list[list[str]], sd: int, st: int, ed: int, et: int, f_sd: str, f_ed: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end epochs of rows with separate date and time columns (an empty end
-    date is the start date), and which rows they are right for: the others (a bad or
-    unusual value, a day with a DST shift, an end before the start) are for the row-by-row
-    reading, which gives the same answer or the reason."""
-    n = len(rows)
-    if not n:
-        empty = np.zeros(0)
-        return empty, empty, np.zeros(0, dtype=bool)
-    s_dates = [r[sd] for r in rows]
-    e_dates = [r[ed] or r[sd] for r in rows]
-    local: dict[str, float] = {}
-    days = clock.days
-    for text in set(s_dates).union(e_dates):
-        value = days.get(text)
-        if value is None:
-            try:
-                value = clock.day(text, f_sd)
-            except RowError:
-                value = None
-        local[text] = value if type(value) is float else math.nan  # a DST day, or not a date
-    starts = np.array([local[x] for x in s_dates], dtype=np.float64)
-    ends = np.array([local[x] for x in e_dates], dtype=np.float64)
-    t0, ok0 = clock_seconds([r[st] for r in rows])
-    t1, ok1 = clock_seconds([r[et] for r in rows])
-    starts += t0
-    ends += t1
-    with np.errstate(invalid="ignore"):
-        good = ok0 & ok1 & (ends >= starts) & (starts >= _FIRST_INSTANT) & (ends < _PAST_LAST_INSTANT)
-    return starts, ends, good
-
-
-def iso_utc(epochs: np.ndarray) -> list[str]:
-    """Epochs -> ISO-8601 UTC text of the whole second ('2024-01-01T08:00:00Z'), as
-    LocalClock.iso writes them one at a time."""
-    seconds = np.floor(epochs).astype(np.int64).astype("datetime64[s]")
-    return np.datetime_as_string(seconds, unit="s", timezone="UTC").tolist()  # type: ignore[no-any-return]
 
 
 def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:

@@ -181,7 +181,7 @@ def test_progress_callback(store: Store) -> None:
 
 
 def test_identical_rows_across_chunks_and_imports(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from roi.importers import writer
+    from roi.importers import load as writer
 
     monkeypatch.setattr(writer, "CHUNK", 2)
     log = tmp_path / "twins.csv"
@@ -244,7 +244,7 @@ def test_timewarrior_extension_input(store: Store, tmp_path: Path) -> None:
 def test_one_pass_over_the_bytes_hashes_counts_and_checks_the_encoding(tmp_path, monkeypatch) -> None:
     import hashlib
 
-    from roi.importers import reader
+    from roi.importers import source as reader
 
     monkeypatch.setattr(reader, "CHUNK", 7)  # multi-byte characters cut across reads
     good = "date,task,minutes\n" + "2024-03-04,Büro aufräumen,10\n" * 3 + "2024-03-05,plain ascii rows,5\n" * 4
@@ -307,7 +307,7 @@ def test_activitywatch_without_afk_data_counts_window_time_whole(store: Store, t
 
 def test_parsed_json_shares_repeated_keys_and_short_texts() -> None:
     # an export of many events repeats the same keys and app names: one string object each
-    from roi.importers.reader import load_json
+    from roi.importers.jsontext import load_json
 
     text = '{"events": [{"app": "firefox", "title": "Inbox", "t": "%s"}, {"app": "firefox", "title": "Inbox", "t": "%s"}]}'
     a, b = load_json(text % ("x" * 50, "x" * 50), 0)["events"]

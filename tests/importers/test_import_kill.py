@@ -51,7 +51,7 @@ def snapshot(db: Path) -> tuple:
             conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("task", "step", "time_entry", "import_batch", "import_error", "measurement")
         )
-        # a large import drops time_entry's indexes while it appends (roi.importers.bulk)
+        # a large import drops time_entry's indexes while it appends (roi.db.imports)
         indexes = conn.execute(
             "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
             " WHERE type = 'index' AND tbl_name = 'time_entry' ORDER BY name)"
@@ -102,7 +102,7 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
     summary = json.loads(out)
     assert (summary["imported"], summary["duplicates"], summary["rejected"]) == (ROWS, 0, 0)
     assert snapshot(db)[2] == ROWS
-    # the import wrote with the rollback journal (roi.importers.bulk) and left WAL on again
+    # the database stays in WAL all through an import
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()

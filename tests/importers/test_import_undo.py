@@ -10,8 +10,7 @@ import pytest
 
 from roi.db.store import Store
 from roi.errors import RoiError
-from roi.importers import run_import
-from roi.importers.batches import list_batches, undo_batch
+from roi.importers import list_batches, run_import, undo_batch
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 LOG = "date,task,step,minutes\n2024-03-04,Inbox,Sort,10\n2024-03-05,Inbox,Sort,12\n2024-03-06,Backups,,30\n"
@@ -133,7 +132,7 @@ def test_cli_undo_errors_and_dry_run(roi, db_path: Path):
 def test_a_large_undo_rebuilds_the_indexes_instead_of_deleting_from_them(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from roi.importers import batches
+    from roi.db import imports as batches
 
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     small.write_text("date,task,minutes\n2024-03-01,Inbox,5\n2024-03-02,Inbox,7\n")

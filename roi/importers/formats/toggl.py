@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.importers.base import FormatInfo, register
-from roi.importers.csvplan import Layout, csv_open, find
+from roi.importers.api import FormatInfo, register
+from roi.importers.csvlog import Layout, csv_open, find
 
 NAME = "toggl"
 TITLE = "Toggl Track detailed CSV"
@@ -26,9 +26,9 @@ KNOWN = {
 }
 
 
-def sniff(sample: Any) -> int:
-    f = sample.fields
-    if sample.kind != "csv":
+def sniff(source: Any) -> int:
+    f = source.fields
+    if source.kind != "csv":
         return 0
     if all(k in f for k in ("start date", "start time", "end date", "end time", "duration")) and (
         "user" in f or "email" in f or "description" in f
@@ -37,9 +37,9 @@ def sniff(sample: Any) -> int:
     return 0
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
-    amount = next((h for h in sample.header if h.strip().lower().startswith("amount (")), None)
+def layout(source: Any) -> Layout:
+    f = source.fields
+    amount = next((h for h in source.header if h.strip().lower().startswith("amount (")), None)
     lay = Layout(
         roles={
             "start_date": f["start date"], "start_time": f["start time"],
@@ -58,4 +58,4 @@ def layout(sample: Any) -> Layout:
     return lay
 
 
-INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(NAME, TITLE, layout, KNOWN)))
+INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(TITLE, layout, KNOWN)))

@@ -22,10 +22,9 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from roi.importers.base import FormatInfo, Problem, RowError, register
-from roi.importers.csvplan import Layout, csv_open
-from roi.importers.jsonbase import JsonParser, choose, text
-from roi.importers.reader import lines_of
+from roi.importers.api import FormatInfo, Problem, RowError, register
+from roi.importers.csvlog import Layout, csv_open
+from roi.importers.jsontext import JsonReading, choose, lines_of, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "activitywatch"
@@ -35,13 +34,13 @@ KNOWN = {"app": ["app"], "title": ["title"], "url": ["url"], "status": ["status"
 FIELDS = ["app", "title", "url", "bucket", "status"]
 
 
-def sniff(sample: Any) -> int:
-    if sample.kind == "csv":
-        f = sample.fields
+def sniff(source: Any) -> int:
+    if source.kind == "csv":
+        f = source.fields
         if "timestamp" in f and "duration" in f and ({"app", "title", "url", "status"} & set(f)):
             return 90
         return 0
-    data = sample.json
+    data = source.json
     if isinstance(data, dict) and isinstance(data.get("buckets"), dict):
         return 95
     if isinstance(data, list) and data and isinstance(data[0], dict) and {"timestamp", "duration"} <= set(data[0]):
@@ -49,8 +48,8 @@ def sniff(sample: Any) -> int:
     return 0
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
+def layout(source: Any) -> Layout:
+    f = source.fields
     return Layout(
         roles={"start": f["timestamp"], "duration": f["duration"]},
         duration_unit="seconds",
@@ -60,7 +59,7 @@ def layout(sample: Any) -> Layout:
     )
 
 
-_csv_open = csv_open(NAME, CSV_TITLE, layout, KNOWN)
+_csv_open = csv_open(CSV_TITLE, layout, KNOWN)
 
 
 def _is_window(bucket_id: str, meta: Any) -> bool:
@@ -124,10 +123,10 @@ def active_parts(start: float, end: float, spans: list[tuple[float, float]]) -> 
     return parts
 
 
-def open_(source: Any, sample: Any, options: Any) -> Any:
-    if sample.kind == "csv":
-        return _csv_open(source, sample, options)
-    data = sample.json
+def open_(source: Any, options: Any) -> Any:
+    if source.kind == "csv":
+        return _csv_open(source, options)
+    data = source.json
     records: list[tuple[int, Any]] = []
     skipped_buckets: list[str] = []
     active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
@@ -230,7 +229,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
     others = [b for b in skipped_buckets if b not in afk_buckets]
     if others:
         note += f"; events of {', '.join(others)} skipped"
-    return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS, finish=afk_note)
+    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, finish=afk_note)
 
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from roi.importers.base import FormatInfo, Problem, RowError, register
-from roi.importers.jsonbase import JsonParser, choose, text
-from roi.importers.reader import lines_of
+from roi.importers.api import FormatInfo, Problem, RowError, register
+from roi.importers.jsontext import JsonReading, choose, lines_of, text
 from roi.importers.timeparse import LocalClock, basic_iso
 
 NAME = "timewarrior"
@@ -32,9 +31,9 @@ def _identity(r: Any) -> str:
     return json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def sniff(sample: Any) -> int:
-    data = sample.json
-    if sample.kind != "json" or not isinstance(data, list):
+def sniff(source: Any) -> int:
+    data = source.json
+    if source.kind != "json" or not isinstance(data, list):
         return 0
     if not data:
         return 5  # `timew export` of nothing is "[\n]"
@@ -44,8 +43,8 @@ def sniff(sample: Any) -> int:
     return 0
 
 
-def open_(source: Any, sample: Any, options: Any) -> JsonParser:
-    data = sample.json
+def open_(source: Any, options: Any) -> JsonReading:
+    data = source.json
     records = list(zip(lines_of(data), data, strict=False))
 
     def convert(r: Any, clock: LocalClock) -> Any:
@@ -67,8 +66,8 @@ def open_(source: Any, sample: Any, options: Any) -> JsonParser:
         step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
         return start, end, task, step or None, text(r.get("annotation")), tags
 
-    note = f"{sample.details.get('skipped_prefix', 0)} characters before the JSON passed over" if sample.details.get("skipped_prefix") else ""
-    return JsonParser(NAME, TITLE, source, records, convert, options, note, fields=FIELDS,
+    note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
+    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS,
                       identity=_identity)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.importers.base import FormatInfo, register
-from roi.importers.csvplan import Layout, csv_open
+from roi.importers.api import FormatInfo, register
+from roi.importers.csvlog import Layout, csv_open
 
 NAME = "harvest"
 TITLE = "Harvest detailed time report CSV"
@@ -24,17 +24,17 @@ KNOWN = {
 }
 
 
-def sniff(sample: Any) -> int:
-    if sample.kind != "csv":
+def sniff(source: Any) -> int:
+    if source.kind != "csv":
         return 0
-    f = sample.fields
+    f = source.fields
     if "date" in f and "hours" in f and "notes" in f and ("project" in f or "client" in f):
         return 85 + (5 if "billable?" in f or "first name" in f else 0)
     return 0
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
+def layout(source: Any) -> Layout:
+    f = source.fields
     lay = Layout(
         roles={"date": f["date"], "duration": f["hours"]},
         duration_unit="hours",
@@ -48,4 +48,4 @@ def layout(sample: Any) -> Layout:
     return lay
 
 
-INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(NAME, TITLE, layout, KNOWN)))
+INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(TITLE, layout, KNOWN)))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.importers.base import FormatInfo, register
-from roi.importers.csvplan import Layout, csv_open, find, norm
+from roi.importers.api import FormatInfo, register
+from roi.importers.csvlog import Layout, csv_open, find, norm
 
 NAME = "generic"
 TITLE = "Generic CSV task log"
@@ -57,21 +57,21 @@ def _roles(f: dict[str, int]) -> tuple[dict[str, int], str]:
     return roles, unit
 
 
-def sniff(sample: Any) -> int:
-    if sample.kind != "csv":
+def sniff(source: Any) -> int:
+    if source.kind != "csv":
         return 0
-    roles, _ = _roles(sample.fields)
+    roles, _ = _roles(source.fields)
     has_when = "date" in roles or "start" in roles
     has_length = "duration" in roles or "end" in roles
     if has_when and has_length:
         return 10
-    if sample.mapping:
+    if source.mapping:
         return 5
     return 0
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
+def layout(source: Any) -> Layout:
+    f = source.fields
     roles, unit = _roles(f)
     lay = Layout(roles=roles, duration_unit=unit, date_default="mdy",
                  tag_fields=["project", "client"], tag_lists=["tags"])
@@ -91,4 +91,4 @@ def layout(sample: Any) -> Layout:
     return lay
 
 
-INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(NAME, TITLE, layout, KNOWN)))
+INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(TITLE, layout, KNOWN)))

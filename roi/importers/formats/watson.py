@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.importers.base import FormatInfo, RowError, register
-from roi.importers.csvplan import Layout, csv_open
-from roi.importers.jsonbase import JsonParser, choose, text
-from roi.importers.reader import lines_of
+from roi.importers.api import FormatInfo, RowError, register
+from roi.importers.csvlog import Layout, csv_open
+from roi.importers.jsontext import JsonReading, choose, lines_of, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "watson"
@@ -28,14 +27,14 @@ def _frame_like(r: Any) -> bool:
             and isinstance(r[2], str))
 
 
-def sniff(sample: Any) -> int:
-    if sample.kind == "csv":
-        f = sample.fields
+def sniff(source: Any) -> int:
+    if source.kind == "csv":
+        f = source.fields
         if {"start", "stop", "project"} <= set(f) and ("id" in f or "tags" in f):
             return 95
         return 0
-    data = sample.json
-    if sample.kind == "json" and isinstance(data, list) and data:
+    data = source.json
+    if source.kind == "json" and isinstance(data, list) and data:
         first = data[0]
         if isinstance(first, dict) and {"project", "start", "stop"} <= set(first):
             return 95
@@ -44,8 +43,8 @@ def sniff(sample: Any) -> int:
     return 0
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
+def layout(source: Any) -> Layout:
+    f = source.fields
     return Layout(
         roles={"start": f["start"], "end": f["stop"]},
         task_from=["project"],
@@ -54,7 +53,7 @@ def layout(sample: Any) -> Layout:
     )
 
 
-_csv_open = csv_open(NAME, TITLE, layout, KNOWN)
+_csv_open = csv_open(TITLE, layout, KNOWN)
 
 
 def _fields(project: Any, tags: Any) -> tuple[dict[str, str], list[str]]:
@@ -63,10 +62,10 @@ def _fields(project: Any, tags: Any) -> tuple[dict[str, str], list[str]]:
             "first tag": tag_list[0] if tag_list else ""}, tag_list
 
 
-def open_(source: Any, sample: Any, options: Any) -> Any:
-    if sample.kind == "csv":
-        return _csv_open(source, sample, options)
-    data = sample.json
+def open_(source: Any, options: Any) -> Any:
+    if source.kind == "csv":
+        return _csv_open(source, options)
+    data = source.json
     records = list(zip(lines_of(data), data, strict=False))
     frames = _frame_like(data[0])
 
@@ -88,7 +87,7 @@ def open_(source: Any, sample: Any, options: Any) -> Any:
 
     title = FRAMES_TITLE if frames else JSON_TITLE
     note = "UTC epoch seconds" if frames else ""
-    return JsonParser(NAME, title, source, records, convert, options, note, fields=FIELDS)
+    return JsonReading(title, records, convert, options, note, fields=FIELDS)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.importers.base import FormatInfo, register
-from roi.importers.csvplan import Layout, csv_open, find
+from roi.importers.api import FormatInfo, register
+from roi.importers.csvlog import Layout, csv_open, find
 
 NAME = "clockify"
 TITLE = "Clockify detailed CSV"
@@ -33,10 +33,10 @@ _DUR_H = ("duration (h)", "dauer (h)")
 _DUR_DEC = ("duration (decimal)", "dauer (dezimal)", "dauer (dezimalzahl)")
 
 
-def sniff(sample: Any) -> int:
-    if sample.kind != "csv":
+def sniff(source: Any) -> int:
+    if source.kind != "csv":
         return 0
-    f = sample.fields
+    f = source.fields
     if find(f, *_START_DATE) is not None and find(f, *_START_TIME) is not None and (
         find(f, *_DUR_H) is not None or find(f, *_DUR_DEC) is not None
     ):
@@ -53,8 +53,8 @@ def _alias(lay: Layout, f: dict[str, int]) -> None:
             lay.fields[key] = idx
 
 
-def layout(sample: Any) -> Layout:
-    f = sample.fields
+def layout(source: Any) -> Layout:
+    f = source.fields
     lay = Layout(
         task_from=["description", "task", "project"],
         description="description",
@@ -95,9 +95,9 @@ def layout(sample: Any) -> Layout:
     return lay
 
 
-def _open(source: Any, sample: Any, options: Any) -> Any:
-    title = TITLE if find(sample.fields, *_START_DATE) is not None else SHARED_TITLE
-    return csv_open(NAME, title, layout, KNOWN)(source, sample, options)
+def _open(source: Any, options: Any) -> Any:
+    title = TITLE if find(source.fields, *_START_DATE) is not None else SHARED_TITLE
+    return csv_open(title, layout, KNOWN)(source, options)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, _open))

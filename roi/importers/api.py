@@ -1,0 +1,255 @@
+"""The importer contract: what a format is, what it yields, and the registry.
+
+A format is an object with a `name`, a `title`, a `sniff(source)` that scores the start
+of a file (higher wins, 0: not this format) and an `open(source, options)` that yields,
+for each row of the file, an `Entry` or a `Problem`. The built-in formats live in
+`roi.importers.formats`; other packages add theirs through the entry-point group
+`roi.importers` (see the README for a complete example):
+
+    [project.entry-points."roi.importers"]
+    mytracker = "my_package.roi_format:FORMAT"
+
+What `open` returns may also carry a `note` (what was decided while reading: the date
+order, the time zone, buckets skipped) and a `total` (rows expected, for a progress
+bar); `Reading` gives both. Plain generators work too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from roi.errors import RoiError
+
+if TYPE_CHECKING:
+    from roi.importers.source import Source
+
+ENTRY_POINT_GROUP = "roi.importers"
+Progress = Callable[[int, "int | None"], None]
+
+
+class NotATaskLog(RoiError):
+    """Unusable input: not a task log, unreadable, or no recognisable columns (exit 2)."""
+
+    exit_code = 2
+
+
+class RowError(ValueError):
+    """One row cannot be used; the message names the field and the value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One stretch of logged time, as a format read it.
+
+    `start` and `end` are UTC epoch seconds; `line` is the 1-based line of the file the
+    row starts on; `identity` is the row's own content (its raw fields, or its JSON
+    record), of which the content hash is made: it must not depend on the options, so
+    that importing the same file again adds nothing whatever they say. `piece` marks an
+    entry that continues the row before it (one row cut in several entries): it is
+    stored like any other but not counted as another row read."""
+
+    line: int
+    start: float
+    end: float
+    task: str
+    step: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    identity: str = ""
+    piece: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A row that gives no entry: rejected (with the reason and its raw text), or
+    knowingly skipped (`skipped`: a blank line, a summary row, a running timer)."""
+
+    line: int
+    reason: str
+    raw: str = ""
+    skipped: bool = False
+
+
+@dataclass
+class Options:
+    """What the person chose: time zone, column mapping, where tasks and steps come from."""
+
+    tz: Any  # a tzinfo
+    tz_name: str
+    task_from: str | None = None
+    step_from: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Format(Protocol):
+    """A source format (see the module's doc)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    def sniff(self, source: Source) -> int: ...
+
+    def open(self, source: Source, options: Options) -> Iterable[Entry | Problem]: ...
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """A format made of two functions: how the built-in formats are written."""
+
+    name: str
+    title: str
+    sniff: Callable[[Source], int]
+    open: Callable[[Source, Options], Iterable[Entry | Problem]]
+
+
+class Reading:
+    """Base of what the built-in formats' `open` returns: the rows, a note, a total."""
+
+    note: str = ""
+    title: str = ""
+    total: int | None = None
+
+    def __iter__(self) -> Iterator[Entry | Problem]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def join_notes(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+# --- the registry --------------------------------------------------------------------------
+
+REGISTRY: dict[str, Format] = {}
+PLUGIN_PROBLEMS: list[str] = []  # entry points that could not be loaded, said by the CLI
+_plugins_loaded = False
+
+
+def register(fmt: Format) -> Format:
+    REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+def all_formats() -> dict[str, Format]:
+    """Every format: the built-ins, then those of the `roi.importers` entry-point group
+    (loaded once; one that fails to load is left out and named in PLUGIN_PROBLEMS)."""
+    global _plugins_loaded
+    import roi.importers.formats  # noqa: F401  (each module registers its format)
+
+    if not _plugins_loaded:
+        _plugins_loaded = True
+        load_plugins()
+    return REGISTRY
+
+
+def load_plugins() -> None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            fmt = ep.load()
+            if isinstance(fmt, type):
+                fmt = fmt()
+            if not isinstance(fmt, Format):
+                raise TypeError("not a format (it needs name, title, sniff and open)")
+        except Exception as exc:  # a broken plugin must not stop the built-in formats
+            PLUGIN_PROBLEMS.append(f"importer plugin {ep.name!r} ({ep.value}) not loaded: {exc}")
+            continue
+        if fmt.name in REGISTRY and ep.name not in REGISTRY:
+            PLUGIN_PROBLEMS.append(f"importer plugin {ep.name!r} not loaded: format {fmt.name!r} exists")
+            continue
+        REGISTRY[fmt.name] = fmt
+
+
+# --- what an import reports -----------------------------------------------------------------
+
+
+@dataclass
+class Detection:
+    """Which format a file is in, and what was decided while reading it."""
+
+    format: str
+    title: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title}" + (f" ({self.note})" if self.note else "")
+
+
+@dataclass
+class ImportSummary:
+    format: str
+    rows_read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    hours: float = 0.0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    skips: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = False
+    file: str = ""
+    note: str = ""
+    batch_id: int | None = None
+    tasks_created: list[str] = field(default_factory=list)
+    tasks_touched: int = 0
+    earlier_batch: int | None = None  # the latest earlier import that stored rows of a file with the same bytes
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The `roi import --json` object of DESIGN.md, exactly."""
+        return {
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "hours": round(self.hours, 4),
+            "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
+        }
+
+
+@dataclass
+class PreviewRow:
+    """One parsed row for a preview: an entry, or the reason it was rejected/skipped."""
+
+    line: int
+    start: datetime | None = None
+    end: datetime | None = None
+    duration_s: float | None = None
+    task: str | None = None
+    step: str | None = None
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.skipped is None
+
+    @classmethod
+    def of(cls, item: Entry | Problem) -> PreviewRow:
+        if isinstance(item, Problem):
+            if item.skipped:
+                return cls(line=item.line, skipped=item.reason)
+            return cls(line=item.line, error=item.reason)
+        try:
+            start, end = datetime.fromtimestamp(item.start, UTC), datetime.fromtimestamp(item.end, UTC)
+        except (ValueError, OverflowError, OSError):
+            return cls(line=item.line, error=f"date out of range ({item.start!r} to {item.end!r} seconds)")
+        return cls(
+            line=item.line, start=start, end=end, duration_s=item.end - item.start, task=item.task,
+            step=item.step, description=item.description, tags=list(item.tags),
+        )
+

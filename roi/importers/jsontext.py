@@ -1,0 +1,291 @@
+"""JSON exports: parsed with the file line of each record, then records -> entries.
+
+`load_json` parses a JSON document and remembers, for arrays down to a depth, the line
+each element starts on (rejected rows are named by line, as in a CSV). `JsonReading` is
+what the JSON formats return: it calls the format's `convert(record, clock)` on each
+record and turns what comes back into entries and problems.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
+from roi.importers.timeparse import LocalClock
+
+_decoder = json.JSONDecoder()
+_WS = " \t\n\r"
+
+# What a format's convert gives for one record: (start, end, task, step, description, tags).
+Got = tuple[float, float, str, "str | None", str, list[str]]
+# One entry; several (a record cut in pieces, each with a suffix that tells it apart in
+# the content hash); a skipped Problem; or None (nothing at all).
+Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
+
+
+def looks_like_json(head: str) -> bool:
+    """The text starts a JSON value, or a few lines of a banner come before one (as
+    `timew export` piped through a chatty shell)."""
+    if head.lstrip()[:1] in ("[", "{"):
+        return True
+    pos = head.find("\n[")
+    if pos == -1 or pos > 4000 or "," in head.split("\n", 1)[0][:200]:
+        return False
+    after = head[pos + 2 : pos + 40].lstrip(" \t")
+    return after[:1] in ("{", "[", "]", "\n", "\r", '"', "")
+
+
+class Located(list):  # type: ignore[type-arg]
+    """A JSON array that remembers the file line of each element."""
+
+    lines: list[int]
+
+
+def lines_of(value: Any) -> list[int]:
+    return list(getattr(value, "lines", [])) or [0] * len(value)
+
+
+def json_start(text: str) -> int | None:
+    """Offset where the JSON value starts: the first `{` or `[` from which a whole JSON
+    document parses (so a banner printed before `timew export`'s `[` is passed over)."""
+    stripped = len(text) - len(text.lstrip(_WS + "\ufeff"))
+    if stripped < len(text) and text[stripped] in "[{":
+        return stripped
+    pos = 0
+    for _ in range(50):
+        candidates = [p for p in (text.find("\n[", pos), text.find("\n{", pos)) if p != -1]
+        if not candidates:
+            return None
+        pos = min(candidates) + 1
+        try:
+            _, end = _decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            continue
+        if not text[end:].strip():
+            return pos
+    return None
+
+
+def load_json(text: str, start: int, depth: int = 4) -> Any:
+    """Parse JSON from `start`; arrays down to `depth` become `Located` lists that know
+    the line of each element. Raises ValueError on malformed input or trailing junk."""
+    newlines = [i for i, c in enumerate(text) if c == "\n"] if len(text) < 1 << 16 else _newlines(text)
+    parser = _Walker(text, newlines)
+    value, end = parser.walk(start, depth)
+    if text[end:].strip(_WS + "\x00"):
+        raise ValueError(f"unexpected text after the JSON value at line {parser.line(end)}")
+    return value
+
+
+def _newlines(text: str) -> list[int]:
+    out = []
+    pos = text.find("\n")
+    while pos != -1:
+        out.append(pos)
+        pos = text.find("\n", pos + 1)
+    return out
+
+
+class _Walker:
+    """Walks the outer levels of a JSON document by hand (to know where each element
+    starts) and leaves the rest to the json module. Equal keys, and equal short texts,
+    become one string object: an export of many events repeats the same keys and app
+    names in each, and as separate copies they were half the memory of the parsed file
+    (288 MB against 136 MB for an ActivityWatch export of 300,000 events, 47 MB)."""
+
+    SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat
+
+    def __init__(self, text: str, newlines: list[int]) -> None:
+        self.text = text
+        self.newlines = newlines
+        memo: dict[str, str] = {}
+        self.share = share = memo.setdefault
+        short = self.SHORT
+
+        def shared(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            return {share(k, k): (share(v, v) if type(v) is str and len(v) <= short else v) for k, v in pairs}
+
+        self.decoder = json.JSONDecoder(object_pairs_hook=shared)
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def skip(self, pos: int) -> int:
+        text, n = self.text, len(self.text)
+        while pos < n and text[pos] in _WS:
+            pos += 1
+        return pos
+
+    def value(self, pos: int) -> tuple[Any, int]:
+        value, end = self.decoder.raw_decode(self.text, pos)
+        if type(value) is str and len(value) <= self.SHORT:
+            value = self.share(value, value)
+        return value, end
+
+    def at(self, pos: int, char: str) -> bool:
+        return pos < len(self.text) and self.text[pos] == char
+
+    def walk(self, pos: int, depth: int) -> tuple[Any, int]:
+        pos = self.skip(pos)
+        if depth <= 0 or pos >= len(self.text) or self.text[pos] not in "[{":
+            return self.value(pos)
+        if self.text[pos] == "[":
+            return self.array(pos, depth)
+        return self.object(pos, depth)
+
+    def array(self, pos: int, depth: int) -> tuple[Any, int]:
+        out = Located()
+        out.lines = []
+        pos = self.skip(pos + 1)
+        if self.at(pos, "]"):
+            return out, pos + 1
+        while True:
+            pos = self.skip(pos)
+            out.lines.append(self.line(pos))
+            value, pos = self.walk(pos, depth - 1)
+            out.append(value)
+            pos = self.skip(pos)
+            if self.at(pos, ","):
+                pos += 1
+            elif self.at(pos, "]"):
+                return out, pos + 1
+            else:
+                raise ValueError(f"malformed JSON array at line {self.line(pos)}")
+
+    def object(self, pos: int, depth: int) -> tuple[Any, int]:
+        obj: dict[str, Any] = {}
+        pos = self.skip(pos + 1)
+        if self.at(pos, "}"):
+            return obj, pos + 1
+        while True:
+            key, pos = self.value(self.skip(pos))
+            pos = self.skip(pos)
+            if not isinstance(key, str) or not self.at(pos, ":"):
+                raise ValueError(f"malformed JSON object at line {self.line(pos)}")
+            obj[key], pos = self.walk(pos + 1, depth - 1)
+            pos = self.skip(pos)
+            if self.at(pos, ","):
+                pos += 1
+            elif self.at(pos, "}"):
+                return obj, pos + 1
+            else:
+                raise ValueError(f"malformed JSON object at line {self.line(pos)}")
+
+
+# --- records -> entries ------------------------------------------------------------------------
+
+
+def raw(record: Any) -> str:
+    try:
+        return json.dumps(record, ensure_ascii=False)[:2000]
+    except (TypeError, ValueError):
+        return repr(record)[:2000]
+
+
+def canonical(record: Any) -> str:
+    """A record's identity: its JSON with sorted keys."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class JsonReading(Reading):
+    """Records (with their lines) -> entries, through a per-format `convert`.
+
+    `convert(record, clock)` returns (start, end, task, step, description, tags), a list
+    of those for a record that makes several entries (each with a suffix for its
+    identity; all but the first are pieces), a skipped Problem, or None; or raises
+    RowError. `finish()`, if given, adds to the note once every record is read."""
+
+    def __init__(
+        self,
+        title: str,
+        records: list[tuple[int, Any]],
+        convert: Convert,
+        options: Options,
+        note: str = "",
+        fields: list[str] | None = None,
+        identity: Callable[[Any], str] = canonical,
+        finish: Callable[[], str] | None = None,
+    ) -> None:
+        for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
+            if choice and fields is not None and choice.strip().lower() not in fields:
+                raise NotATaskLog(f"{flag} {choice!r} is not a field of {title} (choose from: {', '.join(fields)})")
+        self.title = title
+        self.records = records
+        self.convert = convert
+        self.identity = identity
+        self.clock = LocalClock(options.tz)
+        self.total = len(records)
+        self.note = note
+        self.finish = finish
+
+    def __iter__(self) -> Iterator[Entry | Problem]:
+        for line, record in self.records:
+            yield from self.entries(line, record)
+        if self.finish is not None:
+            self.note = join_notes(self.note, self.finish())
+
+    def entries(self, line: int, record: Any) -> Iterator[Entry | Problem]:
+        try:
+            got = self.convert(record, self.clock)
+        except RowError as exc:
+            yield Problem(line, str(exc), raw(record))
+            return
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            yield Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300], raw(record))
+            return
+        if isinstance(got, Problem):
+            yield Problem(line, got.reason, got.raw or raw(record), got.skipped)
+            return
+        if got is None:
+            return
+        pieces = got if isinstance(got, list) else [(got, "")]
+        identity = clean(self.identity(record))
+        for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
+            try:  # a time past year 9999 (or before year 1) cannot be stored or shown
+                start_text, end_text = self.clock.iso(start), self.clock.iso(end)
+            except RowError as exc:
+                yield Problem(line, str(exc), raw(record))
+                continue
+            if end < start:
+                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", raw(record))
+                continue
+            yield Entry(
+                line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
+                tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
+            )
+
+
+def choose(fields: dict[str, Any], chain: list[str], choice: str | None, known: list[str], what: str) -> str:
+    """The first non-empty of the fields named in `chain` (or the one the person chose)."""
+    if choice:
+        key = choice.strip().lower()
+        if key not in known:
+            raise ValueError(f"{what} {choice!r} is not a field of this format (choose from: {', '.join(known)})")
+        chain = [key]
+    for name in chain:
+        value = fields.get(name)
+        if isinstance(value, list):
+            value = " ".join(str(v) for v in value)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def clean(value: str) -> str:
+    """Lone surrogates (JSON allows "\\ud800") cannot be stored as UTF-8: replace them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,284 @@
+"""Importing a file: read it in its format, name its tasks and steps, hash its rows and
+store them, in one transaction (the SQL is in roi.db.imports).
+
+The content hash of an entry is blake2b-96 of the format's name, 0x1F and the row's own
+content (`Entry.identity`); the n-th identical row of one file (n >= 2) gets `~n`
+after it, so two genuinely identical rows are both kept and a re-import adds neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from datetime import UTC
+from pathlib import Path
+
+from roi.db.imports import ImportWriter
+from roi.db.measurements import refresh_measurements
+from roi.db.store import Store
+from roi.errors import RoiError
+from roi.importers.api import (
+    Detection,
+    Entry,
+    Format,
+    ImportSummary,
+    Options,
+    PreviewRow,
+    Problem,
+    Progress,
+    RowError,
+)
+from roi.importers.detect import open_format
+from roi.importers.seen import SeenKeys, twin_keys
+from roi.importers.source import Source, open_source
+from roi.importers.timeparse import LocalClock, timezone
+
+CHUNK = 4096  # entries stored per executemany
+KEEP_SKIPS = 1000  # skipped rows listed in the summary (all are counted)
+NAME_MAX = 300
+STEP_MAX = 200
+UNNAMED = "(no description)"
+NAME_CACHE_LIMIT = 50_000
+
+
+def make_options(
+    store: Store | None,
+    tz: str | None = None,
+    task_from: str | None = None,
+    step_from: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Options:
+    name = tz or (store.settings().timezone if store is not None else None)
+    try:
+        zone, zone_name = timezone(name)
+    except ValueError as exc:
+        raise RoiError(str(exc)) from None
+    return Options(zone, zone_name, task_from or None, step_from or None, dict(mapping or {}))
+
+
+def open_file(path: str | Path, wanted: str, options: Options) -> tuple[Source, Format, Iterable[Entry | Problem]]:
+    source = open_source(path).inspect(options.mapping)
+    fmt, rows = open_format(source, wanted, options)
+    return source, fmt, rows
+
+
+def _detection(fmt: Format, rows: Iterable[Entry | Problem]) -> Detection:
+    return Detection(fmt.name, getattr(rows, "title", "") or fmt.title, getattr(rows, "note", ""))
+
+
+def detect_format(path: str | Path, tz: str | None = None, **mapping: str) -> Detection:
+    """The format of a file (from its content) and what was decided reading it, e.g. the
+    date order. NotATaskLog when it is not a task log."""
+    _source, fmt, rows = open_file(path, "auto", make_options(None, tz, mapping=mapping))
+    decide = getattr(rows, "decide_dates", None)
+    if decide is not None:
+        decide()
+    return _detection(fmt, rows)
+
+
+def preview(
+    path: str | Path,
+    format: str = "auto",
+    tz: str | None = None,
+    limit: int = 10,
+    *,
+    task_from: str | None = None,
+    step_from: str | None = None,
+    store: Store | None = None,
+    **mapping: str,
+) -> list[PreviewRow]:
+    """The first `limit` rows as they would be imported (or why they would not be)."""
+    _source, _fmt, rows = open_file(path, format, make_options(store, tz, task_from, step_from, mapping))
+    out: list[PreviewRow] = []
+    for item in rows:
+        if len(out) >= limit:
+            break
+        row = PreviewRow.of(item)
+        if row.ok and not row.task:
+            row.task = UNNAMED
+        out.append(row)
+    return out
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+def run_import(
+    store: Store,
+    path: str | Path,
+    format: str = "auto",
+    tz: str | None = None,
+    dry_run: bool = False,
+    task_from: str | None = None,
+    step_from: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import one task log into the store; see ImportSummary for what it reports.
+
+    Raises NotATaskLog (nothing written) for unusable input; bad rows are reported in
+    the summary and the good ones kept. `progress(done_rows, total_rows_or_None)`."""
+    options = make_options(store, tz, task_from, step_from, mapping)
+    source, fmt, rows = open_file(path, format, options)
+    summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
+    total = getattr(rows, "total", None)
+    try:
+        with store.transaction() as conn:
+            writer = ImportWriter(conn, str(source.path.resolve()), source.sha256, fmt.name, total)
+            try:
+                _Import(store, writer, fmt.name, summary).run(rows, total, progress)
+            finally:
+                writer.close()
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    summary.note = getattr(rows, "note", "")
+    return summary
+
+
+class _Import:
+    """One import's way through its rows: counts, names, hashes, chunks to store."""
+
+    def __init__(self, store: Store, writer: ImportWriter, fmt: str, summary: ImportSummary) -> None:
+        self.store = store
+        self.writer = writer
+        self.summary = summary
+        summary.batch_id = writer.batch_id
+        summary.earlier_batch = writer.earlier_batch
+        self.tasks = writer.known_tasks()  # lower-cased name -> id
+        self.steps = writer.known_steps()  # (task id, lower-cased name) -> id
+        self.task_ids: dict[str, int] = {}  # raw task text -> id
+        self.step_ids: dict[tuple[int, str], int] = {}  # (task id, raw step text) -> id
+        self.used_tasks: set[int] = set()
+        self.new_steps: list[int] = []
+        # every content hash starts from the format's name; copying this state is cheaper
+        # than making a new hash object for each row
+        self.hasher = hashlib.blake2b((fmt + "\x1f").encode(), digest_size=12)
+        self.seen = SeenKeys()
+        self.clock = LocalClock(UTC)  # for its cached ISO-8601 texts
+        self.tag_texts: dict[tuple[str, ...], str] = {}
+        self.rows: list[list[object]] = []  # EntryRow without its hash, until the chunk is stored
+        self.digests: list[bytes] = []
+        self.errors: list[tuple[int, str, str]] = []
+        self.read = self.offered = self.imported = self.skipped = self.rejected = 0
+        self.seconds: list[float] = []  # of each chunk's stored rows, while they are all of them
+        self.seconds_exact = True
+
+    def run(self, items: Iterable[Entry | Problem], total: int | None, progress: Progress | None) -> None:
+        if progress is not None:
+            progress(0, total)
+        entry, problem = self.entry, self.problem
+        for item in items:
+            if type(item) is Entry:
+                entry(item)
+            else:
+                problem(item)  # type: ignore[arg-type]
+            if len(self.rows) + len(self.errors) >= CHUNK:
+                self.store_chunk()
+                if progress is not None:
+                    progress(self.read, total)
+        self.store_chunk()
+        if progress is not None:
+            progress(self.read, self.read)
+        self.finish()
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def entry(self, e: Entry) -> None:
+        self.read += not e.piece
+        try:
+            start, end = self.clock.iso(e.start), self.clock.iso(e.end)
+        except RowError as exc:  # an instant outside what dates can hold
+            self.errors.append((e.line, str(exc), e.identity[:2000]))
+            return
+        tid = self.task_ids.get(e.task) or self.task_id(e.task)
+        sid = None if e.step is None else self.step_id(tid, e.step)
+        tags = self.tag_texts.get(e.tags)
+        if tags is None:
+            tags = self.tag_texts[e.tags] = json.dumps(list(e.tags), ensure_ascii=False)
+        self.rows.append([tid, sid, start, end, e.end - e.start, e.description, tags])
+        h = self.hasher.copy()
+        h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
+        self.digests.append(h.digest())
+
+    def problem(self, p: Problem) -> None:
+        self.read += 1
+        if p.skipped:
+            self.skipped += 1
+            if len(self.summary.skips) < KEEP_SKIPS:
+                self.summary.skips.append((p.line, p.reason))
+        else:
+            self.errors.append((p.line, p.reason, p.raw))
+
+    def task_id(self, raw: str) -> int:
+        name = raw.strip() or UNNAMED
+        if len(name) > NAME_MAX:
+            name = name[: NAME_MAX - 1] + "…"
+        tid = self.tasks.get(name.lower())
+        if tid is None:
+            tid = self.tasks[name.lower()] = self.writer.new_task(name)
+            self.summary.tasks_created.append(name)
+        if len(self.task_ids) > NAME_CACHE_LIMIT:
+            self.task_ids.clear()
+        self.task_ids[raw] = tid
+        self.used_tasks.add(tid)
+        return tid
+
+    def step_id(self, tid: int, raw: str) -> int:
+        sid = self.step_ids.get((tid, raw))
+        if sid is None:
+            name = raw.strip()[:STEP_MAX]
+            sid = self.steps.get((tid, name.lower()))
+            if sid is None:
+                sid = self.steps[(tid, name.lower())] = self.writer.new_step(tid, name)
+                self.new_steps.append(sid)
+            if len(self.step_ids) > NAME_CACHE_LIMIT:
+                self.step_ids.clear()
+            self.step_ids[(tid, raw)] = sid
+        return sid
+
+    # -- storing ----------------------------------------------------------------------------
+
+    def store_chunk(self) -> None:
+        rows, digests = self.rows, self.digests
+        if rows:
+            hashes = [d.hex() for d in digests]
+            for index, n in self.seen.ordinals(twin_keys(digests)):
+                hashes[index] = f"{hashes[index]}~{n}"
+            for row, text in zip(rows, hashes, strict=True):
+                row.append(text)
+            stored = self.writer.add_entries(rows)  # type: ignore[arg-type]
+            self.offered += len(rows)
+            self.imported += stored
+            if stored == len(rows):
+                self.seconds.append(math.fsum(row[4] for row in rows))  # type: ignore[misc]
+            else:  # some were there already: sum what was stored at the end
+                self.seconds_exact = False
+        if self.errors:
+            self.rejected += len(self.errors)
+            self.summary.errors.extend((line, reason) for line, reason, _ in self.errors)
+            self.writer.add_errors(self.errors)
+        self.rows, self.digests, self.errors = [], [], []
+
+    def finish(self) -> None:
+        s, writer = self.summary, self.writer
+        removed = writer.finish_entries()
+        s.rows_read, s.imported, s.skipped, s.rejected = self.read, self.imported - removed, self.skipped, self.rejected
+        s.duplicates = self.offered - s.imported  # a row read can make more than one entry (a piece)
+        if not s.imported:
+            s.hours = 0.0
+        elif self.seconds_exact and not removed:
+            s.hours = math.fsum(self.seconds) / 3600.0
+        else:
+            s.hours = writer.stored_seconds() / 3600.0
+        s.tasks_touched = len(self.used_tasks)
+        if s.imported and self.used_tasks:
+            refresh_measurements(self.store, self.used_tasks)
+            if self.new_steps:
+                writer.adopt_measured_minutes(self.new_steps)
+        writer.finish_batch(s.rows_read, s.imported, s.duplicates, s.skipped, s.rejected)
+

@@ -1,0 +1,248 @@
+"""Reading files the way real exports come: encodings, delimiters, a header, JSON.
+
+`open_source` makes one streaming pass over the bytes: it decides the encoding (UTF-8
+with or without BOM, UTF-16 with BOM, else Windows-1252), hashes the file and counts its
+lines. `Source.inspect` then looks at the start of the text: a CSV's delimiter and
+header, or the parsed JSON (whole: JSON exports are read at once). Formats stream the
+CSV text again row by row; nothing here holds a whole CSV in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roi.importers.api import NotATaskLog
+
+CHUNK = 1 << 20
+SAMPLE_BYTES = 64 * 1024
+JSON_LIMIT = 512 * 1024 * 1024
+FIELD_LIMIT = 1 << 30  # huge fields are data, not an error
+DELIMITERS = (",", ";", "\t", "|")
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook is one: save it as CSV first)",
+    b"\x1f\x8b": "a gzip archive",
+    b"SQLite format 3": "an SQLite database",
+    b"\xd0\xcf\x11\xe0": "an old Office document (save it as CSV first)",
+}
+
+
+@dataclass
+class Source:
+    """A file on disk: what one pass over its bytes told, and (after `inspect`) what its
+    start looks like. This is what a format's `sniff` and `open` are given."""
+
+    path: Path
+    size: int
+    sha256: str
+    encoding: str  # a Python codec name ("utf-8-sig", "utf-8", "cp1252", "utf-16")
+    lines: int  # physical lines (a trailing line without newline counts)
+    head: str  # the first SAMPLE_BYTES decoded (BOM removed)
+    has_nul: bool = False  # NUL bytes somewhere (removed before the csv module sees them)
+    # what `inspect` found
+    kind: str = ""  # "csv" or "json"
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)
+    fields: dict[str, int] = field(default_factory=dict)  # normalised header name -> column
+    json: Any = None
+    json_prefix: int = 0  # characters before the JSON value (a shell banner), passed over
+    mapping: dict[str, str] = field(default_factory=dict)  # the person's --map choices
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def open_text(self) -> io.TextIOWrapper:
+        """The text, streamed; newline="" as the csv module wants."""
+        raw = open(self.path, "rb")  # noqa: SIM115 - closed with the wrapper
+        return io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
+
+    def read_text(self) -> str:
+        with self.open_text() as fh:
+            return fh.read()
+
+    def inspect(self, mapping: dict[str, str] | None = None) -> Source:
+        """Decide CSV or JSON and read the header or the JSON value."""
+        from roi.importers.jsontext import json_start, load_json, looks_like_json
+
+        self.mapping = dict(mapping or {})
+        stripped = self.head.lstrip()
+        if looks_like_json(self.head):
+            if self.size > JSON_LIMIT:
+                raise NotATaskLog(f"{self.path}: JSON file too large ({self.size} bytes)")
+            text = self.read_text().lstrip("\ufeff")
+            start = json_start(text)
+            if start is not None:
+                try:
+                    self.json = load_json(text, start)
+                except (ValueError, RecursionError) as exc:
+                    raise NotATaskLog(f"{self.path} is not valid JSON: {exc}") from None
+                self.kind = "json"
+                self.json_prefix = start if text[:start].strip() else 0
+                return self
+            if stripped[:1] in ("[", "{"):
+                raise NotATaskLog(f"{self.path} looks like JSON but does not parse as JSON")
+        self.kind = "csv"
+        try:
+            self.delimiter = sniff_delimiter(self.head)
+            self.header = read_header(self.head, self.delimiter)
+        except csv.Error as exc:
+            raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
+        self.fields = header_fields(self.header)
+        return self
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(first physical line of the row, fields) for every CSV row, the header included."""
+        with self.open_text() as fh:
+            lines: Iterator[str] = _nul_free(fh) if self.has_nul else fh
+            reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+            prev = 0
+            try:
+                for row in reader:
+                    yield prev + 1, row
+                    prev = reader.line_num
+            except csv.Error as exc:
+                raise NotATaskLog(f"{self.path}: unreadable CSV ({exc})") from None
+
+
+def open_source(path: str | Path) -> Source:
+    """Inspect a file's bytes; NotATaskLog when it cannot be a task log at all."""
+    csv.field_size_limit(FIELD_LIMIT)
+    p = Path(path)
+    shown = str(p)
+    try:
+        if p.is_dir():
+            raise NotATaskLog(f"{shown} is a folder, not a task log file")
+        fh = open(p, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        raise NotATaskLog(f"{shown}: no such file") from None
+    except PermissionError:
+        raise NotATaskLog(f"{shown}: permission denied (cannot read it)") from None
+    except OSError as exc:
+        raise NotATaskLog(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    with fh:
+        first = fh.read(CHUNK)
+        if not first.strip():
+            raise NotATaskLog(f"{shown} is empty: there is nothing to import")
+        for magic, what in _MAGIC.items():
+            if first.startswith(magic):
+                raise NotATaskLog(f"{shown} is {what}, not a task log (CSV, TSV or JSON)")
+        if first.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8"
+        if encoding != "utf-16" and b"\x00" in first[:SAMPLE_BYTES]:
+            raise NotATaskLog(f"{shown} is a binary file (it contains NUL bytes), not a task log")
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
+        valid = True
+        lines = size = 0
+        has_nul = False
+        chunk, last = first, b""
+        while chunk:
+            digest.update(chunk)
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+            has_nul = has_nul or b"\x00" in chunk
+            # ASCII is valid UTF-8 unless a multi-byte character is left open before it
+            if valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    valid = False
+            last, chunk = chunk, fh.read(CHUNK)
+        if valid and decoder is not None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                valid = False
+        if last and not last.endswith(b"\n"):
+            lines += 1
+    if not valid:
+        encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
+    if encoding == "utf-16":
+        head = first.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
+    else:
+        head = first[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    head = head.lstrip("\ufeff")
+    if encoding != "utf-16" and _mostly_binary(head):
+        raise NotATaskLog(f"{shown} is a binary file, not a task log")
+    return Source(p, size, digest.hexdigest(), encoding, lines, head, has_nul and encoding != "utf-16")
+
+
+def _mostly_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    odd = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
+    return odd > len(sample) * 0.1
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def norm(name: str) -> str:
+    """A header name as formats look it up: trimmed, lower case, one space between words."""
+    return " ".join(name.strip().lstrip("\ufeff").strip().strip('"').lower().split())
+
+
+def header_fields(header: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = norm(name)
+        if key and key not in out:
+            out[key] = i
+    return out
+
+
+def sniff_delimiter(head: str) -> str:
+    """The delimiter that splits the first lines into the most, consistent, columns."""
+    lines = head.splitlines()[:20]
+    text = "\n".join(lines[:-1] if len(lines) > 1 and not head.endswith("\n") else lines)
+    best, best_score = ",", (0, 0)
+    for delim in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if r][:10]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        score = (sum(1 for r in rows if len(r) == width), width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_header(head: str, delimiter: str) -> list[str]:
+    """The first non-blank CSV row of the text (stripped of BOM and spaces)."""
+    for row in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter):
+        if any(cell.strip() for cell in row):
+            return [cell.strip().lstrip("\ufeff").strip() for cell in row]
+    return []
+
+
+def _nul_free(fh: io.TextIOWrapper) -> Iterator[str]:
+    """Lines with NUL characters removed (the csv module refuses them)."""
+    for line in fh:
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
+def raw_row(row: list[str], delimiter: str) -> str:
+    """A row written back as CSV text (for the import_error table)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(row)
+    return out.getvalue()[:2000]
