@@ -3,15 +3,17 @@ import, report, settings) without leaving the terminal.
 
 `create_app(store, today=..., clock=...)` is the factory the CLI and the tests use: the
 app never opens a database or reads the wall clock on its own.
+
+Where things are: the ranking, the store and today in `tui.state` (handed to every
+screen); full screens in `tui.screens`, modal dialogs in `tui.dialogs`, widgets in
+`tui.widgets`; what a screen may ask of this app in `tui.host`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -19,18 +21,12 @@ from textual.theme import Theme
 
 from roi.db.store import Store, utc_now
 from roi.db.timelog import RunningTimer, running_timer
-from roi.inventory import evaluate_store, rank_store
 from roi.models import RoiError
-from roi.ranking import RankBy, RankedTask, order, sort_key
+from roi.ranking import RankBy, RankedTask
 from tui.commands import RoiCommands
 from tui.drafts import Drafts
-
-Clock = Callable[[], datetime]
-
-# Above this many changed tasks a full re-rank is cheaper than patching the ranking.
-INCREMENTAL_LIMIT = 50
-# From this many tasks a full re-rank (about 0.2 s a thousand tasks) runs in a thread.
-BACKGROUND_FROM = 2000
+from tui.host import Clock, RoiHost
+from tui.state import RankingState
 
 
 class RoiApp(App[None]):
@@ -42,174 +38,99 @@ class RoiApp(App[None]):
     COMMANDS = App.COMMANDS | {RoiCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1", "help", "Help", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
+        Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    #: Bumped after every change of the ranking; screens watch it to redraw.
-    revision: reactive[int] = reactive(0, init=False)
     #: The running stopwatch (an open time entry in the database), or None.
     timer: reactive[RunningTimer | None] = reactive(None, init=False)
-    #: Ranking order of the inventory.
-    rank_by: reactive[str] = reactive("payback", init=False)
-    #: True while a full re-rank runs in a thread (large inventories).
-    ranking: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, store: Store, *, today: date, clock: Clock | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.today = today
-        self.clock: Clock = clock or utc_now
-        self.ranked: list[RankedTask] = []
-        self.by_id: dict[int, RankedTask] = {}
-        #: Task ids changed by the last re-rank (None: everything may have changed).
-        self.last_changed: set[int] | None = None
+        self._state = RankingState(self, store, today=today)
+        self._clock: Clock = clock or utc_now
         #: Unsaved form contents kept when a form is left with Escape, by form key.
-        self.drafts = Drafts(store.path)
-        #: From this many tasks a full re-rank (settings, import) runs in a thread.
-        self.background_from = BACKGROUND_FROM
-        self._generation = 0
-        self._patched_meanwhile: set[int] = set()
+        self._drafts = Drafts(store.path)
+
+    @property
+    def state(self) -> RankingState:
+        return self._state
+
+    @property
+    def drafts(self) -> Drafts:
+        return self._drafts
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    # --- the ranking, read through the state (the palette, tests) ------------------------
+
+    @property
+    def ranked(self) -> Sequence[RankedTask]:
+        return self._state.ranked
+
+    @property
+    def by_id(self) -> Mapping[int, RankedTask]:
+        return self._state.by_id
+
+    @property
+    def rank_by(self) -> RankBy:
+        return self._state.rank_by
+
+    @property
+    def ranking(self) -> bool:
+        """True while a full re-rank runs in a thread (large inventories)."""
+        return self._state.busy
+
+    @property
+    def background_from(self) -> int:
+        return self._state.background_from
+
+    @background_from.setter
+    def background_from(self, count: int) -> None:
+        self._state.background_from = count
+
+    def rerank(self, changed: Iterable[int] | None = None) -> None:
+        self._state.rerank(changed)
 
     # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         from tui.screens.inventory import InventoryScreen
 
-        saved = self.store.settings().theme
-        if saved in self.available_themes:
-            self.theme = saved  # type: ignore[assignment]
+        saved = self._state.store.settings().theme
+        if saved is not None and saved in self.available_themes:
+            self.theme = saved
         # a theme chosen in the command palette is kept for the next start
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.rerank()
+        self._state.rerank()
         self.sync_timer()
         # The CLI (`roi time start/stop`) may change the stopwatch while the app runs.
         self.set_interval(5.0, self.sync_timer)
-        self.push_screen(InventoryScreen())
+        self.push_screen(InventoryScreen(self._state))
 
     def _remember_theme(self, theme: Theme) -> None:
-        if theme.name != self.store.settings().theme:
+        store = self._state.store
+        if theme.name != store.settings().theme:
             try:
-                self.store.set_setting("theme", theme.name)
+                store.set_setting("theme", theme.name)
             except Exception as exc:  # a busy database: the theme still applies now
                 self.notify(f"The theme was not saved: {exc}", severity="warning")
 
+    # --- stopwatch -----------------------------------------------------------------------
+
     def sync_timer(self) -> None:
-        current = running_timer(self.store)
+        current = running_timer(self._state.store)
         if current != self.timer:
             self.timer = current
-
-    # --- ranking -------------------------------------------------------------------------
-
-    def rerank(self, changed: Iterable[int] | None = None) -> None:
-        """Re-rank after a change. With the ids of the changed tasks only those are
-        re-evaluated (and removed when gone); otherwise everything is ranked again, in a
-        thread when the inventory is large, so the screen stays responsive meanwhile."""
-        ids = None if changed is None else set(changed)
-        if ids is None or not self.ranked or len(ids) > INCREMENTAL_LIMIT:
-            if self.ranked and len(self.ranked) >= self.background_from and self._can_background():
-                self._rank_in_background()
-                return
-            self.ranked = rank_store(self.store, today=self.today, by=self._by())
-            self.by_id = {r.id: r for r in self.ranked}
-            self.last_changed = None
-        else:
-            self._patch(ids)
-            self.last_changed = ids
-            if self.ranking:
-                self._patched_meanwhile |= ids
-        self.revision += 1
-
-    def _can_background(self) -> bool:
-        return self.store.path not in (None, ":memory:") and self.is_running
-
-    def _rank_in_background(self) -> None:
-        self._generation += 1
-        self._patched_meanwhile = set()
-        self.ranking = True
-        self._full_rank(self._generation, self._by())
-
-    @work(thread=True, group="rank")
-    def _full_rank(self, generation: int, by: RankBy) -> None:
-        store = Store.open(self.store.path)  # its own connection: the app's stays free
-        try:
-            ranked = rank_store(store, today=self.today, by=by)
-        finally:
-            store.close()
-        self.call_from_thread(self._apply_full_rank, generation, ranked)
-
-    def _apply_full_rank(self, generation: int, ranked: list[RankedTask]) -> None:
-        if generation != self._generation:
-            return  # a newer full re-rank is on its way
-        self.ranking = False
-        self.ranked = ranked
-        self.by_id = {r.id: r for r in ranked}
-        if self._patched_meanwhile:  # edits made while it ran are newer than its reads
-            self._patch(self._patched_meanwhile)
-        self.ranked = order(self.ranked, self._by())
-        self.last_changed = None
-        self.revision += 1
-
-    def _by(self) -> RankBy:
-        return "net" if self.rank_by == "net" else "payback"
-
-    def _patch(self, ids: set[int]) -> None:
-        """Re-evaluate the changed tasks and move each to its place by bisection: the
-        ranking stays sorted by `roi.ranking.sort_key`, so nothing else is re-sorted."""
-        fresh = evaluate_store(self.store, today=self.today, ids=sorted(ids))
-        by = self._by()
-        ranked = self.ranked
-
-        def key(r: RankedTask) -> tuple[float, ...]:
-            return sort_key(r, by)
-
-        low = len(ranked)
-        for task_id in ids:
-            old = self.by_id.pop(task_id, None)
-            if old is None:
-                continue
-            index = bisect_left(ranked, key(old), key=key)
-            if index < len(ranked) and ranked[index] is old:
-                ranked.pop(index)
-            else:  # not where its key says (should not happen): search
-                index = next(i for i, r in enumerate(ranked) if r is old)
-                ranked.pop(index)
-            low = min(low, index)
-        for r in fresh:
-            index = bisect_left(ranked, key(r), key=key)
-            ranked.insert(index, r)
-            self.by_id[r.id] = r
-            low = min(low, index)
-        for position in range(low, len(ranked)):  # ranks above `low` did not move
-            r = ranked[position]
-            if r.rank != position + 1:
-                r.rank = position + 1
-
-    def watch_rank_by(self) -> None:
-        self.ranked = order(self.ranked, self._by())
-        self.last_changed = None
-        self.revision += 1
-
-    def write(self, change: Callable[[Store], object], *, changed: Iterable[int] | None) -> bool:
-        """Run one store write; a RoiError (say, the CLI deleted that step meanwhile) is
-        shown as a notification, never a traceback. Re-ranks what changed either way."""
-        try:
-            change(self.store)
-        except RoiError as exc:
-            self.notify(str(exc), severity="error")
-            self.rerank(changed)
-            return False
-        self.rerank(changed)
-        return True
-
-    # --- stopwatch -----------------------------------------------------------------------
 
     def start_timer(self, task_id: int, step_id: int | None = None, kind: str = "work") -> None:
         from roi.db.timelog import start_timer
 
         try:
-            self.timer = start_timer(self.store, task_id, step_id, kind=kind, now=self.clock())
+            self.timer = start_timer(self._state.store, task_id, step_id, kind=kind, now=self._clock())
         except RoiError as exc:
             self.notify(str(exc), severity="error")
 
@@ -217,7 +138,7 @@ class RoiApp(App[None]):
         from roi.db.timelog import format_duration, stop_timer
 
         try:
-            timer, seconds = stop_timer(self.store, now=self.clock())
+            timer, seconds = stop_timer(self._state.store, now=self._clock())
         except RoiError as exc:
             self.notify(str(exc), severity="error")
             self.sync_timer()
@@ -225,13 +146,13 @@ class RoiApp(App[None]):
         self.timer = None
         what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
         self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch")
-        self.rerank([timer.task_id])
+        self._state.rerank([timer.task_id])
 
     def cancel_timer(self) -> None:
         from roi.db.timelog import cancel_timer
 
         try:
-            cancel_timer(self.store)
+            cancel_timer(self._state.store)
         except RoiError as exc:
             self.notify(str(exc), severity="error")
         self.timer = None
@@ -251,7 +172,7 @@ class RoiApp(App[None]):
     async def action_quit(self) -> None:
         """Quit; a form left open keeps what was typed as a draft (the stopwatch keeps
         running: it is an open entry in the database)."""
-        from tui.screens.form import FormScreen
+        from tui.dialogs.form import FormScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, FormScreen):
@@ -265,57 +186,61 @@ class RoiApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_settings(self) -> None:
-        from tui.screens.settings import SettingsScreen
+        from tui.dialogs.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(), self._after_settings)
+        self.push_screen(SettingsScreen(self._state), self._after_settings)
 
     def _after_settings(self, saved: bool | None) -> None:
         if saved:
-            self.rerank()
+            self._state.rerank()
 
     def action_open_task(self, task_id: int) -> None:
         from tui.screens.task import TaskScreen
 
-        self.push_screen(TaskScreen(task_id))
+        self.push_screen(TaskScreen(self._state, task_id))
 
     def action_add_task(self) -> None:
-        from tui.screens.forms import TaskForm
+        from tui.dialogs.forms import TaskForm
 
-        self.push_screen(TaskForm(None), self._after_add_task)
+        self.push_screen(TaskForm(self._state, None), self._after_add_task)
 
     def _after_add_task(self, task_id: int | None) -> None:
         if task_id:
-            self.rerank([task_id])
+            self._state.rerank([task_id])
             self.action_open_task(task_id)
 
     def action_chart(self, task_ids: list[int] | None = None) -> None:
         from tui.screens.chart import ChartScreen
 
-        self.push_screen(ChartScreen(task_ids))
+        self.push_screen(ChartScreen(self._state, task_ids))
 
     def action_roadmap(self) -> None:
         from tui.screens.roadmap import RoadmapScreen
 
-        self.push_screen(RoadmapScreen())
+        self.push_screen(RoadmapScreen(self._state))
 
     def action_report(self) -> None:
-        from tui.screens.report import ReportScreen
+        from tui.dialogs.report import ReportScreen
 
-        self.push_screen(ReportScreen())
+        self.push_screen(ReportScreen(self._state))
 
     def action_import(self) -> None:
         from tui.screens.importer import ImportScreen
 
-        self.push_screen(ImportScreen())  # it re-ranks when something was imported
+        self.push_screen(ImportScreen(self._state))  # it re-ranks when something was imported
 
     def action_flags(self, task_id: int) -> None:
-        from tui.screens.flags import FlagsScreen
+        from tui.dialogs.flags import FlagsScreen
 
-        self.push_screen(FlagsScreen(task_id))
+        self.push_screen(FlagsScreen(self._state, task_id))
 
     def action_toggle_sort(self) -> None:
-        self.rank_by = "net" if self.rank_by == "payback" else "payback"
-        self.notify(f"Ranked by {'net hours' if self.rank_by == 'net' else 'payback'}")
+        self._state.set_order("net" if self._state.rank_by == "payback" else "payback")
+        self.notify(f"Ranked by {'net hours' if self._state.rank_by == 'net' else 'payback'}")
+
+
+def _fulfils_the_host_protocol(app: RoiApp) -> RoiHost:
+    return app  # mypy checks that RoiApp is what screens may ask for (tui.host)
 
 
 def create_app(store: Store, *, today: date, clock: Clock | None = None) -> RoiApp:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from roi.textsafe import visible
+from tui.host import host
 
 ACTIONS = (
     ("Add a task", "add_task", "create a task, then its steps and plan"),
@@ -25,17 +28,17 @@ ACTIONS = (
 class RoiCommands(Provider):
     """Tasks ("Open: NAME") and the app's actions."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        found: list[tuple[str, object, str]] = []
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = host(self)
+        found: list[tuple[str, Callable[[], Any], str]] = []
         for title, action, help_text in ACTIONS:
             method = getattr(app, f"action_{action}", None) or getattr(app, action)
             found.append((title, method, help_text))
-        for r in getattr(app, "ranked", []):
+        for r in app.state.ranked:
             found.append(
                 (
                     f"Open: {visible(r.name)}",
-                    partial(app.action_open_task, r.id),  # type: ignore[attr-defined]
+                    partial(app.action_open_task, r.id),
                     f"#{r.rank} · {r.verdict} · {r.task.category}",
                 )
             )
@@ -43,11 +46,11 @@ class RoiCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, command, help_text in self._commands()[: len(ACTIONS)]:
-            yield DiscoveryHit(title, command, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(title, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, command, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)

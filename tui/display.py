@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from roi.ranking import RankedTask, fmt
+from roi.fmt import fmt
+from roi.ranking import RankedTask
 from roi.textsafe import visible
 
 # Mid-tone colours that read on dark and light backgrounds alike.

@@ -15,13 +15,13 @@ from roi.db.store import Store
 from roi.models import Step, Task
 from tests.conftest import TODAY
 from tui.app import RoiApp, create_app
+from tui.dialogs.flags import FlagsScreen
+from tui.dialogs.form import FormScreen
+from tui.dialogs.report import ReportScreen
+from tui.dialogs.settings import SettingsScreen
 from tui.screens.chart import ChartScreen
-from tui.screens.flags import FlagsScreen
-from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.inventory import InventoryScreen
-from tui.screens.report import ReportScreen
-from tui.screens.settings import SettingsScreen
 from tui.screens.task import TaskScreen
 from tui.widgets.ranked_table import RankedTable
 

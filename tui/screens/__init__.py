@@ -1,0 +1,1 @@
+"""Full screens: inventory, task, import, chart, roadmap, help."""

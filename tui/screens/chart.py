@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roi.ranking import RankedTask
+from tui.state import RankingChanged, RankingState
 from tui.widgets.chart import PaybackChart
 
 TOP_N = 5
@@ -16,12 +17,13 @@ TOP_N = 5
 
 class ChartScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("n", "toggle_top", "Selected / top 5"),
+        Binding("escape,q", "app.pop_screen", "Back", id="chart.back"),
+        Binding("n", "toggle_top", "Selected / top 5", id="chart.toggle_top"),
     ]
 
-    def __init__(self, task_ids: list[int] | None = None) -> None:
+    def __init__(self, state: RankingState, task_ids: list[int] | None = None) -> None:
         super().__init__()
+        self.state = state
         self.task_ids = task_ids
         self.top = not task_ids
 
@@ -32,14 +34,15 @@ class ChartScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "revision", self._draw, init=False)
+        self._draw()
+
+    def on_ranking_changed(self, message: RankingChanged) -> None:
         self._draw()
 
     def tasks(self) -> list[RankedTask]:
-        ranked: list[RankedTask] = self.app.ranked  # type: ignore[attr-defined]
         if self.top or not self.task_ids:
-            return ranked[:TOP_N]
-        by_id = self.app.by_id  # type: ignore[attr-defined]
+            return list(self.state.ranked[:TOP_N])
+        by_id = self.state.by_id
         return [by_id[i] for i in self.task_ids if i in by_id]
 
     def _draw(self) -> None:

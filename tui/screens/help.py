@@ -53,7 +53,7 @@ The mouse works too: click a row, a column, a button.
 
 
 class HelpScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help.back")]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -31,8 +31,9 @@ from textual.widgets import (
 )
 
 from roi.db.store import Store
-from roi.ranking import fmt
+from roi.fmt import fmt
 from tui.display import name_text
+from tui.state import RankingState
 from tui.widgets.path_input import PathSuggester
 
 FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
@@ -40,15 +41,16 @@ FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson
 
 class ImportScreen(Screen[bool]):
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("ctrl+s", "run_import", "Import"),
-        Binding("f2", "browse", "Browse files"),
-        Binding("f5", "preview", "Preview"),
-        Binding("ctrl+z", "undo_import", "Undo import"),
+        Binding("escape", "close", "Back", id="import.back"),
+        Binding("ctrl+s", "run_import", "Import", id="import.run"),
+        Binding("f2", "browse", "Browse files", id="import.browse"),
+        Binding("f5", "preview", "Preview", id="import.preview"),
+        Binding("ctrl+z", "undo_import", "Undo import", id="import.undo"),
     ]
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(self, state: RankingState, path: str | None = None) -> None:
         super().__init__()
+        self.state = state
         self.initial_path = path or ""
         self.imported = False
         self.running = False
@@ -99,7 +101,7 @@ class ImportScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "import a time log"
-        tz = self.app.store.settings().timezone  # type: ignore[attr-defined]
+        tz = self.state.store.settings().timezone
         self.query_one("#import-tz", Input).placeholder = tz or "system zone"
         self.query_one("#import-preview", DataTable).add_columns(
             "Line", "Start (UTC)", "Min", "Task", "Step", "Status"
@@ -178,7 +180,7 @@ class ImportScreen(Screen[bool]):
                 limit=10,
                 task_from=options["task_from"],
                 step_from=options["step_from"],
-                store=self.app.store,  # type: ignore[attr-defined]
+                store=self.state.store,
             )
         except Exception as exc:  # NotATaskLog, RoiError, OSError: say it, do not crash
             detected.update(Text(f"Cannot import this file: {exc}", style="bold red"))
@@ -233,7 +235,7 @@ class ImportScreen(Screen[bool]):
         """Run `write` in this thread worker, then `done` with its result (or `_failed`)
         on the app's thread. The worker writes through its own connection, so the app's
         connection stays free for the screens (WAL lets them read while it writes)."""
-        shared: Store = self.app.store  # type: ignore[attr-defined]
+        shared = self.state.store
         own = shared.path not in (None, ":memory:")
         store = Store.open(shared.path) if own else shared
         try:
@@ -307,7 +309,7 @@ class ImportScreen(Screen[bool]):
             rejected.add_row(str(line), name_text(reason))
         rejected.display = bool(summary.errors)
         if self.imported:
-            self.app.rerank()  # type: ignore[attr-defined]
+            self.state.rerank()
         self.notify(
             f"Imported {summary.imported}, rejected {summary.rejected}.",
             title="Import",
@@ -330,7 +332,7 @@ class ImportScreen(Screen[bool]):
 
     @on(Button.Pressed, "#import-undo")
     def action_undo_import(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.dialogs.confirm import ConfirmScreen
 
         batch_id = self.undo_target
         if batch_id is None or self.running:
@@ -352,7 +354,7 @@ class ImportScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="import")
     def _undo(self, batch_id: int) -> None:
-        from roi.importers.batches import undo_batch
+        from roi.importers import undo_batch
 
         self._in_worker(lambda store: undo_batch(store, batch_id), self._undone, f"Import {batch_id} was not undone")
 
@@ -376,7 +378,7 @@ class ImportScreen(Screen[bool]):
         box.display = True
         box.update(text)
         self.query_one("#import-run", Button).disabled = False
-        self.app.rerank()  # type: ignore[attr-defined]
+        self.state.rerank()
         self.notify(f"Import {undone.batch.id} undone.", title="Import")
 
     @on(Button.Pressed, "#import-close")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -12,6 +15,8 @@ from textual.widgets import Footer, Header, Input, Label
 
 from roi.ranking import RankedTask
 from tui.display import table_columns as columns_for
+from tui.host import host
+from tui.state import RankingBusy, RankingChanged, RankingState
 from tui.widgets.detail import TaskDetail
 from tui.widgets.ranked_table import RankedTable
 from tui.widgets.stopwatch import Stopwatch
@@ -32,26 +37,27 @@ class InventoryScreen(Screen[None]):
     """The ranked table of tasks; everything else is one key away."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", show=False),
-        Binding("a", "app.add_task", "Add"),
-        Binding("d,delete", "delete", "Delete", show=False),
-        Binding("t", "timer", "Time"),
-        Binding("s", "app.toggle_sort", "Sort"),
-        Binding("f", "flags", "Flags"),
-        Binding("c", "chart", "Chart"),
-        Binding("i", "app.import", "Import"),
-        Binding("r", "app.report", "Report"),
-        Binding("m", "app.roadmap", "Roadmap", show=False),
-        Binding("comma", "app.settings", "Settings"),
-        Binding("slash", "filter", "Filter", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
+        Binding("enter", "open", "Open", show=False, id="inventory.open"),
+        Binding("a", "app.add_task", "Add", id="inventory.add"),
+        Binding("d,delete", "delete", "Delete", show=False, id="inventory.delete"),
+        Binding("t", "timer", "Time", id="inventory.timer"),
+        Binding("s", "app.toggle_sort", "Sort", id="inventory.sort"),
+        Binding("f", "flags", "Flags", id="inventory.flags"),
+        Binding("c", "chart", "Chart", id="inventory.chart"),
+        Binding("i", "app.import", "Import", id="inventory.import"),
+        Binding("r", "app.report", "Report", id="inventory.report"),
+        Binding("m", "app.roadmap", "Roadmap", show=False, id="inventory.roadmap"),
+        Binding("comma", "app.settings", "Settings", id="inventory.settings"),
+        Binding("slash", "filter", "Filter", show=False, id="inventory.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="inventory.clear_filter"),
+        Binding("q", "app.quit", "Quit", show=False, id="inventory.quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, state: RankingState) -> None:
         super().__init__()
+        self.state = state
         self.selected_id: int | None = None
-        self.shown: list[RankedTask] = []
+        self.shown: Sequence[RankedTask] = []
         self.wide: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,12 +74,10 @@ class InventoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width)
-        self.watch(self.app, "revision", self._revised, init=False)
-        self.watch(self.app, "ranking", self._sort_label, init=False)
         self.refresh_table(full=True)
         self.query_one(RankedTable).focus()
 
-    def on_resize(self, event) -> None:  # noqa: ANN001
+    def on_resize(self, event: events.Resize) -> None:
         if self._set_columns(event.size.width):
             self.refresh_table(full=True)
 
@@ -92,18 +96,20 @@ class InventoryScreen(Screen[None]):
     def needle(self) -> str:
         return self.query_one("#filter", Input).value.strip()
 
-    def _revised(self) -> None:
-        changed = self.app.last_changed  # type: ignore[attr-defined]
+    def on_ranking_changed(self, message: RankingChanged) -> None:
+        changed = message.task_ids
         self.refresh_table(full=changed is None, changed=changed)
 
-    def refresh_table(self, *, full: bool, changed: set[int] | None = None) -> None:
-        """Show the app's ranking (filtered), rebuilding only the changed rows' cells."""
-        app = self.app
-        ranked: list[RankedTask] = app.ranked  # type: ignore[attr-defined]
+    def on_ranking_busy(self, message: RankingBusy) -> None:
+        self._sort_label()
+
+    def refresh_table(self, *, full: bool, changed: AbstractSet[int] | None = None) -> None:
+        """Show the ranking (filtered), rebuilding only the changed rows' cells."""
+        ranked = self.state.ranked
         self._sort_label()
         needle = self.needle
         self.shown = [r for r in ranked if matches(r, needle)] if needle else ranked
-        by_id = app.by_id  # type: ignore[attr-defined]
+        by_id = self.state.by_id
 
         def locate(task_id: int) -> int | None:
             r = by_id.get(task_id)
@@ -115,16 +121,16 @@ class InventoryScreen(Screen[None]):
         self._show_detail()
 
     def _sort_label(self) -> None:
-        app = self.app
-        by = "net hours" if app.rank_by == "net" else "payback"  # type: ignore[attr-defined]
-        text = Text(f"by {by} · {len(app.ranked)} tasks")  # type: ignore[attr-defined]
-        if app.ranking:  # type: ignore[attr-defined]
+        state = self.state
+        by = "net hours" if state.rank_by == "net" else "payback"
+        text = Text(f"by {by} · {len(state.ranked)} tasks")
+        if state.busy:
             text.append(" · re-ranking…", style="italic")
         self.query_one("#sort-label", Label).update(text)
 
     def _show_detail(self) -> None:
         task_id = self.query_one(RankedTable).selected_id
-        current = self.app.by_id.get(task_id) if task_id is not None else None  # type: ignore[attr-defined]
+        current = self.state.by_id.get(task_id) if task_id is not None else None
         self.selected_id = current.id if current else None
         self.query_one(TaskDetail).show(current)
 
@@ -146,8 +152,8 @@ class InventoryScreen(Screen[None]):
         by = wanted.get(event.key)
         if by is None:
             self.notify("The inventory sorts by payback or net hours: click Payback or Net h.")
-        elif by != self.app.rank_by:  # type: ignore[attr-defined]
-            self.app.action_toggle_sort()  # type: ignore[attr-defined]
+        elif by != self.state.rank_by:
+            host(self).action_toggle_sort()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -157,7 +163,7 @@ class InventoryScreen(Screen[None]):
     def _filter_done(self) -> None:
         self.query_one(RankedTable).focus()
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event: events.Key) -> None:
         # Down from the filter goes to the table, like in a browser's find bar.
         if event.key == "down" and self.query_one("#filter", Input).has_focus:
             self.query_one(RankedTable).focus()
@@ -181,39 +187,39 @@ class InventoryScreen(Screen[None]):
 
     def action_open(self) -> None:
         if (task_id := self._need_task()) is not None:
-            self.app.action_open_task(task_id)  # type: ignore[attr-defined]
+            host(self).action_open_task(task_id)
 
     def action_timer(self) -> None:
         """Time the task's only step, or the whole task when it has several (task-level
         time rescales the step estimates); open the task to time one step of many."""
         step_id = None
-        r = self.app.by_id.get(self.selected_id) if self.selected_id is not None else None  # type: ignore[attr-defined]
+        r = self.state.by_id.get(self.selected_id) if self.selected_id is not None else None
         if r is not None and len(r.steps) == 1:
             step_id = r.steps[0].id
-        self.app.toggle_timer(self.selected_id, step_id)  # type: ignore[attr-defined]
+        host(self).toggle_timer(self.selected_id, step_id)
 
     def action_flags(self) -> None:
         if (task_id := self._need_task()) is not None:
-            self.app.action_flags(task_id)  # type: ignore[attr-defined]
+            host(self).action_flags(task_id)
 
     def action_chart(self) -> None:
         ids = [self.selected_id] if self.selected_id is not None else None
-        self.app.action_chart(ids)  # type: ignore[attr-defined]
+        host(self).action_chart(ids)
 
     def action_delete(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.dialogs.confirm import ConfirmScreen
 
         task_id = self._need_task()
         if task_id is None:
             return
-        r = self.app.by_id[task_id]  # type: ignore[attr-defined]
+        r = self.state.by_id[task_id]
         question = Text("Delete task ")
         question.append_text(Text(r.name, style="bold"))
         question.append(f" with its {len(r.steps)} step(s), plan and time entries?")
 
         def done(yes: bool | None) -> None:
             if yes:
-                if self.app.write(lambda store: store.remove_task(task_id), changed=[task_id]):  # type: ignore[attr-defined]
+                if self.state.write(lambda store: store.remove_task(task_id), changed=[task_id]):
                     self.notify("Task deleted.")
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)

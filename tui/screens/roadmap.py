@@ -10,18 +10,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from roi.ranking import fmt
+from roi.fmt import fmt
 from roi.roadmap import Roadmap, build_roadmap
 from tui.display import name_text
+from tui.state import RankingChanged, RankingState
 
 
 class RoadmapScreen(Screen[None]):
     """Builds in rank order at the `build_budget_hours_per_week` setting."""
 
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("plus,equals_sign", "budget(1)", "+1 h/week"),
-        Binding("minus", "budget(-1)", "-1 h/week"),
+        Binding("escape,q", "app.pop_screen", "Back", id="roadmap.back"),
+        Binding("plus,equals_sign", "budget(1)", "+1 h/week", id="roadmap.budget_up"),
+        Binding("minus", "budget(-1)", "-1 h/week", id="roadmap.budget_down"),
     ]
 
     DEFAULT_CSS = """
@@ -30,8 +31,9 @@ class RoadmapScreen(Screen[None]):
     RoadmapScreen #roadmap-curve { height: 1fr; min-height: 8; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state: RankingState) -> None:
         super().__init__()
+        self.state = state
         self.budget: float | None = None
 
     def compose(self) -> ComposeResult:
@@ -43,7 +45,7 @@ class RoadmapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "roadmap"
-        table = self.query_one(DataTable)
+        table: DataTable[object] = self.query_one(DataTable)
         table.add_column("#", key="rank")
         table.add_column("Task", key="task")
         table.add_column("Build h", key="build")
@@ -51,14 +53,16 @@ class RoadmapScreen(Screen[None]):
         table.add_column("Finish", key="finish")
         table.add_column("Break-even", key="even")
         table.add_column("Net h", key="net")
-        self.watch(self.app, "revision", self._draw, init=False)
+        self._draw()
+
+    def on_ranking_changed(self, message: RankingChanged) -> None:
         self._draw()
 
     def plan(self) -> Roadmap:
-        store = self.app.store  # type: ignore[attr-defined]
+        state = self.state
         if self.budget is None:
-            self.budget = store.settings().build_budget_hours_per_week
-        return build_roadmap(self.app.ranked, self.budget, self.app.today)  # type: ignore[attr-defined]
+            self.budget = state.store.settings().build_budget_hours_per_week
+        return build_roadmap(list(state.ranked), self.budget, state.today)
 
     def _draw(self) -> None:
         plan = self.plan()

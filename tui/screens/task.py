@@ -12,8 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from roi.db.timelog import measurements
-from roi.ranking import RankedTask, fmt, fmt_weeks
+from roi.fmt import fmt, fmt_weeks
+from roi.ranking import RankedTask
 from tui.display import flags_text, name_text, verdict_text
+from tui.host import host
+from tui.state import RankingChanged, RankingState
 from tui.widgets.stopwatch import Stopwatch
 
 SOURCE_SHORT = {"measured": "meas", "estimated": "est", "pinned": "pin", "scaled": "scal"}
@@ -33,22 +36,23 @@ STEP_COLUMNS = (
 
 class TaskScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("a", "add_step", "Add"),
-        Binding("e", "edit_step", "Edit"),
-        Binding("d,delete", "delete_step", "Del"),
-        Binding("shift+up,K", "move(-1)", "Up", show=False),
-        Binding("shift+down,J", "move(1)", "Down", show=False),
-        Binding("t", "timer", "Time"),
-        Binding("b", "build_timer", "Time build", show=False),
-        Binding("n", "edit_task", "Task"),
-        Binding("p", "plan", "Plan"),
-        Binding("f", "flags", "Flags"),
-        Binding("c", "chart", "Chart"),
+        Binding("escape", "app.pop_screen", "Back", id="task.back"),
+        Binding("a", "add_step", "Add", id="task.add_step"),
+        Binding("e", "edit_step", "Edit", id="task.edit_step"),
+        Binding("d,delete", "delete_step", "Del", id="task.delete_step"),
+        Binding("shift+up,K", "move(-1)", "Up", show=False, id="task.step_up"),
+        Binding("shift+down,J", "move(1)", "Down", show=False, id="task.step_down"),
+        Binding("t", "timer", "Time", id="task.timer"),
+        Binding("b", "build_timer", "Time build", show=False, id="task.build_timer"),
+        Binding("n", "edit_task", "Task", id="task.edit_task"),
+        Binding("p", "plan", "Plan", id="task.plan"),
+        Binding("f", "flags", "Flags", id="task.flags"),
+        Binding("c", "chart", "Chart", id="task.chart"),
     ]
 
-    def __init__(self, task_id: int) -> None:
+    def __init__(self, state: RankingState, task_id: int) -> None:
         super().__init__()
+        self.state = state
         self.task_id = task_id
         self.ranked: RankedTask | None = None
 
@@ -68,14 +72,16 @@ class TaskScreen(Screen[None]):
         table = self.query_one("#steps", DataTable)
         for label, key in STEP_COLUMNS:
             table.add_column(label, key=key)
-        self.watch(self.app, "revision", self.refresh_task, init=False)
         self.refresh_task()
         table.focus()
 
     # --- data --------------------------------------------------------------------------
 
+    def on_ranking_changed(self, message: RankingChanged) -> None:
+        self.refresh_task()  # another task's change can move this one's rank
+
     def refresh_task(self) -> None:
-        r = self.app.by_id.get(self.task_id)  # type: ignore[attr-defined]
+        r = self.state.by_id.get(self.task_id)
         if r is None:
             if self.is_current:
                 self.app.pop_screen()
@@ -132,8 +138,8 @@ class TaskScreen(Screen[None]):
     def _fill_steps(self, r: RankedTask) -> None:
         table = self.query_one("#steps", DataTable)
         selected = self.selected_step()
-        measured = measurements(self.app.store)  # type: ignore[attr-defined]
-        need = self.app.store.settings().min_samples  # type: ignore[attr-defined]
+        measured = measurements(self.state.store)
+        need = self.state.store.settings().min_samples
         table.clear()
         for index, s in enumerate(r.steps, start=1):
             m = measured.get((self.task_id, s.id))
@@ -169,7 +175,7 @@ class TaskScreen(Screen[None]):
 
     def _changed(self, result: object) -> None:
         if result:
-            self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+            self.state.rerank([self.task_id])
 
     # --- events ------------------------------------------------------------------------
 
@@ -184,28 +190,29 @@ class TaskScreen(Screen[None]):
         return self.ranked.name if self.ranked else ""
 
     def action_add_step(self) -> None:
-        from tui.screens.forms import StepForm
+        from tui.dialogs.forms import StepForm
 
-        self.app.push_screen(StepForm(self.task_id, None, self.task_name), self._step_added)
+        self.app.push_screen(StepForm(self.state, self.task_id, None, self.task_name), self._step_added)
 
     def _step_added(self, step_id: int | None) -> None:
         if step_id:
-            self.app.rerank([self.task_id])  # type: ignore[attr-defined]
+            self.state.rerank([self.task_id])
+            self.refresh_task()  # now, to put the cursor on the new step
             table = self.query_one("#steps", DataTable)
             if str(step_id) in table.rows:
                 table.move_cursor(row=table.get_row_index(str(step_id)), animate=False)
 
     def action_edit_step(self) -> None:
-        from tui.screens.forms import StepForm
+        from tui.dialogs.forms import StepForm
 
         step_id = self.selected_step()
         if step_id is None:
             self.notify("No steps yet: press a to add one.", severity="warning")
             return
-        self.app.push_screen(StepForm(self.task_id, step_id, self.task_name), self._changed)
+        self.app.push_screen(StepForm(self.state, self.task_id, step_id, self.task_name), self._changed)
 
     def action_delete_step(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.dialogs.confirm import ConfirmScreen
 
         step_id = self.selected_step()
         if step_id is None or self.ranked is None:
@@ -217,7 +224,7 @@ class TaskScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.write(lambda store: store.remove_step(step_id), changed=[self.task_id])  # type: ignore[attr-defined]
+                self.state.write(lambda store: store.remove_step(step_id), changed=[self.task_id])
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)
 
@@ -225,27 +232,27 @@ class TaskScreen(Screen[None]):
         step_id = self.selected_step()
         if step_id is None:
             return
-        self.app.write(lambda store: store.move_step(step_id, offset), changed=[self.task_id])  # type: ignore[attr-defined]
+        self.state.write(lambda store: store.move_step(step_id, offset), changed=[self.task_id])
 
     def action_timer(self) -> None:
-        self.app.toggle_timer(self.task_id, self.selected_step())  # type: ignore[attr-defined]
+        host(self).toggle_timer(self.task_id, self.selected_step())
 
     def action_build_timer(self) -> None:
         """Time building the automation: stopped, it becomes the plan's actual hours."""
-        self.app.toggle_timer(self.task_id, None, "build")  # type: ignore[attr-defined]
+        host(self).toggle_timer(self.task_id, None, "build")
 
     def action_edit_task(self) -> None:
-        from tui.screens.forms import TaskForm
+        from tui.dialogs.forms import TaskForm
 
-        self.app.push_screen(TaskForm(self.task_id, self.task_name), self._changed)
+        self.app.push_screen(TaskForm(self.state, self.task_id, self.task_name), self._changed)
 
     def action_plan(self) -> None:
-        from tui.screens.forms import PlanForm
+        from tui.dialogs.forms import PlanForm
 
-        self.app.push_screen(PlanForm(self.task_id, self.task_name), self._changed)
+        self.app.push_screen(PlanForm(self.state, self.task_id, self.task_name), self._changed)
 
     def action_flags(self) -> None:
-        self.app.action_flags(self.task_id)  # type: ignore[attr-defined]
+        host(self).action_flags(self.task_id)
 
     def action_chart(self) -> None:
-        self.app.action_chart([self.task_id])  # type: ignore[attr-defined]
+        host(self).action_chart([self.task_id])

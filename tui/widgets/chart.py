@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from roi.ranking import RankedTask, fmt, fmt_weeks
+from roi.fmt import fmt, fmt_weeks
+from roi.ranking import RankedTask
 from tui.display import name_text
 
 # plotext colour names, and the rich colour that looks the same for the legend.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -13,7 +14,7 @@ from tui.display import detail_text
 class TaskDetail(VerticalScroll, can_focus=False):
     """Shows one ranked task; `show(None)` shows a hint."""
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
     def show(self, ranked: RankedTask | None) -> None:

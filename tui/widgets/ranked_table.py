@@ -10,7 +10,8 @@ parsed as markup), styled by column.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -31,13 +32,13 @@ class RankedTable(ScrollView, can_focus=True):
     """Rows of ranked tasks with a cursor; posts Highlighted and Selected with task ids."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="ranked_table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="ranked_table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="ranked_table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="ranked_table.page_down"),
+        Binding("home", "first", "First", show=False, id="ranked_table.first"),
+        Binding("end", "last", "Last", show=False, id="ranked_table.last"),
+        Binding("enter", "select", "Open", show=False, id="ranked_table.select"),
     ]
 
     COMPONENT_CLASSES = {
@@ -129,7 +130,7 @@ class RankedTable(ScrollView, can_focus=True):
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.columns = columns
-        self.rows: list[RankedTask] = []
+        self.rows: Sequence[RankedTask] = []
         self._cells: dict[int, tuple[str, ...]] = {}
         self._widths: list[int] = []
         self._index: dict[int, int] | None = None
@@ -145,9 +146,9 @@ class RankedTable(ScrollView, can_focus=True):
 
     def set_rows(
         self,
-        rows: list[RankedTask],
+        rows: Sequence[RankedTask],
         *,
-        changed: set[int] | None = None,
+        changed: AbstractSet[int] | None = None,
         full: bool = False,
         locate: Callable[[int], int | None] | None = None,
     ) -> None:
@@ -188,7 +189,7 @@ class RankedTable(ScrollView, can_focus=True):
             self._cells[r.id] = cells
         return cells
 
-    def _measure(self, rows: list[RankedTask]) -> list[int]:
+    def _measure(self, rows: Sequence[RankedTask]) -> list[int]:
         widths = [cell_len(c.label) for c in self.columns]
         for r in rows:
             for i, text in enumerate(self._cells_of(r)):

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from roi.db.timelog import RunningTimer, format_duration
 from tui.display import name_text
+from tui.host import host
 
 
 class Stopwatch(Static):
@@ -25,11 +26,12 @@ class Stopwatch(Static):
         self._tick()
 
     def _tick(self) -> None:
-        timer: RunningTimer | None = self.app.timer  # type: ignore[attr-defined]
+        app = host(self)
+        timer = app.timer
         if timer is None:
             self.update("")
             return
-        seconds = timer.elapsed_seconds(self.app.clock())  # type: ignore[attr-defined]
+        seconds = timer.elapsed_seconds(app.clock())
         text = Text()
         text.append(" ⏱ ", style="bold")
         text.append(format_duration(seconds), style="bold")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import InitErrorDetails
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +22,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from roi.models import Range, RoiError, describe_error, parse_range
+from tui.host import host
+from tui.state import RankingState
 
 R = TypeVar("R")
 
@@ -52,11 +55,11 @@ def field_errors(exc: ValidationError, aliases: dict[str, str]) -> dict[str, str
         key = aliases.get(str(loc[0]), str(loc[0])) if loc else ""
         if key in found:
             continue
-        detail: dict[str, Any] = {"type": err["type"], "loc": loc, "input": err.get("input")}
+        detail: InitErrorDetails = {"type": err["type"], "loc": loc, "input": err.get("input")}
         if err.get("ctx"):
             detail["ctx"] = err["ctx"]
         try:
-            single = ValidationError.from_exception_data(exc.title, [detail])  # type: ignore[list-item]
+            single = ValidationError.from_exception_data(exc.title, [detail])
             found[key] = describe_error(single)
         except Exception:  # an error type pydantic cannot rebuild: its own words
             found[key] = str(err.get("msg", "is invalid"))
@@ -118,13 +121,14 @@ class FormScreen(ModalScreen[R], Generic[R]):
     ALIASES: dict[str, str] = {}
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+r", "revert", "Revert"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+r", "revert", "Revert", id="form.revert"),
     ]
 
-    def __init__(self, title: Text, draft_key: str) -> None:
+    def __init__(self, state: RankingState, title: Text, draft_key: str) -> None:
         super().__init__(classes="dialog-screen")
+        self.state = state
         self.title_text = title
         self.draft_key = draft_key
         self.saved_values: dict[str, Any] = {}
@@ -177,8 +181,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     def on_mount(self) -> None:
         self.saved_values = self.initial()
-        drafts: dict[str, dict[str, Any]] = self.app.drafts  # type: ignore[attr-defined]
-        draft = drafts.get(self.draft_key)
+        draft = host(self).drafts.get(self.draft_key)
         self._fill(draft if draft is not None else self.saved_values)
         if draft is not None:
             self.touched = {f.name for f in self.FIELDS}
@@ -204,7 +207,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
         result: dict[str, Any] = {}
         for field in self.FIELDS:
             widget = self.query_one(f"#f-{field.name}")
-            result[field.name] = widget.value  # type: ignore[attr-defined]
+            if isinstance(widget, Checkbox | Input):
+                result[field.name] = widget.value
         return result
 
     # --- validation ----------------------------------------------------------------------
@@ -272,13 +276,13 @@ class FormScreen(ModalScreen[R], Generic[R]):
         except ValidationError as exc:
             self._form_error(describe_error(exc))
             return
-        self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+        host(self).drafts.pop(self.draft_key, None)
         self.dismiss(result)
 
     def keep_draft(self) -> bool:
         """Keep what was typed (when it differs from the saved values); True if kept."""
         values = self.values()
-        drafts = self.app.drafts  # type: ignore[attr-defined]
+        drafts = host(self).drafts
         if values != self._normalised(self.saved_values):
             drafts[self.draft_key] = values
             return True
@@ -291,7 +295,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.dismiss(None)
 
     def action_revert(self) -> None:
-        self.app.drafts.pop(self.draft_key, None)  # type: ignore[attr-defined]
+        host(self).drafts.pop(self.draft_key, None)
         self._fill(self.saved_values)
         self.query_one("#draft-note", Static).display = False
         self.validate_form()

@@ -8,7 +8,8 @@ from typing import Any
 from rich.text import Text
 
 from roi.models import Settings
-from tui.screens.form import Field, FormScreen, Parsed, number_text
+from tui.dialogs.form import Field, FormScreen, Parsed, number_text
+from tui.state import RankingState
 
 EDITABLE = (
     Field("horizon_weeks", "Horizon weeks", placeholder="52"),
@@ -27,11 +28,11 @@ EDITABLE = (
 class SettingsScreen(FormScreen[bool]):
     FIELDS = EDITABLE
 
-    def __init__(self) -> None:
-        super().__init__(Text("Settings", style="bold"), "settings")
+    def __init__(self, state: RankingState) -> None:
+        super().__init__(state, Text("Settings", style="bold"), "settings")
 
     def initial(self) -> dict[str, Any]:
-        s: Settings = self.app.store.settings()  # type: ignore[attr-defined]
+        s: Settings = self.state.store.settings()
         values: dict[str, Any] = {}
         for field in self.FIELDS:
             value = getattr(s, field.name)
@@ -40,14 +41,14 @@ class SettingsScreen(FormScreen[bool]):
 
     def build(self, values: dict[str, Any]) -> Settings:
         p = Parsed(values)
-        current = self.app.store.settings().model_dump()  # type: ignore[attr-defined]
+        current = self.state.store.settings().model_dump()
         for field in self.FIELDS:
             text = p.text(field.name)
             current[field.name] = text if text else (None if field.name in ("timezone", "hourly_value") else text)
         return Settings(**current)
 
     def commit(self, model: Settings) -> bool:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.state.store
         before = store.settings()
         pending = [f.name for f in self.FIELDS if getattr(model, f.name) != getattr(before, f.name)]
         # Thresholds are checked against each other one setting at a time, so an order
@@ -63,7 +64,7 @@ class SettingsScreen(FormScreen[bool]):
                     last_error = exc
             if not failed:
                 break
-            if len(failed) == len(pending):
-                raise last_error  # type: ignore[misc]
+            if len(failed) == len(pending) and last_error is not None:
+                raise last_error
             pending = failed
         return True

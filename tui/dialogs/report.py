@@ -12,17 +12,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tui.state import RankingState
+
 FORMATS = (("text", "txt"), ("md", "md"), ("html", "html"), ("csv", "csv"), ("json", "json"))
 
 
 class ReportScreen(ModalScreen[Path | None]):
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("ctrl+s", "export", "Export"),
+        Binding("escape", "close", "Close", id="report.close"),
+        Binding("ctrl+s", "export", "Export", id="report.export"),
     ]
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, state: RankingState, directory: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
+        self.state = state
         self.directory = directory or Path.cwd()
         self.format = "md"
         self.written: Path | None = None
@@ -54,7 +57,7 @@ class ReportScreen(ModalScreen[Path | None]):
 
     def _set_default_path(self) -> None:
         ext = dict(FORMATS)[self.format]
-        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        today = self.state.today.isoformat()
         path = str(self.directory / f"roi-report-{today}.{ext}")
         box = self.query_one("#path", Input)
         if not box.value or box.value == self._auto_path:
@@ -78,15 +81,15 @@ class ReportScreen(ModalScreen[Path | None]):
             return
         target = Path(self.query_one("#path", Input).value.strip()).expanduser()
         top_text = self.query_one("#top", Input).value.strip()
-        app = self.app
+        state = self.state
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             written = write_report(
-                app.store,  # type: ignore[attr-defined]
+                state.store,
                 target,
                 self.format,
-                today=app.today,  # type: ignore[attr-defined]
-                by=app.rank_by,  # type: ignore[attr-defined]
+                today=state.today,
+                by=state.rank_by,
                 top=int(top_text) if top_text else None,
             )
         except Exception as exc:  # RoiError or an OS error: shown, never a traceback

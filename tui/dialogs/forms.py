@@ -9,8 +9,9 @@ from typing import Any
 from rich.text import Text
 
 from roi.models import CATEGORIES, STATUSES, Plan, Step, Task
+from tui.dialogs.form import Field, FormScreen, Parsed, number_text
 from tui.display import name_text
-from tui.screens.form import Field, FormScreen, Parsed, number_text
+from tui.state import RankingState
 
 
 def _title(prefix: str, name: str | None = None) -> Text:
@@ -45,15 +46,15 @@ class TaskForm(FormScreen[int | None]):
     )
     ALIASES = {"per_week_low": "per_week", "per_week_high": "per_week"}
 
-    def __init__(self, task_id: int | None, task_name: str | None = None) -> None:
+    def __init__(self, state: RankingState, task_id: int | None, task_name: str | None = None) -> None:
         self.task_id = task_id
         title = _title("New task" if task_id is None else "Edit task", task_name)
-        super().__init__(title, f"task:{task_id}")
+        super().__init__(state, title, f"task:{task_id}")
 
     def initial(self) -> dict[str, Any]:
         if self.task_id is None:
             return {"category": "other", "status": "idea"}
-        t: Task = self.app.store.get_task(self.task_id)  # type: ignore[attr-defined]
+        t: Task = self.state.store.get_task(self.task_id)
         return {
             "name": t.name,
             "category": t.category,
@@ -82,7 +83,7 @@ class TaskForm(FormScreen[int | None]):
         return fields
 
     def commit(self, model: dict[str, Any]) -> int | None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.state.store
         if self.task_id is None:
             return int(store.add_task(Task(**model)))
         store.update_task(self.task_id, **model)
@@ -108,16 +109,16 @@ class StepForm(FormScreen[int | None]):
         "overhead_high": "overhead",
     }
 
-    def __init__(self, task_id: int, step_id: int | None, task_name: str) -> None:
+    def __init__(self, state: RankingState, task_id: int, step_id: int | None, task_name: str) -> None:
         self.task_id = task_id
         self.step_id = step_id
         title = _title("New step" if step_id is None else "Edit step", task_name)
-        super().__init__(title, f"step:{task_id}:{step_id}")
+        super().__init__(state, title, f"step:{task_id}:{step_id}")
 
     def initial(self) -> dict[str, Any]:
         if self.step_id is None:
             return {"automation": "1", "failure_rate": "0", "running_cost": "0"}
-        s: Step = self.app.store.get_step(self.step_id)  # type: ignore[attr-defined]
+        s: Step = self.state.store.get_step(self.step_id)
         return {
             "name": s.name,
             "minutes": _range_text(s.minutes_low, s.minutes, s.minutes_high),
@@ -151,7 +152,7 @@ class StepForm(FormScreen[int | None]):
         return fields
 
     def commit(self, model: dict[str, Any]) -> int | None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.state.store
         if self.step_id is None:
             return int(store.add_step(self.task_id, Step(**model)))
         store.update_step(self.step_id, **model)
@@ -170,12 +171,12 @@ class PlanForm(FormScreen[bool]):
     )
     ALIASES = {"build_low": "build_hours", "build_high": "build_hours"}
 
-    def __init__(self, task_id: int, task_name: str) -> None:
+    def __init__(self, state: RankingState, task_id: int, task_name: str) -> None:
         self.task_id = task_id
-        super().__init__(_title("Plan", task_name), f"plan:{task_id}")
+        super().__init__(state, _title("Plan", task_name), f"plan:{task_id}")
 
     def initial(self) -> dict[str, Any]:
-        plan: Plan | None = self.app.store.get_task(self.task_id).plan  # type: ignore[attr-defined]
+        plan: Plan | None = self.state.store.get_task(self.task_id).plan
         if plan is None:
             return {"upkeep_hours_per_week": "0"}
         return {
@@ -209,5 +210,5 @@ class PlanForm(FormScreen[bool]):
         return plan.model_dump(exclude={"task_id"})
 
     def commit(self, model: dict[str, Any]) -> bool:
-        self.app.store.set_plan(self.task_id, **model)  # type: ignore[attr-defined]
+        self.state.store.set_plan(self.task_id, **model)
         return True

@@ -11,17 +11,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.display import name_text, verdict_text
+from tui.state import RankingChanged, RankingState
 
 
 class FlagsScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("d", "toggle_focused", "Dismiss/restore"),
+        Binding("escape,q", "close", "Close", id="flags.close"),
+        Binding("d", "toggle_focused", "Dismiss/restore", id="flags.toggle"),
     ]
 
-    def __init__(self, task_id: int) -> None:
+    def __init__(self, state: RankingState, task_id: int) -> None:
         super().__init__(classes="dialog-screen")
+        self.state = state
         self.task_id = task_id
+        #: The flag code of each Dismiss/Restore button, by button id.
+        self.codes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog flags"):
@@ -32,11 +36,13 @@ class FlagsScreen(ModalScreen[None]):
                 yield Button("Close", id="close")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "revision", self._refresh, init=False)
+        self._refresh()
+
+    def on_ranking_changed(self, message: RankingChanged) -> None:
         self._refresh()
 
     def _refresh(self) -> None:
-        r = self.app.by_id.get(self.task_id)  # type: ignore[attr-defined]
+        r = self.state.by_id.get(self.task_id)
         if r is None:
             self.dismiss(None)
             return
@@ -50,6 +56,7 @@ class FlagsScreen(ModalScreen[None]):
         box = self.query_one("#flag-list", VerticalScroll)
         focused = self.focused.id if self.focused is not None else None
         box.remove_children()
+        self.codes = {}
         if not r.flags:
             box.mount(Static(Text("No flags on this task.", style="dim")))
         for index, flag in enumerate(r.flags):
@@ -60,7 +67,7 @@ class FlagsScreen(ModalScreen[None]):
             reason.append(flag.reason, style="dim" if flag.dismissed else "")
             label = "Restore" if flag.dismissed else "Dismiss"
             button = Button(label, id=f"flag-{index}", classes="flag-button", compact=True)
-            button.flag_code = flag.code  # type: ignore[attr-defined]
+            self.codes[f"flag-{index}"] = flag.code
             box.mount(Vertical(Static(reason, classes="flag-reason"), button, classes="flag-item"))
         target = focused if focused and focused.startswith("flag-") else ("flag-0" if r.flags else "close")
         self.call_after_refresh(self._focus, target)
@@ -72,27 +79,29 @@ class FlagsScreen(ModalScreen[None]):
 
     @on(Button.Pressed, ".flag-button")
     def _toggle(self, event: Button.Pressed) -> None:
-        code = event.button.flag_code  # type: ignore[attr-defined]
-        self.toggle(code)
+        code = self.codes.get(event.button.id or "")
+        if code is not None:
+            self.toggle(code)
 
     def toggle(self, code: str) -> None:
-        r = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+        r = self.state.by_id[self.task_id]
         flag = next(f for f in r.flags if f.code == code)
-        ok = self.app.write(  # type: ignore[attr-defined]
+        ok = self.state.write(
             lambda store: store.dismiss_flag(self.task_id, code, dismissed=not flag.dismissed),
             changed=[self.task_id],
         )
-        if not ok or self.task_id not in self.app.by_id:  # type: ignore[attr-defined]
+        if not ok or self.task_id not in self.state.by_id:
             return
-        now = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+        now = self.state.by_id[self.task_id]
         self.notify(f"{'Restored' if flag.dismissed else 'Dismissed'} {code}: verdict {now.verdict}")
 
     def action_toggle_focused(self) -> None:
         focused = self.focused
-        if isinstance(focused, Button) and hasattr(focused, "flag_code"):
-            self.toggle(focused.flag_code)
+        code = self.codes.get(focused.id or "") if isinstance(focused, Button) else None
+        if code is not None:
+            self.toggle(code)
         else:
-            r = self.app.by_id[self.task_id]  # type: ignore[attr-defined]
+            r = self.state.by_id[self.task_id]
             if r.flags:
                 self.toggle(r.flags[0].code)
 

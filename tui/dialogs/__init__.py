@@ -1,0 +1,1 @@
+"""Modal dialogs (ModalScreen): confirm, the forms, flags, report export, settings."""

@@ -1,0 +1,216 @@
+"""The TUI's shared state: the ranking of the inventory, the store it is read from, and
+today. Screens and dialogs receive it in their constructor, read it, and hear about
+changes through the messages below; nothing else holds a copy of the ranking.
+
+Rankings are values: a change never edits a `RankedTask` or the published list. A patch
+or a full re-rank builds a new list (and a new index by id), with `dataclasses.replace`
+where only a rank moved, and then tells every screen on the stack which tasks changed.
+
+This is also the TUI's one door to the core's ranking functions (`evaluate_store`,
+`rank_store`, `order`, `sort_key`): if they move, this file is where the TUI follows.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from textual.app import App
+from textual.message import Message
+
+from roi.db.store import Store
+from roi.inventory import evaluate_store, rank_store
+from roi.models import RoiError
+from roi.ranking import RankBy, RankedTask, order, sort_key
+
+# Above this many changed tasks a full re-rank is cheaper than patching the ranking.
+INCREMENTAL_LIMIT = 50
+# From this many tasks a full re-rank (about 0.2 s a thousand tasks) runs in a thread.
+BACKGROUND_FROM = 2000
+
+
+class RankingChanged(Message, bubble=False):
+    """The ranking changed. `task_ids`: the tasks re-evaluated (added, changed or gone);
+    None when any task may have changed, or the order did."""
+
+    def __init__(self, task_ids: frozenset[int] | None) -> None:
+        super().__init__()
+        self.task_ids = task_ids
+
+
+class RankingBusy(Message, bubble=False):
+    """A full re-rank started in a thread (busy True) or finished (busy False; a
+    RankingChanged follows)."""
+
+    def __init__(self, busy: bool) -> None:
+        super().__init__()
+        self.busy = busy
+
+
+class RankingState:
+    """The ranking shown by every screen, kept up to date after each change.
+
+    `patch(ids)` re-evaluates only those tasks and moves them into place; `rank_all()`
+    ranks everything again (in a thread when the inventory is large, so the screen stays
+    responsive); `rerank(ids or None)` picks one of the two. Each posts RankingChanged to
+    the screens of `host` (RankingBusy around a threaded re-rank).
+    """
+
+    def __init__(self, host: App[Any], store: Store, *, today: date, rank_by: RankBy = "payback") -> None:
+        self.host = host
+        self.store = store
+        self.today = today
+        self._rank_by: RankBy = rank_by
+        self._ranked: list[RankedTask] = []
+        self._by_id: dict[int, RankedTask] = {}
+        #: From this many tasks a full re-rank runs in a thread.
+        self.background_from = BACKGROUND_FROM
+        self._busy = False
+        self._generation = 0
+        self._patched_meanwhile: set[int] = set()
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def ranked(self) -> Sequence[RankedTask]:
+        """Every task in rank order (a new list after each change, never edited)."""
+        return self._ranked
+
+    @property
+    def by_id(self) -> Mapping[int, RankedTask]:
+        return self._by_id
+
+    @property
+    def rank_by(self) -> RankBy:
+        return self._rank_by
+
+    @property
+    def busy(self) -> bool:
+        """True while a full re-rank runs in a thread."""
+        return self._busy
+
+    # --- changing ------------------------------------------------------------------------
+
+    def rerank(self, changed: Iterable[int] | None = None) -> None:
+        """Re-rank after a change: with the ids of the changed tasks only those are
+        re-evaluated (and removed when gone), otherwise (or past INCREMENTAL_LIMIT ids)
+        everything is ranked again."""
+        ids = None if changed is None else set(changed)
+        if ids is None or not self._ranked or len(ids) > INCREMENTAL_LIMIT:
+            self.rank_all()
+        else:
+            self.patch(ids)
+
+    def rank_all(self) -> None:
+        if self._ranked and len(self._ranked) >= self.background_from and self._can_background():
+            self._rank_in_background()
+            return
+        self._publish(rank_store(self.store, today=self.today, by=self._rank_by))
+        self._announce(None)
+
+    def patch(self, ids: Iterable[int]) -> None:
+        changed = set(ids)
+        self._publish(self._patched(self._ranked, self._by_id, changed))
+        if self._busy:
+            self._patched_meanwhile |= changed
+        self._announce(frozenset(changed))
+
+    def set_order(self, by: RankBy) -> None:
+        """Rank by payback or by net hours."""
+        self._rank_by = by
+        self._publish(order(self._ranked, by))
+        self._announce(None)
+
+    def write(self, change: Callable[[Store], object], *, changed: Iterable[int] | None) -> bool:
+        """Run one store write; a RoiError (say, the CLI deleted that step meanwhile) is
+        shown as a notification, never a traceback. Re-ranks what changed either way."""
+        ids = None if changed is None else list(changed)
+        try:
+            change(self.store)
+        except RoiError as exc:
+            self.host.notify(str(exc), severity="error")
+            self.rerank(ids)
+            return False
+        self.rerank(ids)
+        return True
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _publish(self, ranked: list[RankedTask]) -> None:
+        self._ranked = ranked
+        self._by_id = {r.id: r for r in ranked}
+
+    def _announce(self, task_ids: frozenset[int] | None) -> None:
+        for screen in self.host.screen_stack:
+            screen.post_message(RankingChanged(task_ids))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for screen in self.host.screen_stack:
+            screen.post_message(RankingBusy(busy))
+
+    def _patched(
+        self, ranked: list[RankedTask], by_id: Mapping[int, RankedTask], ids: set[int]
+    ) -> list[RankedTask]:
+        """A new ranking with the changed tasks re-evaluated and each moved to its place by
+        bisection: the ranking stays sorted by `sort_key`, so nothing else is re-sorted."""
+        fresh = evaluate_store(self.store, today=self.today, ids=sorted(ids))
+        by = self._rank_by
+        result = list(ranked)
+
+        def key(r: RankedTask) -> tuple[float, ...]:
+            return sort_key(r, by)
+
+        low = len(result)
+        for task_id in ids:
+            old = by_id.get(task_id)
+            if old is None:
+                continue
+            index = bisect_left(result, key(old), key=key)
+            if not (index < len(result) and result[index] is old):
+                # not where its key says (should not happen): search
+                index = next(i for i, r in enumerate(result) if r is old)
+            result.pop(index)
+            low = min(low, index)
+        for r in fresh:
+            index = bisect_left(result, key(r), key=key)
+            result.insert(index, r)
+            low = min(low, index)
+        for position in range(low, len(result)):  # ranks above `low` did not move
+            r = result[position]
+            if r.rank != position + 1:
+                result[position] = replace(r, rank=position + 1)
+        return result
+
+    def _can_background(self) -> bool:
+        return self.store.path not in (None, ":memory:") and self.host.is_running
+
+    def _rank_in_background(self) -> None:
+        self._generation += 1
+        self._patched_meanwhile = set()
+        self._set_busy(True)
+        generation, by = self._generation, self._rank_by
+        self.host.run_worker(lambda: self._full_rank(generation, by), thread=True, group="rank")
+
+    def _full_rank(self, generation: int, by: RankBy) -> None:
+        """In the worker thread: rank through a connection of its own (the app's stays
+        free), then hand the result to the app's thread."""
+        store = Store.open(self.store.path)
+        try:
+            ranked = rank_store(store, today=self.today, by=by)
+        finally:
+            store.close()
+        self.host.call_from_thread(self._apply_full_rank, generation, ranked)
+
+    def _apply_full_rank(self, generation: int, ranked: list[RankedTask]) -> None:
+        if generation != self._generation:
+            return  # a newer full re-rank is on its way
+        by_id = {r.id: r for r in ranked}
+        if self._patched_meanwhile:  # edits made while it ran are newer than its reads
+            ranked = self._patched(ranked, by_id, self._patched_meanwhile)
+        self._publish(order(ranked, self._rank_by))
+        self._set_busy(False)
+        self._announce(None)
