@@ -156,7 +156,7 @@ class RankedTable(ScrollView, can_focus=True):
         (None with full=True: all of them). `locate` finds a task's row without
         indexing every row (the inventory passes rank - 1 when nothing is filtered).
         Keeps the cursor on the same task."""
-        keep = self._selected  # the list may have been re-ordered in place already
+        keep = self._selected  # the task under the cursor, wherever it moved
         self._locate = locate
         if full:
             self._cells.clear()
