@@ -12,22 +12,14 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from roi.db.store import Store
+from roi.db.store import FinishedBuild, Store
+from roi.db.timelog import GoLiveEntry, go_live_entries
 from roi.uncertainty import Overrun
 
 MIN_BUILDS = 3
 
 
-@dataclass(frozen=True)
-class Build:
-    task_id: int
-    task_name: str
-    estimated_hours: float
-    actual_hours: float
-
-    @property
-    def ratio(self) -> float:
-        return self.actual_hours / self.estimated_hours
+Build = FinishedBuild  # a finished build: task, estimated and actual hours, their ratio
 
 
 @dataclass(frozen=True)
@@ -47,12 +39,7 @@ class Realised:
 
 
 def recorded_builds(store: Store) -> list[Build]:
-    rows = store.conn.execute(
-        "SELECT p.task_id, t.name, coalesce(p.estimated_build_hours, p.build_hours), p.actual_build_hours"
-        " FROM plan p JOIN task t ON t.id = p.task_id WHERE p.actual_build_hours IS NOT NULL"
-        " ORDER BY p.task_id"
-    )
-    return [Build(r[0], r[1], float(r[2]), float(r[3])) for r in rows if r[2] and r[2] > 0]
+    return store.finished_builds()
 
 
 def overrun(store: Store, fallback: float) -> Overrun:
@@ -66,23 +53,17 @@ def overrun(store: Store, fallback: float) -> Overrun:
 
 def realised_savings(store: Store, min_samples: int = 1) -> list[Realised]:
     """Median minutes per logged occurrence before and after each automated task went live."""
-    rows = store.conn.execute(
-        """
-        SELECT t.id, t.name, p.built_on, e.duration_s, e.start >= p.built_on AS after
-        FROM task t JOIN plan p ON p.task_id = t.id JOIN time_entry e ON e.task_id = t.id
-        WHERE p.built_on IS NOT NULL AND e.kind = 'work' AND e."end" IS NOT NULL AND e.duration_s > 0
-        ORDER BY t.id
-        """
-    ).fetchall()
-    grouped: dict[int, tuple[str, str, list[float], list[float]]] = {}
-    for task_id, name, built_on, seconds, after in rows:
-        entry = grouped.setdefault(task_id, (name, built_on, [], []))
-        (entry[3] if after else entry[2]).append(seconds / 60.0)
+    tasks: dict[int, GoLiveEntry] = {}  # by task id, in task order
+    minutes: dict[tuple[int, bool], list[float]] = {}  # (task id, after going live)
+    for e in go_live_entries(store):
+        tasks.setdefault(e.task_id, e)
+        minutes.setdefault((e.task_id, e.after), []).append(e.minutes)
     result = []
-    for task_id, (name, built_on, before, after) in grouped.items():
+    for task_id, e in tasks.items():
+        before, after = minutes.get((task_id, False), []), minutes.get((task_id, True), [])
         if len(after) >= min_samples and before:
             result.append(
-                Realised(task_id, name, date.fromisoformat(built_on), statistics.median(before),
+                Realised(task_id, e.task_name, e.built_on, statistics.median(before),
                          statistics.median(after), len(after))
             )
     return result

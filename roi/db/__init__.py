@@ -1,11 +1,16 @@
 """The storage layer: the one place that opens SQLite and the only place with SQL.
 
-- `store`: `open_database` (pragmas, WAL, migrations) and `Store`, the inventory's
-  queries (tasks, steps, plans, settings, flags).
+- `connection`: `open_database` (the one function that opens the database: pragmas, WAL,
+  migrations), `Connection` (write transactions, rows by column name), time helpers.
 - `migrations`: the named schema migrations, oldest first.
-- `timelog`: time entries, the stopwatch and the measurements made from the log.
+- `store`: `Store`, the inventory's queries (tasks, steps, plans, settings, flag
+  dismissals, finished builds), one column list per table.
+- `measurements`: the measurement cache made from the time log.
+- `timelog`: time entries, the stopwatch, and what the report and the calibration read
+  from the log.
 - `imports`: what an import writes (its batch, entries, rejected rows) and its undo.
 
-Everything above this layer calls named functions and gets named rows (dataclasses or
-models) back; none of it builds SQL.
+Modules depend downwards only: connection <- measurements <- store <- timelog. Everything
+above this layer calls named functions and gets named rows (dataclasses or models) back;
+none of it builds SQL.
 """

@@ -1,131 +1,136 @@
-"""The only place that opens SQLite: pragmas, migrations, and the queries of the inventory.
+"""The inventory's queries: tasks, steps, plans, settings, flag dismissals and finished
+builds, each table with its one column list.
 
-`open_database` is the one function that constructs a `sqlite_utils.Database`. The
-connection runs in autocommit mode and every write goes through `Store.transaction()`,
-which takes the write lock up front (BEGIN IMMEDIATE) so that two processes writing at
-once wait for each other (busy timeout) instead of failing half-way with "database is
-locked". Writes use plain SQL on the connection: sqlite-utils' own insert helpers commit
-on their own, which would break a surrounding transaction.
+`Store` is the handle every front end holds: a `Connection` (roi.db.connection: opening,
+pragmas, WAL, migrations, transactions) with the inventory's named methods. Rows come
+back as models (Task, Step, Plan, Settings) or small frozen dataclasses, never tuples.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from sqlite3 import Row
 from typing import Any
 
-import sqlite_utils
 from pydantic import ValidationError
 
-from roi.db.migrations import MIGRATIONS
+from roi.db.connection import (
+    BUSY_TIMEOUT_MS,
+    ENV_VAR,
+    Connection,
+    apply_migrations,
+    default_path,
+    iso,
+    open_database,
+    parse_iso,
+    utc_now,
+)
+from roi.db.measurements import refresh_measurements
 from roi.models import Plan, RoiError, Settings, Step, Task, describe_error
 
-BUSY_TIMEOUT_MS = 120_000
-ENV_VAR = "ROI_DB"
+__all__ = [
+    "BUSY_TIMEOUT_MS", "ENV_VAR", "PLAN_COLUMNS", "STEP_COLUMNS", "TASK_COLUMNS", "FinishedBuild",
+    "Store", "apply_migrations", "default_path", "iso", "open_database", "parse_iso", "utc_now",
+]
+
+# One column list per table: every query of that table is written from it.
+TASK_COLUMNS = (
+    "id", "name", "category", "tags", "notes", "per_week", "per_week_low", "per_week_high",
+    "per_week_pinned", "status", "learning_value", "learning_note",
+)
+STEP_COLUMNS = (
+    "id", "task_id", "position", "name", "minutes", "minutes_low", "minutes_high", "automation",
+    "overhead", "overhead_low", "overhead_high", "failure_rate", "running_cost", "pinned",
+)
+PLAN_COLUMNS = (
+    "task_id", "build_hours", "build_low", "build_high", "upkeep_hours_per_week", "start_date",
+    "actual_build_hours", "built_on",
+)
 
 
-def default_path() -> Path:
-    """$ROI_DB, else roi.db in the user's data directory."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("roi", appauthor=False)) / "roi.db"
+def _select(table: str, columns: tuple[str, ...]) -> str:
+    return f"SELECT {', '.join(columns)} FROM {table}"
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def iso(moment: datetime) -> str:
-    """ISO-8601 UTC text, the storage form of every instant."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _update(table: str, columns: tuple[str, ...]) -> str:
+    return f"UPDATE {table} SET {', '.join(c + '=?' for c in columns)} WHERE id=?"
 
 
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def _task_values(task: Task) -> dict[str, Any]:
+    """A task's stored columns (all but id), in TASK_COLUMNS order."""
+    return {
+        "name": task.name, "category": task.category, "tags": json.dumps(task.tags),
+        "notes": task.notes, "per_week": task.per_week, "per_week_low": task.per_week_low,
+        "per_week_high": task.per_week_high, "per_week_pinned": int(task.per_week_pinned),
+        "status": task.status, "learning_value": int(task.learning_value),
+        "learning_note": task.learning_note,
+    }
 
 
-def open_database(path: str | Path | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the database: foreign keys, busy timeout, WAL, migrations.
-
-    `path` None means the default location; ":memory:" gives a private in-memory database.
-    """
-    target = ":memory:" if str(path) == ":memory:" else Path(path or default_path()).expanduser()
-    if isinstance(target, Path):
-        if target.is_dir():
-            raise RoiError(f"database path {str(target)!r} is a directory, not a file")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise RoiError(f"cannot create the folder for database {str(target)!r}: {exc.strerror}") from None
-        if target.exists() and target.stat().st_size > 0:
-            with open(target, "rb") as fh:
-                if not fh.read(16).startswith(b"SQLite format 3"):
-                    raise RoiError(f"{str(target)!r} is not an roi database (not SQLite)")
-    try:
-        conn = sqlite3.connect(
-            str(target),
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,  # autocommit: transactions are explicit
-            check_same_thread=False,  # the TUI reads from worker threads, one at a time
-        )
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if isinstance(target, Path):
-            _use_wal(conn)
-            conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        raise RoiError(f"cannot open database {str(target)!r}: {exc}") from None
-    db = sqlite_utils.Database(conn)
-    if migrate:
-        apply_migrations(db)
-    return db
-
-
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """WAL: readers never wait for a writer. A very large import leaves WAL while it runs
-    (roi.importers.bulk.rollback_journal) and comes back to it; meanwhile the switch is
-    refused ("database is locked") and this connection works in that import's mode: its
-    reads see the database as it was before the import until the import starts writing
-    pages, then wait for its commit (the busy timeout)."""
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc):
-            raise
-
-
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply the named migrations that have not run yet; return their names."""
-    conn = db.conn
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+def _task_from(row: Row) -> Task:
+    return Task.model_construct(
+        id=row["id"], name=row["name"], category=row["category"], tags=json.loads(row["tags"]),
+        notes=row["notes"], per_week=row["per_week"], per_week_pinned=bool(row["per_week_pinned"]),
+        status=row["status"], learning_value=bool(row["learning_value"]),
+        learning_note=row["learning_note"], per_week_low=row["per_week_low"],
+        per_week_high=row["per_week_high"], steps=[], plan=None,
     )
-    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
-    applied = []
-    for name, migration in MIGRATIONS:
-        if name in done:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the lock.
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
-                conn.execute("COMMIT")
-                continue
-            migration(db)
-            conn.execute("INSERT INTO _migrations VALUES (?, ?)", [name, iso(utc_now())])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
+
+
+def _step_values(step: Step) -> dict[str, Any]:
+    """A step's stored columns that a person edits (not id, task_id, position)."""
+    return {
+        "name": step.name, "minutes": step.minutes, "minutes_low": step.minutes_low,
+        "minutes_high": step.minutes_high, "automation": step.automation, "overhead": step.overhead,
+        "overhead_low": step.overhead_low, "overhead_high": step.overhead_high,
+        "failure_rate": step.failure_rate, "running_cost": step.running_cost,
+        "pinned": int(step.pinned),
+    }
+
+
+def _step_from(row: Row) -> Step:
+    fields = {c: row[c] for c in STEP_COLUMNS}
+    fields["pinned"] = bool(fields["pinned"])
+    return Step.model_construct(**fields)
+
+
+def _plan_from(row: Row) -> Plan:
+    fields = {c: row[c] for c in PLAN_COLUMNS}
+    for day in ("start_date", "built_on"):
+        fields[day] = date.fromisoformat(fields[day]) if fields[day] else None
+    return Plan.model_construct(**fields)
+
+
+def _plan_values(plan: Plan) -> dict[str, Any]:
+    return {
+        "task_id": plan.task_id, "build_hours": plan.build_hours, "build_low": plan.build_low,
+        "build_high": plan.build_high, "upkeep_hours_per_week": plan.upkeep_hours_per_week,
+        "start_date": plan.start_date.isoformat() if plan.start_date else None,
+        "actual_build_hours": plan.actual_build_hours,
+        "built_on": plan.built_on.isoformat() if plan.built_on else None,
+    }
+
+
+@dataclass(frozen=True)
+class FinishedBuild:
+    """A plan with actual build hours, and the estimate as it stood when the actual was
+    first recorded (see roi.calibration)."""
+
+    task_id: int
+    task_name: str
+    estimated_hours: float
+    actual_hours: float
+
+    @property
+    def ratio(self) -> float:
+        return self.actual_hours / self.estimated_hours
 
 
 def _validated(model: type, **fields: Any) -> Any:
@@ -135,46 +140,13 @@ def _validated(model: type, **fields: Any) -> Any:
         raise RoiError(describe_error(exc)) from None
 
 
-class Store:
+class Store(Connection):
     """The inventory on one SQLite database."""
-
-    def __init__(self, db: sqlite_utils.Database, path: str | Path | None = None) -> None:
-        self.db = db
-        self.conn = db.conn
-        self.path = path
-        self._depth = 0
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:
         resolved = path if str(path) == ":memory:" else Path(path or default_path()).expanduser()
         return cls(open_database(resolved), resolved)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested calls join the outer one."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise RoiError(f"the database is busy (another roi is writing): {exc}") from None
-        self._depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self.conn.execute("COMMIT")
 
     # --- tasks -------------------------------------------------------------------------
 
@@ -182,25 +154,8 @@ class Store:
         with self.transaction() as conn:
             if self.find_task(task.name) is not None:
                 raise RoiError(f"a task named {task.name!r} already exists")
-            cur = conn.execute(
-                "INSERT INTO task (name, category, tags, notes, per_week, per_week_low, per_week_high,"
-                " per_week_pinned, status, learning_value, learning_note, created_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    task.name,
-                    task.category,
-                    json.dumps(task.tags),
-                    task.notes,
-                    task.per_week,
-                    task.per_week_low,
-                    task.per_week_high,
-                    int(task.per_week_pinned),
-                    task.status,
-                    int(task.learning_value),
-                    task.learning_note,
-                    iso(utc_now()),
-                ],
-            )
+            values = _task_values(task) | {"created_at": iso(utc_now())}
+            cur = conn.execute(_insert("task", tuple(values)), list(values.values()))
             task_id = int(cur.lastrowid or 0)
             for position, step in enumerate(task.steps):
                 self.add_step(task_id, step.model_copy(update={"position": position}))
@@ -211,14 +166,10 @@ class Store:
     def find_task(self, ref: str | int) -> int | None:
         """Task id for an id or an exact (case-insensitive) name; None when unknown."""
         text = str(ref).strip()
-        row = self.conn.execute("SELECT id FROM task WHERE name = ? COLLATE NOCASE", [text]).fetchone()
-        if row:
-            return int(row[0])
-        if text.isdigit():
-            row = self.conn.execute("SELECT id FROM task WHERE id = ?", [int(text)]).fetchone()
-            if row:
-                return int(row[0])
-        return None
+        row = self.row("SELECT id FROM task WHERE name = ? COLLATE NOCASE", [text])
+        if row is None and text.isdigit():
+            row = self.row("SELECT id FROM task WHERE id = ?", [int(text)])
+        return None if row is None else int(row["id"])
 
     def task_id(self, ref: str | int) -> int:
         found = self.find_task(ref)
@@ -236,60 +187,19 @@ class Store:
         if ids is not None:
             where = f" WHERE id IN ({','.join('?' * len(ids))})"
             params = list(ids)
-        tasks: dict[int, Task] = {}
-        for row in self.conn.execute(
-            "SELECT id, name, category, tags, notes, per_week, per_week_pinned, status,"
-            " learning_value, learning_note, per_week_low, per_week_high"
-            f" FROM task{where} ORDER BY id",
-            params,
-        ):
-            tasks[row[0]] = Task.model_construct(
-                id=row[0],
-                name=row[1],
-                category=row[2],
-                tags=json.loads(row[3]),
-                notes=row[4],
-                per_week=row[5],
-                per_week_pinned=bool(row[6]),
-                status=row[7],
-                learning_value=bool(row[8]),
-                learning_note=row[9],
-                per_week_low=row[10],
-                per_week_high=row[11],
-                steps=[],
-                plan=None,
-            )
+        tasks = {
+            task.id: task
+            for task in map(_task_from, self.rows(f"{_select('task', TASK_COLUMNS)}{where} ORDER BY id", params))
+        }
         task_where = where.replace("id IN", "task_id IN")
-        for row in self.conn.execute(
-            "SELECT id, task_id, position, name, minutes, minutes_low, minutes_high, automation,"
-            " overhead, overhead_low, overhead_high, failure_rate, running_cost, pinned"
-            f" FROM step{task_where} ORDER BY task_id, position, id",
-            params,
-        ):
-            task = tasks.get(row[1])
-            if task is not None:
-                task.steps.append(
-                    Step.model_construct(
-                        id=row[0], task_id=row[1], position=row[2], name=row[3], minutes=row[4],
-                        minutes_low=row[5], minutes_high=row[6], automation=row[7],
-                        overhead=row[8], overhead_low=row[9], overhead_high=row[10],
-                        failure_rate=row[11], running_cost=row[12], pinned=bool(row[13]),
-                    )
-                )
-        for row in self.conn.execute(
-            "SELECT task_id, build_hours, build_low, build_high, upkeep_hours_per_week,"
-            f" start_date, actual_build_hours, built_on FROM plan{task_where}",
-            params,
-        ):
-            task = tasks.get(row[0])
-            if task is not None:
-                task.plan = Plan.model_construct(
-                    task_id=row[0], build_hours=row[1], build_low=row[2], build_high=row[3],
-                    upkeep_hours_per_week=row[4],
-                    start_date=date.fromisoformat(row[5]) if row[5] else None,
-                    actual_build_hours=row[6],
-                    built_on=date.fromisoformat(row[7]) if row[7] else None,
-                )
+        for row in self.rows(f"{_select('step', STEP_COLUMNS)}{task_where} ORDER BY task_id, position, id", params):
+            owner = tasks.get(row["task_id"])
+            if owner is not None:
+                owner.steps.append(_step_from(row))
+        for row in self.rows(f"{_select('plan', PLAN_COLUMNS)}{task_where}", params):
+            owner = tasks.get(row["task_id"])
+            if owner is not None:
+                owner.plan = _plan_from(row)
         return list(tasks.values())
 
     def update_task(self, ref: str | int, **fields: Any) -> Task:
@@ -302,16 +212,8 @@ class Store:
             other = self.find_task(task.name)
             if other is not None and other != current.id:
                 raise RoiError(f"a task named {task.name!r} already exists")
-            conn.execute(
-                "UPDATE task SET name=?, category=?, tags=?, notes=?, per_week=?, per_week_low=?,"
-                " per_week_high=?, per_week_pinned=?, status=?, learning_value=?, learning_note=?"
-                " WHERE id=?",
-                [
-                    task.name, task.category, json.dumps(task.tags), task.notes, task.per_week,
-                    task.per_week_low, task.per_week_high, int(task.per_week_pinned), task.status, int(task.learning_value),
-                    task.learning_note, current.id,
-                ],
-            )
+            values = _task_values(task)
+            conn.execute(_update("task", tuple(values)), [*values.values(), current.id])
             if task.status == "automated" and current.status != "automated":
                 self._mark_live(int(current.id or 0))
         return self.get_task(int(current.id or 0))
@@ -320,7 +222,6 @@ class Store:
         """An automation goes live today unless its plan says when: from then on its
         logged time measures the automated task (see roi.calibration)."""
         from roi.clock import today
-        from roi.db.timelog import refresh_measurements  # timelog builds on this module
 
         self.conn.execute(
             "INSERT INTO plan (task_id, built_on) VALUES (?, ?)"
@@ -342,35 +243,19 @@ class Store:
         with self.transaction() as conn:
             if self.find_step(task_id, step.name) is not None:
                 raise RoiError(f"the task already has a step named {step.name!r}")
-            row = conn.execute(
-                "SELECT coalesce(max(position) + 1, 0) FROM step WHERE task_id = ?", [task_id]
-            ).fetchone()
-            cur = conn.execute(
-                "INSERT INTO step (task_id, position, name, minutes, minutes_low, minutes_high,"
-                " automation, overhead, overhead_low, overhead_high, failure_rate, running_cost,"
-                " pinned) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    task_id, row[0], step.name, step.minutes, step.minutes_low, step.minutes_high,
-                    step.automation, step.overhead, step.overhead_low, step.overhead_high,
-                    step.failure_rate, step.running_cost, int(step.pinned),
-                ],
+            row = self.row(
+                "SELECT coalesce(max(position) + 1, 0) AS position FROM step WHERE task_id = ?", [task_id]
             )
+            values = {"task_id": task_id, "position": row["position"] if row else 0} | _step_values(step)
+            cur = conn.execute(_insert("step", tuple(values)), list(values.values()))
         return int(cur.lastrowid or 0)
 
     def find_step(self, task_id: int, ref: str | int) -> int | None:
         text = str(ref).strip()
-        row = self.conn.execute(
-            "SELECT id FROM step WHERE task_id = ? AND name = ? COLLATE NOCASE", [task_id, text]
-        ).fetchone()
-        if row:
-            return int(row[0])
-        if text.isdigit():
-            row = self.conn.execute(
-                "SELECT id FROM step WHERE task_id = ? AND id = ?", [task_id, int(text)]
-            ).fetchone()
-            if row:
-                return int(row[0])
-        return None
+        row = self.row("SELECT id FROM step WHERE task_id = ? AND name = ? COLLATE NOCASE", [task_id, text])
+        if row is None and text.isdigit():
+            row = self.row("SELECT id FROM step WHERE task_id = ? AND id = ?", [task_id, int(text)])
+        return None if row is None else int(row["id"])
 
     def step_id(self, task_id: int, ref: str | int) -> int:
         found = self.find_step(task_id, ref)
@@ -379,10 +264,7 @@ class Store:
         return found
 
     def get_step(self, step_id: int) -> Step:
-        row = self.conn.execute("SELECT task_id FROM step WHERE id = ?", [step_id]).fetchone()
-        if row is None:
-            raise RoiError(f"step {step_id} not found")
-        task = self.list_tasks(ids=[row[0]])[0]
+        task = self.list_tasks(ids=[self._step_owner(step_id)])[0]
         return next(s for s in task.steps if s.id == step_id)
 
     def update_step(self, step_id: int, **fields: Any) -> Step:
@@ -394,35 +276,20 @@ class Store:
             other = self.find_step(int(current.task_id or 0), step.name)
             if other is not None and other != step_id:
                 raise RoiError(f"the task already has a step named {step.name!r}")
-            conn.execute(
-                "UPDATE step SET name=?, minutes=?, minutes_low=?, minutes_high=?, automation=?,"
-                " overhead=?, overhead_low=?, overhead_high=?, failure_rate=?, running_cost=?,"
-                " pinned=? WHERE id=?",
-                [
-                    step.name, step.minutes, step.minutes_low, step.minutes_high, step.automation,
-                    step.overhead, step.overhead_low, step.overhead_high, step.failure_rate,
-                    step.running_cost, int(step.pinned), step_id,
-                ],
-            )
+            values = _step_values(step)
+            conn.execute(_update("step", tuple(values)), [*values.values(), step_id])
         return self.get_step(step_id)
 
     def remove_step(self, step_id: int) -> None:
         with self.transaction() as conn:
-            row = conn.execute("SELECT task_id FROM step WHERE id = ?", [step_id]).fetchone()
-            if row is None:
-                raise RoiError(f"step {step_id} not found")
+            task_id = self._step_owner(step_id)
             conn.execute("DELETE FROM step WHERE id = ?", [step_id])
-            self._renumber(row[0])
+            self._renumber(task_id)
 
     def move_step(self, step_id: int, offset: int) -> None:
         """Move a step up (negative) or down (positive) within its task."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT task_id FROM step WHERE id = ?", [step_id]).fetchone()
-            if row is None:
-                raise RoiError(f"step {step_id} not found")
-            order = [r[0] for r in conn.execute(
-                "SELECT id FROM step WHERE task_id = ? ORDER BY position, id", [row[0]]
-            )]
+            order = self._step_order(self._step_owner(step_id))
             index = order.index(step_id)
             target = max(0, min(len(order) - 1, index + offset))
             order.insert(target, order.pop(index))
@@ -430,10 +297,17 @@ class Store:
                 "UPDATE step SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(order)]
             )
 
+    def _step_owner(self, step_id: int) -> int:
+        row = self.row("SELECT task_id FROM step WHERE id = ?", [step_id])
+        if row is None:
+            raise RoiError(f"step {step_id} not found")
+        return int(row["task_id"])
+
+    def _step_order(self, task_id: int) -> list[int]:
+        return [int(r["id"]) for r in self.rows("SELECT id FROM step WHERE task_id = ? ORDER BY position, id", [task_id])]
+
     def _renumber(self, task_id: int) -> None:
-        order = [r[0] for r in self.conn.execute(
-            "SELECT id FROM step WHERE task_id = ? ORDER BY position, id", [task_id]
-        )]
+        order = self._step_order(task_id)
         self.conn.executemany(
             "UPDATE step SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(order)]
         )
@@ -448,32 +322,22 @@ class Store:
         data["task_id"] = task_id
         plan = _validated(Plan, **data)
         with self.transaction() as conn:
+            values = _plan_values(plan) | {
+                # the estimate as it stood when the actual was first recorded
+                "estimated_build_hours": plan.build_hours if plan.actual_build_hours is not None else None,
+            }
+            updates = ", ".join(f"{c}=excluded.{c}" for c in PLAN_COLUMNS if c != "task_id")
             conn.execute(
-                "INSERT INTO plan (task_id, build_hours, build_low, build_high,"
-                " upkeep_hours_per_week, start_date, actual_build_hours, built_on,"
-                " estimated_build_hours) VALUES (?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT(task_id) DO UPDATE SET build_hours=excluded.build_hours,"
-                " build_low=excluded.build_low, build_high=excluded.build_high,"
-                " upkeep_hours_per_week=excluded.upkeep_hours_per_week,"
-                " start_date=excluded.start_date, actual_build_hours=excluded.actual_build_hours,"
-                " built_on=excluded.built_on,"
-                " estimated_build_hours=coalesce(plan.estimated_build_hours,"
-                " excluded.estimated_build_hours)",
-                [
-                    task_id, plan.build_hours, plan.build_low, plan.build_high,
-                    plan.upkeep_hours_per_week,
-                    plan.start_date.isoformat() if plan.start_date else None,
-                    plan.actual_build_hours,
-                    plan.built_on.isoformat() if plan.built_on else None,
-                    plan.build_hours if plan.actual_build_hours is not None else None,
-                ],
+                f"{_insert('plan', tuple(values))} ON CONFLICT(task_id) DO UPDATE SET {updates},"
+                " estimated_build_hours=coalesce(plan.estimated_build_hours, excluded.estimated_build_hours)",
+                list(values.values()),
             )
         return plan
 
     # --- settings ----------------------------------------------------------------------
 
     def settings(self) -> Settings:
-        values = {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM setting")}
+        values = {row["key"]: json.loads(row["value"]) for row in self.rows("SELECT key, value FROM setting")}
         known = {k: v for k, v in values.items() if k in Settings.model_fields}
         try:
             return Settings(**known)
@@ -494,7 +358,8 @@ class Store:
                 conn.execute("DELETE FROM setting WHERE key = ?", [key])
             else:
                 conn.execute(
-                    "INSERT INTO setting VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    "INSERT INTO setting (key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     [key, json.dumps(stored)],
                 )
         return settings
@@ -502,7 +367,8 @@ class Store:
     # --- flags -------------------------------------------------------------------------
 
     def dismissals(self) -> set[tuple[int, str]]:
-        return {(r[0], r[1]) for r in self.conn.execute("SELECT task_id, code FROM flag_dismissal")}
+        """(task id, flag code) of every dismissed flag."""
+        return {(r["task_id"], r["code"]) for r in self.rows("SELECT task_id, code FROM flag_dismissal")}
 
     def dismiss_flag(self, task_ref: str | int, code: str, dismissed: bool = True) -> None:
         task_id = self.task_id(task_ref)
@@ -515,7 +381,18 @@ class Store:
             else:
                 conn.execute("DELETE FROM flag_dismissal WHERE task_id = ? AND code = ?", [task_id, code])
 
-    # --- counts ------------------------------------------------------------------------
+    # --- finished builds ---------------------------------------------------------------
 
-    def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+    def finished_builds(self) -> list[FinishedBuild]:
+        """Plans with actual build hours and an estimate above zero, by task id."""
+        rows = self.rows(
+            "SELECT p.task_id, t.name AS task_name,"
+            " coalesce(p.estimated_build_hours, p.build_hours) AS estimated, p.actual_build_hours"
+            " FROM plan p JOIN task t ON t.id = p.task_id WHERE p.actual_build_hours IS NOT NULL"
+            " ORDER BY p.task_id"
+        )
+        return [
+            FinishedBuild(r["task_id"], r["task_name"], float(r["estimated"]), float(r["actual_build_hours"]))
+            for r in rows
+            if r["estimated"] and r["estimated"] > 0
+        ]

@@ -1,21 +1,39 @@
-"""Time entries: the stopwatch, and the measurements that logged time produces.
+"""Time entries: the stopwatch, logged entries, and what the report and the calibration
+read from the log.
 
 A running stopwatch is a time entry whose end is NULL, so it survives quitting the app
 and the CLI and the TUI see the same timer. After any change to a task's entries its
-measurement rows (median minutes per occurrence, sample count, first and last start) are
-recomputed in SQL, so ranking never scans the raw log.
+measurement rows are recomputed (roi.db.measurements, re-exported here).
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from roi.db.store import Store, iso, parse_iso, utc_now
-from roi.models import Measurement, RoiError
+from roi.db.connection import iso, parse_iso, utc_now
+from roi.db.measurements import Measurement, measurements, refresh_measurements
+from roi.db.store import Store
+from roi.models import RoiError
+
+__all__ = [
+    "ENTRY_COLUMNS", "GoLiveEntry", "LogSource", "Measurement", "RunningTimer", "TaskLog",
+    "add_entry", "cancel_timer", "format_duration", "go_live_entries", "log_sources",
+    "measurements", "record_build_time", "refresh_measurements", "running_timer",
+    "start_timer", "stop_timer", "task_logs",
+]
+
+# The columns of time_entry that roi writes (id is the row id).
+ENTRY_COLUMNS = (
+    "task_id", "step_id", "start", "end", "duration_s", "source", "kind", "description", "hash",
+)
+
+
+def _insert_entry_sql(columns: tuple[str, ...] = ENTRY_COLUMNS) -> str:
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO time_entry ({quoted}) VALUES ({', '.join('?' * len(columns))})"
 
 
 @dataclass(frozen=True)
@@ -33,14 +51,19 @@ class RunningTimer:
 
 
 def running_timer(store: Store) -> RunningTimer | None:
-    row = store.conn.execute(
-        'SELECT e.id, e.task_id, t.name, e.step_id, s.name, e.kind, e.start FROM time_entry e'
-        ' JOIN task t ON t.id = e.task_id LEFT JOIN step s ON s.id = e.step_id'
+    row = store.row(
+        "SELECT e.id AS entry_id, e.task_id, t.name AS task_name, e.step_id, s.name AS step_name,"
+        " e.kind, e.start FROM time_entry e"
+        " JOIN task t ON t.id = e.task_id LEFT JOIN step s ON s.id = e.step_id"
         ' WHERE e."end" IS NULL ORDER BY e.start DESC LIMIT 1'
-    ).fetchone()
+    )
     if row is None:
         return None
-    return RunningTimer(row[0], row[1], row[2], row[3], row[4], row[5], parse_iso(row[6]))
+    return RunningTimer(
+        entry_id=row["entry_id"], task_id=row["task_id"], task_name=row["task_name"],
+        step_id=row["step_id"], step_name=row["step_name"], kind=row["kind"],
+        start=parse_iso(row["start"]),
+    )
 
 
 def start_timer(
@@ -64,10 +87,9 @@ def start_timer(
                 f"the stopwatch is already running on {what!r} since "
                 f"{current.start.astimezone():%H:%M}; stop it first with `roi time stop`"
             )
-        conn.execute(
-            'INSERT INTO time_entry (task_id, step_id, start, "end", source, kind, hash)'
-            " VALUES (?, ?, ?, NULL, 'stopwatch', ?, ?)",
-            [task_id, step_id, iso(now or utc_now()), kind, f"stopwatch:{uuid.uuid4()}"],
+        conn.execute(  # no end: the stopwatch is running
+            _insert_entry_sql(("task_id", "step_id", "start", "source", "kind", "hash")),
+            [task_id, step_id, iso(now or utc_now()), "stopwatch", kind, f"stopwatch:{uuid.uuid4()}"],
         )
     timer = running_timer(store)
     assert timer is not None
@@ -118,8 +140,7 @@ def add_entry(
         raise RoiError(f"an entry cannot end ({iso(end)}) before it starts ({iso(start)})")
     with store.transaction() as conn:
         cur = conn.execute(
-            'INSERT INTO time_entry (task_id, step_id, start, "end", duration_s, source, kind,'
-            " description, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+            _insert_entry_sql(),
             [
                 task_id, step_id, iso(start), iso(end), (end - start).total_seconds(), source,
                 kind, description, f"{source}:{uuid.uuid4()}",
@@ -133,86 +154,13 @@ def add_entry(
 
 def record_build_time(store: Store, task_id: int) -> None:
     """Build time logged with the stopwatch becomes the plan's actual build hours."""
-    total = store.conn.execute(
-        "SELECT coalesce(sum(duration_s), 0) FROM time_entry WHERE task_id = ? AND kind = 'build'"
-        ' AND "end" IS NOT NULL',
+    row = store.row(
+        "SELECT coalesce(sum(duration_s), 0) AS seconds FROM time_entry WHERE task_id = ?"
+        """ AND kind = 'build' AND "end" IS NOT NULL""",
         [task_id],
-    ).fetchone()[0]
+    )
+    total = row["seconds"] if row is not None else 0
     store.set_plan(task_id, actual_build_hours=total / 3600.0)
-
-
-# Time logged after an automation went live measures the automated task, not the manual
-# one (see roi.calibration.realised_savings), so it is left out of the manual measurement.
-_MANUAL = "kind = 'work' AND duration_s > 0"
-_COUNTED = f"""{_MANUAL} AND NOT EXISTS (
-    SELECT 1 FROM plan p WHERE p.task_id = time_entry.task_id
-    AND p.built_on IS NOT NULL AND time_entry.start >= p.built_on)"""
-
-# {counted}: _COUNTED, or _MANUAL when none of the tasks has gone live (the per-row plan
-# lookup is a third of the time of this scan over a large log)
-_GROUPS_SQL = """
-SELECT task_id, step_id, count(*), min(start), max(start) FROM time_entry
-WHERE {counted} {where} GROUP BY task_id, step_id
-"""
-
-# The middle one or two durations of a group, read in order from the covering index
-# time_entry_measure (task_id, step_id, kind, duration_s, start): no sort of the whole log.
-_MIDDLE_SQL = f"""
-SELECT duration_s FROM time_entry
-WHERE task_id = ? AND step_id IS ? AND {_COUNTED}
-ORDER BY duration_s LIMIT ? OFFSET ?
-"""
-# The same for a task that has not gone live: the index alone answers it.
-_MIDDLE_MANUAL_SQL = f"""
-SELECT duration_s FROM time_entry
-WHERE task_id = ? AND step_id IS ? AND {_MANUAL}
-ORDER BY duration_s LIMIT ? OFFSET ?
-"""
-
-
-def refresh_measurements(store: Store, task_ids: Iterable[int] | None = None) -> None:
-    """Recompute the measurement rows of these tasks (all tasks when None).
-
-    Entries with a step measure that step; entries without one measure the whole task.
-    Zero-length entries (ActivityWatch emits many) are not occurrences and are left out,
-    and so is time logged after the task's automation went live.
-    """
-    ids = None if task_ids is None else sorted(set(task_ids))
-    with store.transaction() as conn:
-        if ids is None:
-            conn.execute("DELETE FROM measurement")
-            where = ""
-        else:
-            if not ids:
-                return
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _measure_ids (id INTEGER PRIMARY KEY)")
-            conn.execute("DELETE FROM _measure_ids")
-            conn.executemany("INSERT INTO _measure_ids VALUES (?)", [(i,) for i in ids])
-            conn.execute("DELETE FROM measurement WHERE task_id IN (SELECT id FROM _measure_ids)")
-            where = "AND task_id IN (SELECT id FROM _measure_ids)"
-        live = {r[0] for r in conn.execute("SELECT task_id FROM plan WHERE built_on IS NOT NULL")}
-        rows = []
-        any_live = bool(live) if ids is None else not live.isdisjoint(ids)
-        groups_sql = _GROUPS_SQL.format(counted=_COUNTED if any_live else _MANUAL, where=where)
-        for task_id, step_id, n, first, last in conn.execute(groups_sql).fetchall():
-            sql = _MIDDLE_SQL if task_id in live else _MIDDLE_MANUAL_SQL
-            middle = [r[0] for r in conn.execute(sql, [task_id, step_id, 2 - n % 2, (n - 1) // 2])]
-            rows.append((task_id, step_id, n, sum(middle) / len(middle) / 60.0, first, last))
-        conn.executemany(
-            "INSERT INTO measurement (task_id, step_id, samples, median_minutes, first_start,"
-            " last_start) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-
-
-def measurements(store: Store) -> dict[tuple[int, int | None], Measurement]:
-    """(task id, step id or None) -> Measurement, for every measured task and step."""
-    result = {}
-    for row in store.conn.execute(
-        "SELECT task_id, step_id, samples, median_minutes, first_start, last_start FROM measurement"
-    ):
-        result[(row[0], row[1])] = Measurement(row[2], row[3], parse_iso(row[4]), parse_iso(row[5]))
-    return result
 
 
 def format_duration(seconds: float) -> str:
@@ -220,3 +168,101 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+# --- what the report reads from the log --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """One place logged time came from: an imported file, or the stopwatch / manual log."""
+
+    label: str  # the file name, or "stopwatch" / "manual" for time logged in roi
+    kind: str  # "import" or "logged"
+    format: str  # the importer's format name, or the entry source
+    entries: int
+    tasks: int
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True)
+class TaskLog:
+    """The logged time behind one task, per source."""
+
+    label: str
+    entries: int
+    first: date
+    last: date
+
+
+def _day(text: str | None) -> date | None:
+    return parse_iso(text).date() if text else None
+
+
+def log_sources(store: Store) -> list[LogSource]:
+    """Imported files (with the dates their entries cover) and time logged in roi itself."""
+    imported = store.rows(
+        "SELECT b.file_name AS label, b.format, count(e.id) AS entries,"
+        " count(DISTINCT e.task_id) AS tasks, min(e.start) AS first, max(e.start) AS last"
+        " FROM import_batch b LEFT JOIN time_entry e ON e.batch_id = b.id"
+        " GROUP BY b.id ORDER BY b.started_at, b.id"
+    )
+    logged = store.rows(
+        "SELECT source AS label, source AS format, count(*) AS entries,"
+        " count(DISTINCT task_id) AS tasks, min(start) AS first, max(start) AS last"
+        """ FROM time_entry WHERE batch_id IS NULL AND "end" IS NOT NULL AND kind = 'work'"""
+        " GROUP BY source ORDER BY source"
+    )
+    return [
+        LogSource(row["label"], kind, row["format"], row["entries"], row["tasks"],
+                  _day(row["first"]), _day(row["last"]))
+        for kind, rows in (("import", imported), ("logged", logged))
+        for row in rows
+    ]
+
+
+def task_logs(store: Store) -> dict[int, list[TaskLog]]:
+    """task id -> the logs (file name or source) its work entries came from."""
+    logs: dict[int, list[TaskLog]] = {}
+    for row in store.rows(
+        "SELECT e.task_id, coalesce(b.file_name, e.source) AS label, count(*) AS entries,"
+        " min(e.start) AS first, max(e.start) AS last"
+        " FROM time_entry e LEFT JOIN import_batch b ON b.id = e.batch_id"
+        """ WHERE e.kind = 'work' AND e."end" IS NOT NULL AND e.duration_s > 0"""
+        " GROUP BY e.task_id, 2 ORDER BY e.task_id, min(e.start)"
+    ):
+        logs.setdefault(row["task_id"], []).append(
+            TaskLog(row["label"], row["entries"], parse_iso(row["first"]).date(), parse_iso(row["last"]).date())
+        )
+    return logs
+
+
+# --- what the calibration reads from the log ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoLiveEntry:
+    """One finished work entry of a task whose automation went live, and on which side."""
+
+    task_id: int
+    task_name: str
+    built_on: date
+    minutes: float
+    after: bool  # logged on or after the day it went live
+
+
+def go_live_entries(store: Store) -> list[GoLiveEntry]:
+    """The finished work entries (of some length) of every task that went live, by task."""
+    return [
+        GoLiveEntry(row["task_id"], row["task_name"], date.fromisoformat(row["built_on"]),
+                    row["duration_s"] / 60.0, bool(row["after"]))
+        for row in store.rows(
+            "SELECT t.id AS task_id, t.name AS task_name, p.built_on, e.duration_s,"
+            " e.start >= p.built_on AS after"
+            " FROM task t JOIN plan p ON p.task_id = t.id JOIN time_entry e ON e.task_id = t.id"
+            """ WHERE p.built_on IS NOT NULL AND e.kind = 'work' AND e."end" IS NOT NULL"""
+            " AND e.duration_s > 0 ORDER BY t.id"
+        )
+    ]
+

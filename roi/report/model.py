@@ -1,20 +1,20 @@
 """The report model: one ranking plus everything needed to read it.
 
 Every renderer (text, Markdown, HTML, CSV, JSON) is fed by the same `Report`, built once
-from `roi.inventory.rank_store` and a few queries about where the numbers came from
-(import batches and time entries). Renderers format; they never compute.
+from `roi.inventory.rank_store` and where the numbers came from (import batches and time
+entries: `roi.db.timelog.log_sources` and `task_logs`). Renderers format; they never compute.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
 from roi import payback
-from roi.db.store import Store, parse_iso, utc_now
+from roi.db.store import Store, utc_now
+from roi.db.timelog import LogSource, TaskLog, log_sources, task_logs
 from roi.inventory import rank_store
 from roi.models import RoiError, Settings
 from roi.ranking import RankBy, RankedTask
@@ -23,29 +23,6 @@ from roi.roadmap import Roadmap, build_roadmap
 Format = Literal["text", "md", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = ("text", "md", "html", "csv", "json")
 SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class LogSource:
-    """One place logged time came from: an imported file, or the stopwatch / manual log."""
-
-    label: str  # the file name, or "stopwatch" / "manual" for time logged in roi
-    kind: str  # "import" or "logged"
-    format: str  # the importer's format name, or the entry source
-    entries: int
-    tasks: int
-    first: date | None
-    last: date | None
-
-
-@dataclass(frozen=True)
-class TaskLog:
-    """The logged time behind one task, per source."""
-
-    label: str
-    entries: int
-    first: date
-    last: date
 
 
 @dataclass(frozen=True)
@@ -141,41 +118,6 @@ def uses_log(r: RankedTask) -> bool:
     return r.per_week_source == "measured" or any(
         s.manual_source in ("measured", "scaled") for s in r.steps
     )
-
-
-def _day(text: str | None) -> date | None:
-    return parse_iso(text).date() if text else None
-
-
-def log_sources(store: Store) -> list[LogSource]:
-    """Imported files (with the dates their entries cover) and time logged in roi itself."""
-    sources = []
-    for row in store.conn.execute(
-        "SELECT b.file_name, b.format, count(e.id), count(DISTINCT e.task_id), min(e.start),"
-        " max(e.start) FROM import_batch b LEFT JOIN time_entry e ON e.batch_id = b.id"
-        " GROUP BY b.id ORDER BY b.started_at, b.id"
-    ):
-        sources.append(LogSource(row[0], "import", row[1], row[2], row[3], _day(row[4]), _day(row[5])))
-    for row in store.conn.execute(
-        "SELECT source, count(*), count(DISTINCT task_id), min(start), max(start) FROM time_entry"
-        " WHERE batch_id IS NULL AND \"end\" IS NOT NULL AND kind = 'work'"
-        " GROUP BY source ORDER BY source"
-    ):
-        sources.append(LogSource(row[0], "logged", row[0], row[1], row[2], _day(row[3]), _day(row[4])))
-    return sources
-
-
-def task_logs(store: Store) -> dict[int, list[TaskLog]]:
-    """task id -> the logs (file name or source) its work entries came from."""
-    logs: dict[int, list[TaskLog]] = defaultdict(list)
-    for row in store.conn.execute(
-        "SELECT e.task_id, coalesce(b.file_name, e.source), count(*), min(e.start), max(e.start)"
-        " FROM time_entry e LEFT JOIN import_batch b ON b.id = e.batch_id"
-        " WHERE e.kind = 'work' AND e.\"end\" IS NOT NULL AND e.duration_s > 0"
-        " GROUP BY e.task_id, 2 ORDER BY e.task_id, min(e.start)"
-    ):
-        logs[row[0]].append(TaskLog(row[1], row[2], parse_iso(row[3]).date(), parse_iso(row[4]).date()))
-    return dict(logs)
 
 
 def portfolio_break_even(group: list[RankedTask], today: date) -> date | None:
