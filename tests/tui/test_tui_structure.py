@@ -102,3 +102,16 @@ def test_a_keymap_moves_a_key_by_its_binding_id(demo_store: Store) -> None:
             assert isinstance(app.screen, FormScreen)
 
     asyncio.run(run())
+
+
+def test_with_rank_is_replace_without_the_cost(demo_store: Store) -> None:
+    from dataclasses import replace
+
+    from roi.inventory import rank_store
+    from tui.state import with_rank
+
+    for r in rank_store(demo_store, today=TODAY):
+        moved = with_rank(r, r.rank + 7)
+        assert moved == replace(r, rank=r.rank + 7) and moved is not r
+        assert r.rank != moved.rank  # the original is untouched
+        assert with_rank(r, r.rank) is r
