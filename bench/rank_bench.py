@@ -58,7 +58,7 @@ def build(path: Path, tasks: int, seed: int = 1205) -> None:
 
 def timed(db: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "roi.cli_main", "--db", str(db), "rank", "--json"],
+    subprocess.run([sys.executable, "-m", "roi.cli", "--db", str(db), "rank", "--json"],
                    check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
 

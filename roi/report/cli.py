@@ -6,16 +6,12 @@ import os
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.text import Text
 
+from roi.cli.console import console
 from roi.clock import today
 from roi.report.model import FORMATS, build_report, frozen_generated
 from roi.textsafe import visible
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(report)
 
 
 def _generated() -> datetime | None:
@@ -66,18 +62,18 @@ def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
                          budget_hours_per_week=parse_budget(budget) if budget else None)
     if to_file and output:
         path = atomic_write(output, render(built, fmt))
-        err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+        err = console(stderr=True)
         shown = len(built.shown)
         err.print(Text(f"Wrote the {fmt} report ({shown} task{'s' if shown != 1 else ''}) to "
                        f"{visible(str(path))}."))
         return
     if fmt == "text":
-        out = Console(highlight=False, markup=False, emoji=False)
+        out = console()
         if out.is_terminal:  # at most 80 columns, fewer on a narrower terminal
             width = min(out.width, WIDTH)
             if os.environ.get("NO_COLOR"):
                 click.echo(render_text(built, width), nl=False)
             else:  # styles only on a terminal, and only without NO_COLOR
-                print_report(built, Console(highlight=False, markup=False, emoji=False, width=width))
+                print_report(built, console(width=width))
             return
     click.echo(render(built, fmt), nl=False)

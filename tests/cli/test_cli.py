@@ -134,6 +134,30 @@ def test_importing_the_cli_does_not_import_textual():
     assert out.stdout.strip() == "False False"
 
 
+def test_rank_loads_neither_the_importers_nor_the_report_renderers(tmp_path):
+    code = (
+        "import sys\nfrom roi.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('roi.importers', 'roi.report', 'textual'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "r.db"), "rank"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_help_lists_every_command_with_its_help(roi):
+    import click
+
+    from roi.cli import COMMANDS, cli
+
+    text = roi("--help").stdout
+    with click.Context(cli) as ctx:
+        for name in COMMANDS:
+            command = cli.get_command(ctx, name)
+            assert command is not None and command.name == name
+            help_start = command.get_short_help_str(limit=200)[:20]
+            assert help_start and f"  {name} " in text and help_start in text, name
+
+
 def test_config_roundtrip(roi):
     assert roi("config", "set", "overrun_factor", "1.5").exit_code == 0
     assert roi("config", "get", "overrun_factor").stdout.strip() == "1.5"

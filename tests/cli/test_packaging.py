@@ -28,7 +28,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_packages_and_seeds(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"roi/_seeds/demo.toml", "roi/_seeds/flags.toml", "roi/cli.py", "tui/app.py"} <= names
+    assert {"roi/_seeds/demo.toml", "roi/_seeds/flags.toml", "roi/cli/__init__.py", "tui/app.py"} <= names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "roi = roi.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 

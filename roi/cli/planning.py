@@ -10,21 +10,11 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from roi.cli.console import console
 from roi.clock import today
+from roi.fmt import fmt, fmt_weeks
 from roi.models import RoiError
-from roi.ranking import fmt, fmt_weeks
 from roi.textsafe import visible
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(calibrate)
-    cli.add_command(roadmap)
-
-
-def _console():  # type: ignore[no-untyped-def]
-    from roi.cli import console
-
-    return console()
 
 
 @click.command()
@@ -76,7 +66,7 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     if not builds:
         out.print("No finished builds recorded yet. Record one with "
                   "`roi plan TASK --actual-build-hours H` or time it with `roi time start TASK --build`.")
@@ -127,7 +117,7 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
     if as_json:
         click.echo(json.dumps(roadmap_json(plan), indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     if not plan.items:
         out.print("Nothing is worth building yet (no task has verdict automate or maybe).")
         return

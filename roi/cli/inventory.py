@@ -1,4 +1,4 @@
-"""CLI commands that edit the inventory: task, step, plan, time (stopwatch) and flags."""
+"""Editing the inventory: `roi task`, `step`, `plan`, `time` (the stopwatch) and `flags`."""
 
 from __future__ import annotations
 
@@ -11,26 +11,29 @@ from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
+from roi.cli.console import console
+from roi.cli.ranking import verdict_text
 from roi.clock import today
-from roi.db.timelog import cancel_timer, format_duration, running_timer, start_timer, stop_timer
+from roi.db.timelog import (
+    cancel_timer,
+    format_duration,
+    refresh_measurements,
+    running_timer,
+    start_timer,
+    stop_timer,
+)
+from roi.fmt import fmt, fmt_weeks
 from roi.models import (
     CATEGORIES,
     STATUSES,
-    Range,
     RoiError,
     Step,
     Task,
     describe_error,
     parse_range,
+    range_fields,
 )
-from roi.ranking import fmt, fmt_weeks
 from roi.textsafe import visible
-
-
-def _cli() -> Any:
-    from roi import cli
-
-    return cli
 
 
 def number(value: str | None, field: str, *, fraction: bool = False) -> float | None:
@@ -47,22 +50,11 @@ def number(value: str | None, field: str, *, fraction: bool = False) -> float | 
         raise RoiError(f"{field} must be {kind} (got {value!r})") from None
 
 
-def range_parts(value: str | None, field: str) -> tuple[float, float | None, float | None] | None:
-    """'8' -> (8, None, None); '4:8:30' -> (8, 4, 30)."""
+def range_option(value: str | None, field: str, option: str) -> dict[str, float | None]:
+    """The stored fields of an option given as '8' or '4:8:30' ({} when not given)."""
     if value is None:
-        return None
-    r: Range = parse_range(value, field)
-    if r.is_point:
-        return (r.likely, None, None)
-    return (r.likely, r.low, r.high)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(task)
-    cli.add_command(step)
-    cli.add_command(plan)
-    cli.add_command(time)
-    cli.add_command(flags)
+        return {}
+    return range_fields(field, parse_range(value, option))
 
 
 # --- task ---------------------------------------------------------------------------------
@@ -83,15 +75,15 @@ def task() -> None:
 def task_add(ctx: click.Context, name: str, category: str, per_week: str | None, tags: str, notes: str) -> None:
     """Add a task (a recurring chore) to the inventory."""
     store = ctx.obj.store()
-    freq = range_parts(per_week, "--per-week")
+    freq = range_option(per_week, "per_week", "--per-week")
     try:
-        new = Task(name=name, category=category, tags=tags, notes=notes, per_week=freq[0] if freq else None)  # type: ignore[arg-type]
+        new = Task(name=name, category=category, tags=tags, notes=notes, per_week=freq.get("per_week"))  # type: ignore[arg-type]
     except ValidationError as exc:
         raise RoiError(describe_error(exc)) from None
     task_id = store.add_task(new)
-    if freq and freq[1] is not None:
-        store.update_task(task_id, per_week_low=freq[1], per_week_high=freq[2])
-    _cli().console().print(Text(f"Added task {task_id}: {visible(new.name)}"))
+    if freq.get("per_week_low") is not None:
+        store.update_task(task_id, **freq)
+    console().print(Text(f"Added task {task_id}: {visible(new.name)}"))
 
 
 @task.command("edit")
@@ -116,14 +108,13 @@ def task_edit(ctx: click.Context, task_ref: str, **options: Any) -> None:
         if value is None:
             continue
         if key == "per_week":
-            likely, low, high = range_parts(value, "--per-week") or (None, None, None)
-            fields.update(per_week=likely, per_week_low=low, per_week_high=high)
+            fields.update(range_option(value, "per_week", "--per-week"))
             continue
         fields[mapping.get(key, key)] = value
     if not fields:
         raise RoiError("nothing to change: give at least one option (see `roi task edit --help`)")
     updated = store.update_task(task_ref, **fields)
-    _cli().console().print(Text(f"Updated task {updated.id}: {visible(updated.name)}"))
+    console().print(Text(f"Updated task {updated.id}: {visible(updated.name)}"))
 
 
 @task.command("list")
@@ -135,7 +126,7 @@ def task_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([t.model_dump(mode="json") for t in tasks], indent=2, ensure_ascii=False))
         return
-    out = _cli().console()
+    out = console()
     if not tasks:
         out.print("No tasks yet. Add one with `roi task add NAME`, or try `roi seed demo`.")
         return
@@ -163,7 +154,7 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(task_json(ranked), indent=2, ensure_ascii=False))
         return
-    out = _cli().console()
+    out = console()
     t = ranked.task
     out.print(Text.assemble((visible(t.name), "bold"), f"  (id {t.id}, {t.category}, {t.status})"))
     if t.tags:
@@ -188,7 +179,7 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
             line += f", actually built in {fmt(plan_.actual_build_hours)} h"
         out.print(line)
     out.print(Text(ranked.explanation))
-    out.print(Text.assemble("verdict: ", _cli().verdict_text(ranked.verdict), f" ({ranked.verdict_reason})"))
+    out.print(Text.assemble("verdict: ", verdict_text(ranked.verdict), f" ({ranked.verdict_reason})"))
     if ranked.break_even:
         out.print(f"break-even: {ranked.break_even.isoformat()} (payback {fmt_weeks(ranked.payback_weeks)})")
     for f in ranked.flags:
@@ -204,7 +195,7 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
 def task_rm(ctx: click.Context, task_ref: str) -> None:
     """Remove a task with its steps, plan and time entries."""
     removed = ctx.obj.store().remove_task(task_ref)
-    _cli().console().print(Text(f"Removed task {removed.id}: {visible(removed.name)}"))
+    console().print(Text(f"Removed task {removed.id}: {visible(removed.name)}"))
 
 
 # --- step ---------------------------------------------------------------------------------
@@ -213,12 +204,8 @@ def task_rm(ctx: click.Context, task_ref: str) -> None:
 def _step_fields(minutes: str | None, automation: str | None, overhead: str | None,
                  failure_rate: str | None, running_cost: str | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    parts = range_parts(minutes, "--minutes")
-    if parts:
-        fields.update(minutes=parts[0], minutes_low=parts[1], minutes_high=parts[2])
-    parts = range_parts(overhead, "--overhead")
-    if parts:
-        fields.update(overhead=parts[0], overhead_low=parts[1], overhead_high=parts[2])
+    fields.update(range_option(minutes, "minutes", "--minutes"))
+    fields.update(range_option(overhead, "overhead", "--overhead"))
     if automation is not None:
         fields["automation"] = number(automation, "--automation", fraction=True)
     if failure_rate is not None:
@@ -264,7 +251,7 @@ def step_add(ctx: click.Context, task_ref: str, name: str, minutes: str, automat
         raise RoiError(describe_error(exc)) from None
     task_id = store.task_id(task_ref)
     step_id = store.add_step(task_id, new)
-    _cli().console().print(Text(f"Added step {step_id}: {visible(new.name)}"))
+    console().print(Text(f"Added step {step_id}: {visible(new.name)}"))
 
 
 @step.command("edit")
@@ -290,7 +277,7 @@ def step_edit(ctx: click.Context, task_ref: str, step_ref: str, name: str | None
     if not fields:
         raise RoiError("nothing to change: give at least one option (see `roi step edit --help`)")
     updated = store.update_step(step_id, **fields)
-    _cli().console().print(Text(f"Updated step {step_id}: {visible(updated.name)}"))
+    console().print(Text(f"Updated step {step_id}: {visible(updated.name)}"))
 
 
 @step.command("rm")
@@ -303,7 +290,7 @@ def step_rm(ctx: click.Context, task_ref: str, step_ref: str) -> None:
     task_id = store.task_id(task_ref)
     step_id = store.step_id(task_id, step_ref)
     store.remove_step(step_id)
-    _cli().console().print(f"Removed step {step_id}.")
+    console().print(f"Removed step {step_id}.")
 
 
 @step.command("move")
@@ -336,9 +323,7 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
     """Set a task's build and upkeep estimate."""
     store = ctx.obj.store()
     fields: dict[str, Any] = {}
-    parts = range_parts(build_hours, "--build-hours")
-    if parts:
-        fields.update(build_hours=parts[0], build_low=parts[1], build_high=parts[2])
+    fields.update(range_option(build_hours, "build_hours", "--build-hours"))
     if upkeep is not None:
         fields["upkeep_hours_per_week"] = number(upkeep, "--upkeep")
     if start is not None:
@@ -354,14 +339,12 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
     task_id = store.task_id(task_ref)
     saved = store.set_plan(task_id, **fields)
     if actual_build_hours is not None:
-        from roi.db.timelog import refresh_measurements
-
         store.update_task(task_id, status="automated")
         refresh_measurements(store, [task_id])
     text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
     if saved.actual_build_hours is not None:
         text += f", actual build {fmt(saved.actual_build_hours)} h"
-    _cli().console().print(text)
+    console().print(text)
 
 
 # --- time (stopwatch) ---------------------------------------------------------------------
@@ -382,7 +365,7 @@ def time_start(ctx: click.Context, task_ref: str, step_ref: str | None, build: b
     timer = start_timer(ctx.obj.store(), task_ref, step_ref, kind="build" if build else "work")
     what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
     kind = "building " if build else ""
-    _cli().console().print(Text(f"Timing {kind}{visible(what)} since {timer.start.astimezone():%H:%M:%S}. Stop with `roi time stop`."))
+    console().print(Text(f"Timing {kind}{visible(what)} since {timer.start.astimezone():%H:%M:%S}. Stop with `roi time stop`."))
 
 
 @time.command("stop")
@@ -391,7 +374,7 @@ def time_stop(ctx: click.Context) -> None:
     """Stop the stopwatch and save the entry."""
     timer, seconds = stop_timer(ctx.obj.store())
     what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-    _cli().console().print(Text(f"Saved {format_duration(seconds)} on {visible(what)}."))
+    console().print(Text(f"Saved {format_duration(seconds)} on {visible(what)}."))
 
 
 @time.command("cancel")
@@ -399,7 +382,7 @@ def time_stop(ctx: click.Context) -> None:
 def time_cancel(ctx: click.Context) -> None:
     """Discard the running stopwatch without saving."""
     timer = cancel_timer(ctx.obj.store())
-    _cli().console().print(Text(f"Discarded the timer on {visible(timer.task_name)}."))
+    console().print(Text(f"Discarded the timer on {visible(timer.task_name)}."))
 
 
 @time.command("status")
@@ -416,7 +399,7 @@ def time_status(ctx: click.Context, as_json: bool) -> None:
         }
         click.echo(json.dumps({"running": timer is not None, "timer": data}, indent=2, ensure_ascii=False))
         return
-    out = _cli().console()
+    out = console()
     if timer is None:
         out.print("The stopwatch is not running.")
         return
@@ -437,7 +420,7 @@ def flags_list() -> None:
     """The flag rules in force, with their reasons and where they come from."""
     from roi.flags import load_rules
 
-    out = _cli().console()
+    out = console()
     for rule in load_rules():
         out.print(Text.assemble((rule.code, "bold"), f"  ({rule.source})"))
         if rule.categories:
@@ -467,7 +450,7 @@ def _flag_change(ctx: click.Context, task_ref: str, code: str, dismissed: bool) 
     store.dismiss_flag(task_id, code, dismissed)
     (after,) = evaluate_store(store, today=today(), ids=[task_id])
     verb = "Dismissed" if dismissed else "Restored"
-    _cli().console().print(Text(f"{verb} {code} on {visible(after.name)}; verdict is now {after.verdict}."))
+    console().print(Text(f"{verb} {code} on {visible(after.name)}; verdict is now {after.verdict}."))
 
 
 @flags.command("dismiss")

@@ -1,0 +1,148 @@
+"""Reading the ranking: `roi rank` and `roi xkcd`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from roi import payback
+from roi.cli.console import console
+from roi.cli.state import State, pass_state
+from roi.clock import today
+from roi.db.store import Store
+from roi.fmt import fmt, fmt_weeks
+from roi.inventory import rank_store, ranking_json
+from roi.ranking import RankedTask
+from roi.textsafe import visible
+
+
+def verdict_text(verdict: str) -> Text:
+    style = {"automate": "bold green", "maybe": "yellow", "skip": "red"}.get(verdict, "")
+    return Text(verdict, style=style)
+
+
+def hours(value: float) -> str:
+    return f"{value:,.1f}" if abs(value) >= 0.05 or value == 0 else f"{value:.2f}"
+
+
+def ranking_table(ranked: list[RankedTask], width: int) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Task", overflow="fold", ratio=1)
+    table.add_column("Saved h/wk", justify="right")
+    table.add_column("Build h", justify="right")
+    table.add_column("Payback", justify="right")
+    wide = width >= 100
+    if wide:
+        table.add_column("Break-even")
+    table.add_column("Net h", justify="right")
+    table.add_column("Verdict")
+    table.add_column("Flags")
+    for r in ranked:
+        o = r.outcome
+        flags = Text(", ".join(f.code.split(":")[-1] + (" (dismissed)" if f.dismissed else "") for f in r.flags))
+        row: list[Any] = [
+            str(r.rank),
+            Text(visible(r.name)),
+            hours(o.weekly_hours_saved),
+            hours(r.build_hours),
+            fmt_weeks(o.payback_weeks).replace(" weeks", " wk").replace(" week", " wk"),
+        ]
+        if wide:
+            row.append(r.break_even.isoformat() if r.break_even else "never")
+        row += [hours(o.net_hours), verdict_text(r.verdict), flags]
+        table.add_row(*row)
+    return table
+
+
+def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool = False) -> None:
+    ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
+    out = console()
+    if not ranked:
+        out.print("No tasks yet. Add one with `roi task add NAME`, or try `roi seed demo`.")
+        return
+    settings = store.settings()
+    u = ranked[0].uncertainty
+    source = " (calibrated from your builds)" if u and u.overrun_source.startswith("calibrated") else ""
+    out.print(
+        Text(
+            f"Ranked by {by} over {fmt(horizon or settings.horizon_weeks)} weeks, "
+            f"overrun factor {fmt(ranked[0].overrun_factor, 2)}{source}",
+            style="dim",
+        )
+    )
+    out.print(ranking_table(ranked, out.width))
+    bare = [r for r in ranked if not r.steps]
+    if bare:
+        logged = sum(1 for r in bare if r.measured_minutes is not None)
+        out.print(Text(
+            f"{len(bare)} task{'s have' if len(bare) != 1 else ' has'} no steps yet"
+            + (f" ({logged} with enough logged time to measure)" if logged else "")
+            + ": add them with `roi step add TASK NAME --minutes M --automation A` to estimate the saving.",
+            style="dim",
+        ))
+    for r in ranked:
+        if explain:
+            money = r.money_sentence()
+            out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation,
+                                    (" " + money) if money else ""))
+        for f in r.active_flags:
+            out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: {f.code}: ", (f.reason, "dim")))
+
+
+@click.command()
+@click.option("--by", type=click.Choice(["payback", "net", "confidence"]), default="payback",
+              show_default=True, help="Rank by payback time, net hours over the horizon, or expected net hours.")
+@click.option("--horizon", type=click.FloatRange(min=0, min_open=True), metavar="WEEKS",
+              help="Horizon in weeks (default: the horizon_weeks setting).")
+@click.option("--explain", is_flag=True, help="Show each task's arithmetic under the table.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@pass_state
+def rank(state: State, by: str, horizon: float | None, explain: bool, as_json: bool) -> None:
+    """Rank the tasks by what automating them gives back."""
+    store = state.store()
+    if as_json:
+        ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
+        settings = store.settings()
+        data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    print_ranking(store, by=by, horizon=horizon, explain=explain)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+def xkcd(as_json: bool) -> None:
+    """The xkcd 1205 "Is It Worth the Time?" table, computed by roi's own arithmetic.
+
+    Each cell: how long you can spend making a task faster before you spend more time
+    than you save over 5 years."""
+    table = payback.xkcd_table()
+    if as_json:
+        data = [
+            {"shaved": c.shaved, "how_often": c.frequency, "hours": round(c.hours, 6),
+             "computed": payback.humanize_hours(c.hours), "chart": c.label}
+            for row in table for c in row
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    out = console()
+    grid = Table(title="How long can you work on making a routine task more efficient",
+                 caption="before you're spending more time than you save? (across five years)",
+                 box=None, header_style="bold")
+    grid.add_column("Shave off")
+    for label, _ in payback.XKCD_FREQUENCIES:
+        grid.add_column(label, justify="right")
+    for row in table:
+        cells = []
+        for c in row:
+            short = payback.humanize_hours(c.hours)
+            for long, abbreviation in ((" seconds", " sec"), (" second", " sec"), (" minutes", " min"), (" minute", " min")):
+                short = short.replace(long, abbreviation)
+            cells.append(short if c.label else Text("-", style="dim"))
+        grid.add_row(row[0].shaved, *cells)
+    out.print(grid)

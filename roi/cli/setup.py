@@ -1,0 +1,109 @@
+"""Setting up: `roi demo`, `roi seed demo` and `roi config list|get|set`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from roi.cli.console import console
+from roi.cli.ranking import print_ranking
+from roi.cli.state import State, open_tui, pass_state
+from roi.models import SETTING_HELP, RoiError
+
+
+def demo_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("roi", appauthor=False)) / "demo.db"
+
+
+@click.command()
+@click.option("--reset", is_flag=True, help="Start from a fresh demo database.")
+@click.option("--no-open", is_flag=True, help="Load the demo and print the ranking instead of opening the app.")
+@click.pass_context
+def demo(ctx: click.Context, reset: bool, no_open: bool) -> None:
+    """Load the demo inventory into its own demo database and open the app.
+
+    Your own database is never touched; with --db the demo goes there instead."""
+    from roi.demo import seed_demo
+
+    state: State = ctx.obj
+    # Only an explicit --db redirects the demo: ROI_DB names the person's own inventory,
+    # which the demo must never write into.
+    explicit = ctx.parent is not None and ctx.parent.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
+    path = Path(state.db_path) if explicit and state.db_path else demo_path()
+    if reset and path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    state.db_path = str(path)
+    store = state.store()
+    seed_demo(store)
+    if no_open:
+        print_ranking(store, by="payback", horizon=None)
+        click.echo(f"demo database: {path}", err=True)
+        return
+    open_tui(store)
+
+
+@click.group()
+def seed() -> None:
+    """Load shipped data into the current database."""
+
+
+@seed.command("demo")
+@pass_state
+def seed_demo_command(state: State) -> None:
+    """Load the demo inventory (tasks already there by name are left alone)."""
+    from roi.demo import seed_demo
+
+    added = seed_demo(state.store())
+    click.echo(f"Added {added} demo task{'s' if added != 1 else ''} to {state.path}.")
+
+
+@click.group()
+def config() -> None:
+    """Read and change settings (horizon, overrun factor, time zone, hourly value, ...)."""
+
+
+@config.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def config_list(state: State, as_json: bool) -> None:
+    """Show every setting with its value."""
+    settings = state.store().settings()
+    if as_json:
+        click.echo(json.dumps(settings.model_dump(), indent=2))
+        return
+    table = Table(box=None, header_style="bold")
+    table.add_column("Key")
+    table.add_column("Value")
+    table.add_column("Meaning", overflow="fold")
+    for key, value in settings.model_dump().items():
+        table.add_row(key, "" if value is None else str(value), SETTING_HELP.get(key, ""))
+    console().print(table)
+
+
+@config.command("get")
+@click.argument("key")
+@pass_state
+def config_get(state: State, key: str) -> None:
+    """Print one setting."""
+    settings = state.store().settings()
+    if key not in type(settings).model_fields:
+        raise RoiError(f"unknown setting {key!r}; see `roi config list`")
+    value = getattr(settings, key)
+    click.echo("" if value is None else value)
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@pass_state
+def config_set(state: State, key: str, value: str) -> None:
+    """Change one setting (an empty VALUE clears timezone or hourly_value)."""
+    settings = state.store().set_setting(key, value)
+    shown = getattr(settings, key)
+    click.echo(f"{key} = {'' if shown is None else shown}")

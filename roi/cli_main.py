@@ -1,6 +1,0 @@
-"""`python -m roi.cli_main` runs the CLI (used by benchmarks and subprocess tests)."""
-
-from roi.cli import main
-
-if __name__ == "__main__":
-    main()
