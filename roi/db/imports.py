@@ -40,7 +40,10 @@ IMPORT_CACHE_KIB = 32 * 1024
 REBUILD_SHARE = 4  # rebuild when the rows left are at most this many times the rows removed
 
 ENTRY_COLUMNS = ("task_id", "step_id", "start", "end", "duration_s", "description", "tags", "hash")
-EntryRow = tuple[int, "int | None", str, str, float, str, str, str]  # in ENTRY_COLUMNS order
+# In ENTRY_COLUMNS order; start and end as whole UTC epoch seconds (floored), which the
+# INSERT writes as ISO-8601 UTC text, the storage form of every instant.
+EntryRow = tuple[int, "int | None", int, int, float, str, str, str]
+_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch')"
 
 
 def created_note(file_name: str) -> str:
@@ -66,7 +69,7 @@ class ImportWriter:
         source = "'" + fmt.replace("'", "''") + "'"  # the same for every row: a literal, not a parameter
         self.insert_sql = (
             'INSERT OR IGNORE INTO time_entry (task_id, step_id, start, "end", duration_s, source,'
-            f" description, tags, batch_id, hash) VALUES (?,?,?,?,?,{source},?,?,{self.batch_id},?)"
+            f" description, tags, batch_id, hash) VALUES (?,?,{_ISO},{_ISO},?,{source},?,?,{self.batch_id},?)"
         )
         self.old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         self.dropped = self._drop_indexes_if_large(expected_rows)

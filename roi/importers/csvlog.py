@@ -187,11 +187,13 @@ class CsvReading(Reading):
 
     def __iter__(self) -> Iterator[Entry | Problem]:
         self.decide_dates()
-        rows = self.source.rows()
-        next(rows, None)  # the header (line 1, or more lines if it has quoted newlines)
         read = self.read
-        for line, row in rows:
-            yield read(line, row)
+        with self.source.csv_reader() as reader:
+            next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
+            before = reader.line_num  # lines up to the end of the previous row
+            for row in reader:
+                yield read(before + 1, row)
+                before = reader.line_num
 
     def read(self, line: int, row: list[str]) -> Entry | Problem:
         """One row -> an Entry or a Problem."""
@@ -205,9 +207,17 @@ class CsvReading(Reading):
             start, end = self.times(row)
             if end < start:
                 raise RowError(f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})")
-            entry = Entry(line, start, end, self.task(row), self.step(row),
-                          row[self.desc_col] if self.desc_col is not None else "", self.tags(row),
-                          "\x1f".join(row))
+            task = row[self.first_task].strip() if self.first_task is not None else ""
+            for col in self.other_tasks if not task else ():
+                task = row[col].strip()
+                if task:
+                    break
+            step = (row[self.step_col].strip() or None) if self.step_col is not None else None
+            tags = self.tag_cache.get(self.tag_key(row)) if self.tag_key is not None else ()
+            if tags is None:
+                tags = self.tags(row)
+            entry = Entry(line, start, end, task, step, row[self.desc_col] if self.desc_col is not None else "",
+                          tags, "\x1f".join(row))
         except RowError as exc:
             return self.rejected(line, row, str(exc))
         except IndexError:
@@ -239,12 +249,18 @@ class CsvReading(Reading):
 
     def split_times(self, row: list[str]) -> tuple[float, float]:
         """Start and end from a start date and time and an end date (empty: the start
-        date) and time; every value cached (the usual log repeats days and times)."""
+        date) and time. The usual log repeats its days and times: both are cached, and a
+        day's local midnight is a number unless the zone shifts that day."""
         sd, st, ed, et = self.sd, self.st, self.ed, self.et
         assert sd is not None and st is not None and ed is not None and et is not None
-        f_sd, f_st, f_ed, f_et = self.split_labels
-        start = self.clock.instant(row[sd], row[st], f_sd, f_st)
-        end = self.clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)
+        days, times = self.clock.days, self.clock.times
+        d0, t0, d1, t1 = days.get(row[sd]), times.get(row[st]), days.get(row[ed] or row[sd]), times.get(row[et])
+        if type(d0) is float and type(d1) is float and t0 is not None and t1 is not None:
+            start, end = d0 + t0, d1 + t1
+        else:  # a first sight, a DST day, or a bad value (which raises with its field named)
+            f_sd, f_st, f_ed, f_et = self.split_labels
+            start = self.clock.instant(row[sd], row[st], f_sd, f_st)
+            end = self.clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)
         if self.dur_col is not None and row[self.dur_col] not in self.durations.cache:
             self.durations(row[self.dur_col], self.label(self.dur_col))  # a bad duration is an error even so
         return start, end
@@ -286,30 +302,17 @@ class CsvReading(Reading):
             self.durations(row[dur_col], label(dur_col))  # a bad duration is an error even so
         return start, end
 
-    def task(self, row: list[str]) -> str:
-        task = row[self.first_task].strip() if self.first_task is not None else ""
-        for col in self.other_tasks if not task else ():
-            task = row[col].strip()
-            if task:
-                break
-        return task
-
-    def step(self, row: list[str]) -> str | None:
-        return (row[self.step_col].strip() or None) if self.step_col is not None else None
-
     def tags(self, row: list[str]) -> tuple[str, ...]:
-        if self.tag_key is None:
-            return ()
+        """The tags of a row: "name:value" of the tag fields, then the tag lists split."""
+        assert self.tag_key is not None
         key = self.tag_key(row)
-        got = self.tag_cache.get(key)
-        if got is None:
-            n = len(self.tag_prefixes)
-            tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, key[:n], strict=False) if v.strip()]
-            for v in key[n:]:
-                tags.extend(t.strip() for t in v.split(",") if t.strip())
-            if len(self.tag_cache) > TAG_CACHE_LIMIT:
-                self.tag_cache.clear()
-            got = self.tag_cache[key] = tuple(tags)
+        n = len(self.tag_prefixes)
+        tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, key[:n], strict=False) if v.strip()]
+        for v in key[n:]:
+            tags.extend(t.strip() for t in v.split(",") if t.strip())
+        if len(self.tag_cache) > TAG_CACHE_LIMIT:
+            self.tag_cache.clear()
+        self.tag_cache[key] = got = tuple(tags)
         return got
 
 

@@ -8,14 +8,16 @@ after it, so two genuinely identical rows are both kept and a re-import adds nei
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import json
 import math
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from roi.db.imports import ImportWriter
+from roi.db.imports import EntryRow, ImportWriter
 from roi.db.measurements import refresh_measurements
 from roi.db.store import Store
 from roi.errors import RoiError
@@ -28,12 +30,11 @@ from roi.importers.api import (
     PreviewRow,
     Problem,
     Progress,
-    RowError,
 )
 from roi.importers.detect import open_format
 from roi.importers.seen import SeenKeys, twin_keys
 from roi.importers.source import Source, open_source
-from roi.importers.timeparse import LocalClock, timezone
+from roi.importers.timeparse import FIRST_INSTANT, PAST_LAST_INSTANT, in_range, timezone
 
 CHUNK = 4096  # entries stored per executemany
 KEEP_SKIPS = 1000  # skipped rows listed in the summary (all are counted)
@@ -102,6 +103,19 @@ def preview(
     return out
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: an import makes millions of short-lived
+    objects and no cycles, and every collection would walk all that are alive."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Rollback(Exception):
     """Raised inside the transaction of a dry run so that nothing is kept."""
 
@@ -129,7 +143,8 @@ def run_import(
         with store.transaction() as conn:
             writer = ImportWriter(conn, str(source.path.resolve()), source.sha256, fmt.name, total)
             try:
-                _Import(store, writer, fmt.name, summary).run(rows, total, progress)
+                with gc_paused():
+                    _Import(store, writer, fmt.name, summary).run(rows, total, progress)
             finally:
                 writer.close()
             if dry_run:
@@ -159,10 +174,8 @@ class _Import:
         # than making a new hash object for each row
         self.hasher = hashlib.blake2b((fmt + "\x1f").encode(), digest_size=12)
         self.seen = SeenKeys()
-        self.clock = LocalClock(UTC)  # for its cached ISO-8601 texts
         self.tag_texts: dict[tuple[str, ...], str] = {}
-        self.rows: list[list[object]] = []  # EntryRow without its hash, until the chunk is stored
-        self.digests: list[bytes] = []
+        self.rows: list[EntryRow] = []  # until the chunk is stored
         self.errors: list[tuple[int, str, str]] = []
         self.read = self.offered = self.imported = self.skipped = self.rejected = 0
         self.seconds: list[float] = []  # of each chunk's stored rows, while they are all of them
@@ -172,16 +185,16 @@ class _Import:
         if progress is not None:
             progress(0, total)
         entry, problem = self.entry, self.problem
-        for item in items:
-            if type(item) is Entry:
-                entry(item)
-            else:
-                problem(item)  # type: ignore[arg-type]
-            if len(self.rows) + len(self.errors) >= CHUNK:
-                self.store_chunk()
-                if progress is not None:
-                    progress(self.read, total)
-        self.store_chunk()
+        rows = iter(items)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            for item in chunk:
+                if type(item) is Entry:
+                    entry(item)
+                else:
+                    problem(item)  # type: ignore[arg-type]
+            self.store_chunk()
+            if progress is not None:
+                progress(self.read, total)
         if progress is not None:
             progress(self.read, self.read)
         self.finish()
@@ -190,20 +203,19 @@ class _Import:
 
     def entry(self, e: Entry) -> None:
         self.read += not e.piece
-        try:
-            start, end = self.clock.iso(e.start), self.clock.iso(e.end)
-        except RowError as exc:  # an instant outside what dates can hold
-            self.errors.append((e.line, str(exc), e.identity[:2000]))
+        start, end = e.start, e.end
+        if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
+            bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
+            self.errors.append((e.line, f"date out of range ({bad!r} seconds)", e.identity[:2000]))
             return
         tid = self.task_ids.get(e.task) or self.task_id(e.task)
         sid = None if e.step is None else self.step_id(tid, e.step)
         tags = self.tag_texts.get(e.tags)
         if tags is None:
             tags = self.tag_texts[e.tags] = json.dumps(list(e.tags), ensure_ascii=False)
-        self.rows.append([tid, sid, start, end, e.end - e.start, e.description, tags])
         h = self.hasher.copy()
         h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
-        self.digests.append(h.digest())
+        self.rows.append((tid, sid, math.floor(start), math.floor(end), end - start, e.description, tags, h.hexdigest()))
 
     def problem(self, p: Problem) -> None:
         self.read += 1
@@ -244,25 +256,23 @@ class _Import:
     # -- storing ----------------------------------------------------------------------------
 
     def store_chunk(self) -> None:
-        rows, digests = self.rows, self.digests
+        rows = self.rows
         if rows:
-            hashes = [d.hex() for d in digests]
-            for index, n in self.seen.ordinals(twin_keys(digests)):
-                hashes[index] = f"{hashes[index]}~{n}"
-            for row, text in zip(rows, hashes, strict=True):
-                row.append(text)
-            stored = self.writer.add_entries(rows)  # type: ignore[arg-type]
+            for index, n in self.seen.ordinals(twin_keys([row[7] for row in rows])):
+                row = rows[index]
+                rows[index] = (*row[:7], f"{row[7]}~{n}")
+            stored = self.writer.add_entries(rows)
             self.offered += len(rows)
             self.imported += stored
             if stored == len(rows):
-                self.seconds.append(math.fsum(row[4] for row in rows))  # type: ignore[misc]
+                self.seconds.append(math.fsum([row[4] for row in rows]))
             else:  # some were there already: sum what was stored at the end
                 self.seconds_exact = False
         if self.errors:
             self.rejected += len(self.errors)
             self.summary.errors.extend((line, reason) for line, reason, _ in self.errors)
             self.writer.add_errors(self.errors)
-        self.rows, self.digests, self.errors = [], [], []
+        self.rows, self.errors = [], []
 
     def finish(self) -> None:
         s, writer = self.summary, self.writer

@@ -11,26 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def twin_keys(digests: list[bytes]) -> bytes:
-    """The key SeenKeys compares rows by: the first 8 bytes of each digest, in order."""
-    return b"".join([d[:8] for d in digests])
-
-
-def count_in(sorted_keys: np.ndarray, keys: bytes) -> list[tuple[int, int]]:
-    """(index, count) for each of `keys` (twin_keys bytes) that a sorted array of keys
-    holds, with how often it holds it."""
-    if not len(sorted_keys):
-        return []
-    given = np.frombuffer(keys, dtype=np.uint64)
-    order = np.argsort(given)
-    wanted = given[order]  # searched in order: twice as fast
-    first = np.searchsorted(sorted_keys, wanted)
-    found = sorted_keys[np.minimum(first, len(sorted_keys) - 1)] == wanted
-    hits = np.flatnonzero(found)
-    if not hits.size:
-        return []
-    after = np.searchsorted(sorted_keys, wanted[hits], "right")
-    return sorted(zip(order[hits].tolist(), (after - first[hits]).tolist(), strict=True))
+def twin_keys(hashes: list[str]) -> bytes:
+    """The key SeenKeys compares rows by: the first 8 bytes of each hex digest, in order."""
+    return bytes.fromhex("".join([h[:16] for h in hashes]))
 
 
 class SeenKeys:

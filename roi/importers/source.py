@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,18 +103,24 @@ class Source:
         self.fields = header_fields(self.header)
         return self
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(first physical line of the row, fields) for every CSV row, the header included."""
+    @contextmanager
+    def csv_reader(self) -> Iterator[Any]:
+        """A csv reader of the whole text (its `line_num` counts physical lines); a CSV the
+        csv module cannot read at all is not a task log."""
         with self.open_text() as fh:
             lines: Iterator[str] = _nul_free(fh) if self.has_nul else fh
-            reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
-            prev = 0
             try:
-                for row in reader:
-                    yield prev + 1, row
-                    prev = reader.line_num
+                yield csv.reader(lines, delimiter=self.delimiter, strict=False)
             except csv.Error as exc:
                 raise NotATaskLog(f"{self.path}: unreadable CSV ({exc})") from None
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(first physical line of the row, fields) for every CSV row, the header included."""
+        with self.csv_reader() as reader:
+            before = 0
+            for row in reader:
+                yield before + 1, row
+                before = reader.line_num
 
 
 def open_source(path: str | Path) -> Source:

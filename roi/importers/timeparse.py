@@ -148,6 +148,15 @@ def parse_time_of_day(text: str, field: str = "time") -> float:
     return h * 3600 + mi * 60 + s + frac
 
 
+FIRST_INSTANT = -62135596800.0  # 0001-01-01T00:00:00Z
+PAST_LAST_INSTANT = 253402300800.0  # 10000-01-01T00:00:00Z: ISO text has four-digit years
+
+
+def in_range(epoch: float) -> bool:
+    """An instant that ISO-8601 text with a four-digit year can hold (not NaN, not inf)."""
+    return FIRST_INSTANT <= epoch < PAST_LAST_INSTANT
+
+
 class _DstDay:
     __slots__ = ("y", "m", "d")
 
@@ -256,15 +265,12 @@ class LocalClock:
 
     # epoch -> ISO-8601 UTC text (whole seconds), cached per day and per second of day
     def iso(self, epoch: float) -> str:
-        i = math.floor(epoch)
-        day, secs = divmod(i, 86400)
+        if not in_range(epoch):
+            raise RowError(f"date out of range ({epoch!r} seconds)")
+        day, secs = divmod(math.floor(epoch), 86400)
         prefix = self._iso_days.get(day)
         if prefix is None:
-            try:
-                prefix = (date.fromordinal(day + _EPOCH_DAY)).isoformat() + "T"
-            except (ValueError, OverflowError):
-                raise RowError(f"date out of range ({epoch!r} seconds)") from None
-            self._iso_days[day] = prefix
+            prefix = self._iso_days[day] = date.fromordinal(day + _EPOCH_DAY).isoformat() + "T"
         tail = self._iso_secs.get(secs)
         if tail is None:
             h, rem = divmod(secs, 3600)

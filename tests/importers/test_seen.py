@@ -1,4 +1,4 @@
-"""SeenKeys and count_in against a plain Counter: which rows of a file repeat earlier ones."""
+"""SeenKeys against a plain Counter: which rows of a file repeat earlier ones."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi.importers.seen import SeenKeys, count_in
+from roi.importers.seen import SeenKeys
 
 # few distinct values, so that repeats within and across chunks are common
 chunks_of_keys = st.lists(st.lists(st.integers(0, 12), max_size=40), max_size=12)
@@ -32,11 +32,3 @@ def test_ordinals_number_each_repeat_in_file_order(chunks: list[list[int]]) -> N
         assert seen.ordinals(as_bytes(keys)) == expected
     flat = sorted(k for keys in chunks for k in keys)
     assert seen.every_key().tolist() == flat
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 12), max_size=60), st.lists(st.integers(0, 12), max_size=40))
-def test_count_in_says_how_often_a_sorted_array_holds_each_key(first: list[int], keys: list[int]) -> None:
-    held = Counter(first)
-    expected = [(i, held[k]) for i, k in enumerate(keys) if held[k]]
-    assert count_in(np.array(sorted(first), dtype=np.uint64), as_bytes(keys)) == expected
