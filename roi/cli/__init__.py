@@ -40,9 +40,9 @@ COMMANDS = {
     "config": "roi.cli.setup:config",
     "demo": "roi.cli.setup:demo",
     "seed": "roi.cli.setup:seed",
-    "import": "roi.importers.cli:import_command",
-    "imports": "roi.importers.batches_cli:imports_group",
-    "report": "roi.report.cli:report",
+    "import": "roi.cli.imports:import_command",
+    "imports": "roi.cli.imports:imports_group",
+    "report": "roi.cli.report:report",
 }
 
 

@@ -15,7 +15,7 @@ Public API (the CLI and the TUI call these):
 Where things are: `api` (the contract: Entry, Problem, Format, the registry), `source`
 (a file's bytes, encoding, CSV header or JSON), `csvlog` and `jsontext` (the engines the
 built-in formats share), `formats/` (one tracker a module), `load` (an import, end to
-end), `cli` and `batches_cli` (the commands). Unusable input raises `NotATaskLog` (exit
+end); the commands are in roi.cli.imports. Unusable input raises `NotATaskLog` (exit
 code 2 in the CLI), with nothing written.
 """
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("roi", "tui")
 
 # The command-line modules: front ends of the core, which the core must not import.
-CLI_MODULES = ("roi.cli", "roi.importers.cli", "roi.importers.batches_cli", "roi.report.cli")
+CLI_MODULES = ("roi.cli",)
 STORAGE = "roi.db"
 # The arithmetic and the ranking: pure, they know nothing of storage or front ends.
 PURE_CORE = ("roi.errors", "roi.flags", "roi.fmt", "roi.models", "roi.payback", "roi.ranking",
@@ -242,3 +242,16 @@ def test_the_sql_finder_finds_sql(tmp_path: Path):
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
              and n.func.attr in SQL_CALLS]
     assert len(words) == 2 and len(calls) == 1
+
+
+def test_an_import_runs_in_one_process() -> None:
+    """No reading subprocesses, no pickled or marshalled chunks: one process reads and stores."""
+    banned = ("subprocess", "multiprocessing", "concurrent", "pickle", "marshal")
+    found = [
+        (m.name, imp.target, imp.line)
+        for m in modules().values()
+        if _within(m.name, "roi.importers") or m.name == "roi.db.imports"
+        for imp in imports(m)
+        if any(_within(imp.target, b) for b in banned)
+    ]
+    assert found == []
