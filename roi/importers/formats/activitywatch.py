@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from roi.importers.api import FormatInfo, Problem, RowError, register
+from roi.importers.api import FormatInfo, Options, Problem, RowError, register
 from roi.importers.csvlog import Layout, csv_open
 from roi.importers.jsontext import JsonReading, choose, lines_of, text
 from roi.importers.timeparse import LocalClock, aware_iso
@@ -123,19 +123,26 @@ def active_parts(start: float, end: float, spans: list[tuple[float, float]]) -> 
     return parts
 
 
-def open_(source: Any, options: Any) -> Any:
-    if source.kind == "csv":
-        return _csv_open(source, options)
-    data = source.json
-    records: list[tuple[int, Any]] = []
-    skipped_buckets: list[str] = []
-    active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
-    spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
-    window_hosts: set[str] = set()
-    afk_buckets: list[str] = []
-    if isinstance(data, list):
-        records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
-    else:
+class _Export:
+    """An export's buckets: the window events to read (each with its bucket), the not-AFK
+    periods of each host, and what the cut took out, for the note."""
+
+    def __init__(self, data: Any, options: Options) -> None:
+        self.options = options
+        self.records: list[tuple[int, Any]] = []  # (line, (bucket, event)); bucket None: not read
+        self.skipped_buckets: list[str] = []
+        self.afk_buckets: list[str] = []
+        self.active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
+        self.spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
+        self.window_hosts: set[str] = set()
+        self.cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
+        if isinstance(data, list):
+            self.records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
+        else:
+            self._buckets(data)
+        self.records.sort(key=lambda r: r[0])
+
+    def _buckets(self, data: dict[str, Any]) -> None:
         buckets = data.get("buckets") or {}
         split = data.get("events") if isinstance(data.get("events"), dict) else None
 
@@ -146,31 +153,28 @@ def open_(source: Any, options: Any) -> Any:
 
         for bucket_id, meta in buckets.items():
             if _is_afk(str(bucket_id), meta):
-                afk_buckets.append(str(bucket_id))
-                active.setdefault(_host(str(bucket_id), meta), []).extend(not_afk_spans(events_of(bucket_id, meta)))
-        active = {host: merged(spans) for host, spans in active.items()}
+                self.afk_buckets.append(str(bucket_id))
+                periods = self.active.setdefault(_host(str(bucket_id), meta), [])
+                periods.extend(not_afk_spans(events_of(bucket_id, meta)))
+        self.active = {host: merged(spans) for host, spans in self.active.items()}
         for bucket_id, meta in buckets.items():
             events = events_of(bucket_id, meta)
             window = _is_window(bucket_id, meta)
-            if not window:
-                skipped_buckets.append(str(bucket_id))
             if window:
-                window_hosts.add(_host(str(bucket_id), meta))
-            spans = active.get(_host(str(bucket_id), meta)) if window else None
-            if spans is not None:
-                spans_of[bucket_id] = spans
+                host = _host(str(bucket_id), meta)
+                self.window_hosts.add(host)
+                if host in self.active:
+                    self.spans_of[bucket_id] = self.active[host]
+            else:
+                self.skipped_buckets.append(str(bucket_id))
             # a record is (bucket, event): its JSON is the entry's identity, as before AFK cuts
             for line, ev in zip(lines_of(events), events, strict=False):
-                records.append((line, (bucket_id, ev) if window else (None, bucket_id)))
-        if split is not None:
-            for bucket_id, events in split.items():
-                if bucket_id not in buckets and isinstance(events, list):
-                    for line in lines_of(events):
-                        records.append((line, (None, bucket_id)))
-    records.sort(key=lambda r: r[0])
-    cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
+                self.records.append((line, (bucket_id, ev) if window else (None, bucket_id)))
+        for bucket_id, events in (split or {}).items():
+            if bucket_id not in buckets and isinstance(events, list):
+                self.records.extend((line, (None, bucket_id)) for line in lines_of(events))
 
-    def convert(rec: Any, clock: LocalClock) -> Any:
+    def convert(self, rec: Any, clock: LocalClock) -> Any:
         bucket, ev = rec
         if bucket is None:
             return Problem(0, f"not window activity (bucket {text(ev)!r})", "", True)
@@ -190,47 +194,60 @@ def open_(source: Any, options: Any) -> Any:
         d: dict[str, Any] = data if isinstance(data, dict) else {}
         fields = {k: text(d.get(k)) for k in ("app", "title", "url", "status")}
         fields["bucket"] = str(bucket)
+        options = self.options
         task = choose(fields, ["app", "title", "url", "status"], options.task_from, FIELDS, "--task-from")
         step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
         end = start + float(dur)
         got = (start, end, task, step or None, fields.get("title", ""), tags)
-        spans = spans_of.get(bucket)
-        if spans is None:
-            return got
+        spans = self.spans_of.get(bucket)
+        return got if spans is None else self._cut(got, spans)
+
+    def _cut(self, got: Any, spans: list[tuple[float, float]]) -> Any:
+        """An event cut to the periods not AFK: whole, skipped, or in parts."""
+        start, end = got[0], got[1]
         parts = active_parts(start, end, spans)
-        cut["seconds"] += (end - start) - sum(e - s for s, e in parts)
+        self.cut["seconds"] += (end - start) - sum(e - s for s, e in parts)
         if not parts:
-            cut["away"] += 1
+            self.cut["away"] += 1
             return Problem(0, "away from the keyboard (AFK) all through", "", True)
         if parts == [(start, end)]:
             return got
-        cut["split"] += len(parts) > 1
+        self.cut["split"] += len(parts) > 1
         # each part's identity names it, so the content hash tells the parts apart
         return [((s, e, *got[2:]), f"\x1factive {s!r}-{e!r}") for s, e in parts]
 
-    def afk_note() -> str:
+    def note(self) -> str:
+        """What is read and what is not (known before reading)."""
+        note = "window events only"
+        if self.afk_buckets:
+            note += f", cut to the time not AFK ({', '.join(self.afk_buckets)})"
+        else:
+            note += "; no AFK bucket: window time counted whole, time away included"
+        others = [b for b in self.skipped_buckets if b not in self.afk_buckets]
+        if others:
+            note += f"; events of {', '.join(others)} skipped"
+        return note
+
+    def afk_note(self) -> str:
         """What the cut took out (known once every event is read)."""
-        if not afk_buckets:
+        if not self.afk_buckets:
             return ""
-        hosts_without = sorted(window_hosts - active.keys())
-        away, parted = int(cut["away"]), int(cut["split"])
-        note = (f"{cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
+        hosts_without = sorted(self.window_hosts - self.active.keys())
+        away, parted = int(self.cut["away"]), int(self.cut["split"])
+        note = (f"{self.cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
                 f" {parted} split around an absence")
         if hosts_without:
             note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
         return note
 
-    note = "window events only"
-    if afk_buckets:
-        note += f", cut to the time not AFK ({', '.join(afk_buckets)})"
-    else:
-        note += "; no AFK bucket: window time counted whole, time away included"
-    others = [b for b in skipped_buckets if b not in afk_buckets]
-    if others:
-        note += f"; events of {', '.join(others)} skipped"
-    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, finish=afk_note)
 
+def open_(source: Any, options: Options) -> Any:
+    if source.kind == "csv":
+        return _csv_open(source, options)
+    export = _Export(source.json, options)
+    return JsonReading(TITLE, export.records, export.convert, options, export.note(), fields=FIELDS,
+                       finish=export.afk_note)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))
