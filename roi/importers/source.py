@@ -153,32 +153,8 @@ def open_source(path: str | Path) -> Source:
             encoding = "utf-8"
         if encoding != "utf-16" and b"\x00" in first[:SAMPLE_BYTES]:
             raise NotATaskLog(f"{shown} is a binary file (it contains NUL bytes), not a task log")
-        digest = hashlib.sha256()
-        decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
-        valid = True
-        lines = size = 0
-        has_nul = False
-        chunk, last = first, b""
-        while chunk:
-            digest.update(chunk)
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-            has_nul = has_nul or b"\x00" in chunk
-            # ASCII is valid UTF-8 unless a multi-byte character is left open before it
-            if valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    valid = False
-            last, chunk = chunk, fh.read(CHUNK)
-        if valid and decoder is not None:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                valid = False
-        if last and not last.endswith(b"\n"):
-            lines += 1
-    if not valid:
+        scan = _scan(fh, first, encoding)
+    if not scan.valid:
         encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
     if encoding == "utf-16":
         head = first.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
@@ -187,7 +163,45 @@ def open_source(path: str | Path) -> Source:
     head = head.lstrip("\ufeff")
     if encoding != "utf-16" and _mostly_binary(head):
         raise NotATaskLog(f"{shown} is a binary file, not a task log")
-    return Source(p, size, digest.hexdigest(), encoding, lines, head, has_nul and encoding != "utf-16")
+    return Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul and encoding != "utf-16")
+
+
+@dataclass
+class _Scan:
+    size: int = 0
+    lines: int = 0
+    sha256: str = ""
+    valid: bool = True  # the bytes decode in the encoding (UTF-8 checked; UTF-16 trusted)
+    has_nul: bool = False
+
+
+def _scan(fh: Any, first: bytes, encoding: str) -> _Scan:
+    """One pass over the bytes from `first` on: size, lines, SHA-256, NULs, and whether
+    they are valid UTF-8 (a streaming check: a character may be cut across reads)."""
+    scan, digest = _Scan(), hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
+    chunk, last = first, b""
+    while chunk:
+        digest.update(chunk)
+        scan.size += len(chunk)
+        scan.lines += chunk.count(b"\n")
+        scan.has_nul = scan.has_nul or b"\x00" in chunk
+        # ASCII is valid UTF-8 unless a multi-byte character is left open before it
+        if scan.valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                scan.valid = False
+        last, chunk = chunk, fh.read(CHUNK)
+    if scan.valid and decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            scan.valid = False
+    if last and not last.endswith(b"\n"):
+        scan.lines += 1
+    scan.sha256 = digest.hexdigest()
+    return scan
 
 
 def _mostly_binary(text: str) -> bool:
