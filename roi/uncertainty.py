@@ -329,15 +329,11 @@ def _figures(
         weeks = np.divide(cost, gain)
     weeks[gain <= 0] = np.inf
     probability = (weeks <= horizon).mean(axis=1)
-    # P50 and P90 as the "higher" order statistics, by an in-place partial sort
-    k50, k90 = min(math.ceil(0.5 * (n - 1)), n - 1), min(math.ceil(0.9 * (n - 1)), n - 1)
-    # (two single-kth partitions are ~10x faster in numpy than one with two kths)
-    weeks.partition(k50, axis=1)
-    upper = weeks[:, k50:]
-    upper.partition(k90 - k50, axis=1)
+    p50s = _percentile(weeks, 0.5)
+    p90s = _percentile(weeks, 0.9)
     figures = []
     for index in range(len(chunk)):
-        p50, p90 = float(weeks[index, k50]), float(upper[index, k90 - k50])
+        p50, p90 = float(p50s[index]), float(p90s[index])
         figures.append(Uncertainty(
             payback_probability=float(probability[index]),
             payback_weeks_p50=p50 if math.isfinite(p50) else None,
@@ -347,3 +343,26 @@ def _figures(
             samples=n,
         ))
     return figures
+
+
+def _percentile(weeks: np.ndarray, q: float) -> np.ndarray:
+    """Row-wise percentile q (0..1) of (k, n) paybacks as `numpy.percentile` computes it:
+    linear between the two order statistics around q * (n - 1). By an in-place partial
+    sort: the lower neighbour is the k-th order statistic, the upper one the minimum of
+    what lies above it. An infinite neighbour (a draw that never pays back) makes the
+    percentile infinite. Leaves `weeks` partially sorted; every call reads the whole rows
+    afresh, so calls can come in any order."""
+    import numpy as np
+
+    n = weeks.shape[1]
+    position = q * (n - 1)
+    lo = min(math.floor(position), n - 1)
+    fraction = position - lo
+    weeks.partition(lo, axis=1)
+    low = weeks[:, lo].copy()
+    if fraction == 0 or lo + 1 >= n:
+        return low
+    high = weeks[:, lo + 1:].min(axis=1)
+    with np.errstate(invalid="ignore"):
+        value = low + (high - low) * fraction
+    return np.where(np.isinf(high), np.inf, value)
