@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from roi.models import CATEGORIES, RoiError, Task
+from roi.models import CATEGORIES, FlagField, FlagMatch, RoiError, Step, Task
 from roi.seeds import seed_path
 
 USER_RULES_ENV = "ROI_FLAGS"
@@ -36,14 +36,32 @@ class FlagRule:
             )
         return self._pattern
 
-    def matches(self, task: Task) -> bool:
+    def match(self, task: Task) -> FlagMatch | None:
+        """What raises this rule on the task, first of: its category, its name, a tag,
+        a step name (None: the rule does not apply)."""
         if task.category in self.categories:
-            return True
+            return FlagMatch(field="category", word=task.category, text=task.category)
         pattern = self.pattern()
         if pattern is None:
-            return False
-        texts = [task.name, *task.tags, *(s.name for s in task.steps)]
-        return any(pattern.search(t) for t in texts)
+            return None
+        fields: tuple[tuple[FlagField, list[str]], ...] = (
+            ("name", [task.name]), ("tag", list(task.tags)), ("step", [s.name for s in task.steps]),
+        )
+        for where, texts in fields:
+            for text in texts:
+                found = pattern.search(text)
+                if found:
+                    return FlagMatch(field=where, word=" ".join(found.group(0).lower().split()), text=text)
+        return None
+
+    def matches(self, task: Task) -> bool:
+        return self.match(task) is not None
+
+    def matches_step(self, step: Step) -> bool:
+        """Whether a step's name holds one of the rule's words (a step-level match puts
+        the rule's overhead assumption on that step only)."""
+        pattern = self.pattern()
+        return pattern is not None and pattern.search(step.name) is not None
 
 
 def user_rules_path() -> Path:
@@ -111,3 +129,18 @@ def load_rules() -> tuple[FlagRule, ...]:
 
 def matching_rules(task: Task, rules: tuple[FlagRule, ...]) -> list[FlagRule]:
     return [rule for rule in rules if rule.matches(task)]
+
+
+def rule_matches(task: Task, rules: tuple[FlagRule, ...]) -> list[tuple[FlagRule, FlagMatch]]:
+    """Each rule that applies to the task, with what it matched."""
+    return [(rule, found) for rule in rules if (found := rule.match(task)) is not None]
+
+
+def find_code(code: str, codes: list[str]) -> str | None:
+    """The full flag code a person means: 'low-roi:email' itself, or the short 'email'
+    the tables show (any case); None when it is neither."""
+    wanted = code.strip().lower()
+    for full in codes:
+        if full.lower() == wanted or full.split(":")[-1].lower() == wanted:
+            return full
+    return None

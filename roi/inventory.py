@@ -13,7 +13,7 @@ from roi import calibration
 from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
 from roi.flags import load_rules
-from roi.models import Settings
+from roi.models import Flag, Settings
 from roi.ranking import RankBy, RankedTask, evaluate_tasks, order, safe_float
 
 
@@ -57,6 +57,16 @@ def rank_store(
     return order(ranked, by)
 
 
+def flag_json(f: Flag) -> dict[str, Any]:
+    """One flag of `rank --json`: code and reason (the contract), whether it is dismissed,
+    its scope ("task": it decides the verdict; "step": only the steps it names carry its
+    overhead) and what raised it, e.g. {"field": "step", "word": "email", "text": "send email"}."""
+    data: dict[str, Any] = {"code": f.code, "reason": f.reason, "dismissed": f.dismissed, "scope": f.scope}
+    if f.matched is not None:
+        data["matched"] = f.matched.model_dump(mode="json")
+    return data
+
+
 def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any]:
     o = r.outcome
     data: dict[str, Any] = {
@@ -81,7 +91,7 @@ def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any
         "verdict": r.verdict,
         "verdict_reason": r.verdict_reason,
         "explanation": r.explanation,
-        "flags": [{"code": f.code, "reason": f.reason, "dismissed": f.dismissed} for f in r.flags],
+        "flags": [flag_json(f) for f in r.flags],
         "learning_value": r.task.learning_value,
         "learning_note": r.task.learning_note,
         "steps": [

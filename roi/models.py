@@ -305,10 +305,43 @@ class Measurement:
         return (n - 1) / weeks
 
 
+FlagField = Literal["category", "name", "tag", "step"]
+
+
+class FlagMatch(Model):
+    """What raised a flag: the rule's word (or category) and the field it was found in;
+    `text` is that field's value (the task name, the tag, the step name, the category)."""
+
+    field: FlagField
+    word: str
+    text: str = ""
+
+    def describe(self) -> str:
+        """'step "send email" matched "email"': the words a person reads (unsafe text is
+        the caller's to make visible)."""
+        if self.field == "category":
+            return f'category "{self.text or self.word}"'
+        return f'{self.field} "{self.text}" matched "{self.word}"'
+
+
 class Flag(Model):
+    """A low-ROI flag on a task. A flag raised by the task's name, category or tags
+    decides the verdict (`scope` "task"); one raised only by step names applies its
+    default overhead to those steps and leaves the verdict to the numbers ("step")."""
+
     code: str
     reason: str
     dismissed: bool = False
+    matched: FlagMatch | None = None
+
+    @property
+    def short_code(self) -> str:
+        """The code as the tables show it: 'low-roi:email' -> 'email'."""
+        return self.code.split(":")[-1]
+
+    @property
+    def scope(self) -> Literal["task", "step"]:
+        return "step" if self.matched is not None and self.matched.field == "step" else "task"
 
 
 class Settings(Model):

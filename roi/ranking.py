@@ -26,9 +26,9 @@ from typing import Literal
 
 from roi import payback
 from roi import uncertainty as monte_carlo
-from roi.flags import FlagRule, load_rules, matching_rules
+from roi.flags import FlagRule, load_rules, rule_matches
 from roi.fmt import fmt, fmt_weeks
-from roi.models import Flag, Measurement, Range, Settings, Task
+from roi.models import Flag, Measurement, Range, Settings, Step, Task
 from roi.uncertainty import Overrun, StepSpread, TaskSpread, Uncertainty
 
 __all__ = [
@@ -102,7 +102,15 @@ class Settled:
 
     @property
     def active_flags(self) -> list[Flag]:
-        return [f for f in self.flags if not f.dismissed]
+        """The flags that decide the verdict: raised by the task's name, category or tags
+        and not dismissed. A flag raised only by a step name is in `step_flags`."""
+        return [f for f in self.flags if not f.dismissed and f.scope == "task"]
+
+    @property
+    def step_flags(self) -> list[Flag]:
+        """Undismissed flags raised only by step names: they put their overhead
+        assumption on those steps and leave the verdict to the numbers."""
+        return [f for f in self.flags if not f.dismissed and f.scope == "step"]
 
     def payback_curve(self, points: int = 53) -> tuple[list[float], list[float]]:
         """Weeks and cumulative net hours from 0 to the horizon."""
@@ -171,7 +179,10 @@ def _settle_steps(
     measured: dict[tuple[int, int | None], Measurement],
     min_samples: int,
     overhead_rules: list[FlagRule],
+    step_rules: list[FlagRule] | None = None,
 ) -> tuple[tuple[StepView, ...], Measurement | None]:
+    """overhead_rules: the active task-level flags' rules (their assumption goes on every
+    step); step_rules: active rules raised only by step names (on the steps they name)."""
     task_id = int(task.id or 0)
     whole = measured.get((task_id, None))
     whole = whole if whole is not None and whole.samples >= min_samples else None
@@ -202,8 +213,8 @@ def _settle_steps(
             manual, source = step.minutes, "estimated"
         if step.overhead is not None:
             overhead, overhead_source = step.overhead, "given"
-        elif ratio is not None:
-            overhead, overhead_source = ratio * manual, "flag default"
+        elif (step_ratio := ratio if ratio is not None else _step_ratio(step, step_rules)) is not None:
+            overhead, overhead_source = step_ratio * manual, "flag default"
         else:
             overhead, overhead_source = 0.0, "default"
         inputs = payback.StepInputs(manual, step.automation, overhead, step.failure_rate, step.running_cost)
@@ -218,6 +229,11 @@ def _settle_steps(
             )
         )
     return tuple(views), whole
+
+
+def _step_ratio(step: Step, rules: list[FlagRule] | None) -> float | None:
+    return next((r.default_overhead_ratio for r in rules or () if r.default_overhead_ratio is not None
+                 and r.matches_step(step)), None)
 
 
 def _frequency(
@@ -257,10 +273,15 @@ def settle_task(
     rules = load_rules() if rules is None else rules
     horizon = horizon_weeks or settings.horizon_weeks
     overrun = overrun_factor or settings.overrun_factor
-    hits = matching_rules(task, rules)
-    flags = tuple(Flag(code=r.code, reason=r.reason, dismissed=(task.id, r.code) in dismissed) for r in hits)
-    active_rules = [r for r in hits if (task.id, r.code) not in dismissed]
-    steps, whole = _settle_steps(task, measured, settings.min_samples, active_rules)
+    hits = rule_matches(task, rules)
+    flags = tuple(
+        Flag(code=r.code, reason=r.reason, dismissed=(task.id, r.code) in dismissed, matched=m) for r, m in hits
+    )
+    active = [(r, m) for r, m in hits if (task.id, r.code) not in dismissed]
+    steps, whole = _settle_steps(
+        task, measured, settings.min_samples,
+        [r for r, m in active if m.field != "step"], [r for r, m in active if m.field == "step"],
+    )
     per_week, per_week_source, per_week_measured, occurrences = _frequency(
         task, measured, settings.min_samples
     )

@@ -90,8 +90,11 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
             money = r.money_sentence()
             out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation,
                                     (" " + money) if money else ""))
-        for f in r.active_flags:
-            out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: {f.code}: ", (f.reason, "dim")))
+        for f in r.flags:
+            if f.dismissed:
+                continue
+            matched = f" ({visible(f.matched.describe())})" if f.matched is not None else ""
+            out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: {f.code}{matched}: ", (f.reason, "dim")))
 
 
 @click.command()

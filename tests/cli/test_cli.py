@@ -204,7 +204,9 @@ def test_dismissing_a_flag_changes_the_verdict(roi):
     assert r.exit_code == 0 and "automate" in r.stdout
     t = rank_json(roi)["tasks"][0]
     assert t["verdict"] == "automate"
-    assert t["flags"] == [{"code": "low-roi:email", "reason": t["flags"][0]["reason"], "dismissed": True}]
+    assert t["flags"] == [{"code": "low-roi:email", "reason": t["flags"][0]["reason"], "dismissed": True,
+                           "scope": "task",
+                           "matched": {"field": "name", "word": "newsletter", "text": "Newsletter digest"}}]
     assert roi("flags", "restore", "Newsletter digest", "low-roi:email").exit_code == 0
     assert rank_json(roi)["tasks"][0]["verdict"] == "skip"
 

@@ -10,8 +10,26 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from roi.fmt import fmt
+from roi.ranking import RankedTask
+from roi.textsafe import visible
 from tui.display import name_text, verdict_text
 from tui.state import RankingChanged, RankingState
+
+
+def flag_change_note(before: RankedTask, after: RankedTask, code: str, *, restored: bool) -> str:
+    """The toast after a dismissal or restore: what changed in the numbers, then the verdict."""
+    assumed = sum(s.overhead for s in before.steps if s.overhead_source == "flag default")
+    again = sum(s.overhead for s in after.steps if s.overhead_source == "flag default")
+    if restored:
+        overhead = f"assumed overhead {fmt(again, 2)} min back" if again else "no overhead assumed"
+    else:
+        overhead = f"assumed overhead of {fmt(assumed, 2)} min goes away" if assumed else "no overhead was assumed"
+    return (
+        f"{'Restored' if restored else 'Dismissed'} {code}: {overhead}; "
+        f"saved {before.outcome.weekly_hours_saved:.2f} -> {after.outcome.weekly_hours_saved:.2f} h/week; "
+        f"verdict {before.verdict} -> {after.verdict}"
+    )
 
 
 class FlagsScreen(ModalScreen[None]):
@@ -63,6 +81,13 @@ class FlagsScreen(ModalScreen[None]):
             reason = Text()
             reason.append(flag.code, style="dim strike" if flag.dismissed else "bold magenta")
             reason.append(" (dismissed for this task)" if flag.dismissed else "")
+            if flag.matched is not None:
+                reason.append("\nmatched: ", style="dim")
+                reason.append(visible(flag.matched.describe()))
+                reason.append(
+                    " · overhead assumed on that step" if flag.scope == "step"
+                    else " · decides the verdict", style="dim",
+                )
             reason.append("\n")
             reason.append(flag.reason, style="dim" if flag.dismissed else "")
             label = "Restore" if flag.dismissed else "Dismiss"
@@ -93,7 +118,7 @@ class FlagsScreen(ModalScreen[None]):
         if not ok or self.task_id not in self.state.by_id:
             return
         now = self.state.by_id[self.task_id]
-        self.notify(f"{'Restored' if flag.dismissed else 'Dismissed'} {code}: verdict {now.verdict}")
+        self.notify(flag_change_note(r, now, code, restored=flag.dismissed))
 
     def action_toggle_focused(self) -> None:
         focused = self.focused
