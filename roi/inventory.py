@@ -14,7 +14,7 @@ from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
 from roi.flags import load_rules
 from roi.models import Flag, Settings
-from roi.ranking import RankBy, RankedTask, evaluate_tasks, order, safe_float
+from roi.ranking import RankBy, RankedTask, evaluate_tasks, far_off_measurements, order, safe_float
 
 
 def evaluate_store(
@@ -89,9 +89,11 @@ def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any
         "net_hours": round(o.net_hours, 4),
         "roi": None if safe_float(o.roi) is None else round(o.roi or 0.0, 4),
         "verdict": r.verdict,
+        "missing": list(r.missing),
         "verdict_reason": r.verdict_reason,
         "explanation": r.explanation,
         "flags": [flag_json(f) for f in r.flags],
+        "measurement_warnings": far_off_measurements(r),
         "learning_value": r.task.learning_value,
         "learning_note": r.task.learning_note,
         "steps": [

@@ -19,6 +19,7 @@ Evaluating a task happens in one direction, and every result is a frozen value:
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -29,17 +30,22 @@ from roi import uncertainty as monte_carlo
 from roi.flags import FlagRule, load_rules, rule_matches
 from roi.fmt import fmt, fmt_weeks
 from roi.models import Flag, Measurement, Range, Settings, Step, Task
+from roi.textsafe import visible
 from roi.uncertainty import Overrun, StepSpread, TaskSpread, Uncertainty
 
 __all__ = [
-    "RankBy", "RankedTask", "Settled", "Source", "StepView", "Uncertainty", "conclude",
+    "FAR_OFF", "MISSING_WORDS", "VERDICTS", "Missing", "RankBy", "RankedTask", "Settled", "Source", "StepView",
+    "Uncertainty", "Verdict", "conclude", "far_off_measurements", "missing_hint",
     "decide_verdict", "evaluate_task", "evaluate_tasks", "explain", "fmt", "fmt_weeks", "order",
     "rank_tasks", "safe_float", "settle_task", "sort_key",
 ]
 
 RankBy = Literal["payback", "net", "confidence"]
 Source = Literal["measured", "estimated", "pinned", "scaled", "default", "given", "flag default"]
-Verdict = Literal["automate", "maybe", "skip"]
+Verdict = Literal["automate", "maybe", "skip", "needs-estimate"]
+Missing = Literal["steps", "per_week", "build_hours"]
+VERDICTS: tuple[Verdict, ...] = ("automate", "maybe", "skip", "needs-estimate")  # the rank groups, in order
+FAR_OFF = 5.0  # a measured median more than this many times from the estimate (either way) is warned about
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,8 @@ class StepView:
     manual: float
     manual_source: Source
     estimated_minutes: float
-    measured_minutes: float | None
-    samples: int
+    measured_minutes: float | None  # the log's median, when it has enough samples to be used
+    samples: int  # logged occurrences of the step, also when too few to be used
     automation: float
     overhead: float
     overhead_source: Source
@@ -95,6 +101,19 @@ class Settled:
     @property
     def payback_weeks(self) -> float | None:
         return self.outcome.payback_weeks
+
+    @property
+    def missing(self) -> tuple[Missing, ...]:
+        """The inputs the arithmetic needs and nobody gave: no steps, no frequency (stated
+        or measured), no build estimate. An explicit build of 0 hours is given, not missing."""
+        gaps: list[Missing] = []
+        if not self.task.steps:
+            gaps.append("steps")
+        if self.per_week_source == "default":
+            gaps.append("per_week")
+        if self.task.plan is None:
+            gaps.append("build_hours")
+        return tuple(gaps)
 
     @property
     def net_hours(self) -> float:
@@ -222,7 +241,8 @@ def _settle_steps(
             StepView(
                 id=step.id, name=step.name, manual=manual, manual_source=source,  # type: ignore[arg-type]
                 estimated_minutes=step.minutes,
-                measured_minutes=m.median_minutes if m else None, samples=m.samples if m else 0,
+                measured_minutes=m.median_minutes if m else None,
+                samples=logged.samples if (logged := measured.get((task_id, step.id))) else 0,
                 automation=step.automation, overhead=overhead,
                 overhead_source=overhead_source,  # type: ignore[arg-type]
                 failure_rate=step.failure_rate, running_cost=step.running_cost, saved=inputs.saved,
@@ -363,20 +383,27 @@ def evaluate_tasks(
         for t in tasks
     ]
     figures: list[Uncertainty | None] = [None] * len(settled)
-    if simulate:
-        figures = list(monte_carlo.simulate([s.spread() for s in settled], settings,
-                                            overrun=overrun, samples=samples, seed=seed))
+    # A task that still needs an estimate has nothing to sample: its figures stay None.
+    decided = [i for i, s in enumerate(settled) if not s.missing]
+    if simulate and decided:
+        found = monte_carlo.simulate([settled[i].spread() for i in decided], settings,
+                                     overrun=overrun, samples=samples, seed=seed)
+        for i, u in zip(decided, found, strict=True):
+            figures[i] = u
     return [conclude(s, settings, u) for s, u in zip(settled, figures, strict=True)]
 
 
 def decide_verdict(
     settled: Settled, settings: Settings, uncertainty: Uncertainty | None = None
 ) -> tuple[Verdict, str]:
-    """The verdict rule: automate / maybe / skip, and the reason in a few words."""
+    """The verdict rule: automate / maybe / skip, or needs-estimate while an input is
+    missing (unknown is not zero), and the reason in a few words."""
     weeks = settled.payback_weeks
     horizon = settled.horizon_weeks
     active = settled.active_flags
     verdict: Verdict
+    if settled.missing:
+        return "needs-estimate", "needs " + _and([MISSING_WORDS[m] for m in settled.missing])
     if active:
         verdict, reason = "skip", f"flagged {', '.join(f.code for f in active)} (dismiss the flag to rank it on its numbers)"
     elif not settled.steps:
@@ -401,13 +428,65 @@ def decide_verdict(
     return verdict, reason
 
 
+MISSING_WORDS: dict[str, str] = {
+    "steps": "its steps", "per_week": "how often it happens", "build_hours": "a build estimate",
+}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def missing_hint(task: Task, missing: Missing) -> str:
+    """The command that supplies one missing input of the task."""
+    ref = shlex.quote(visible(task.name))
+    return {
+        "steps": f"roi step add {ref} NAME --minutes M",
+        "per_week": f"roi task edit {ref} --per-week F",
+        "build_hours": f"roi plan {ref} --build-hours H",
+    }[missing]
+
+
+def _needs_estimate(r: Settled) -> str:
+    """The explanation of a task that cannot be ranked yet: what is known, what is
+    missing, and the command that gives each missing number."""
+    missing = r.missing
+    known = ""
+    o = r.outcome
+    if "steps" not in missing and "per_week" not in missing:
+        times = f"{fmt(r.per_week, 2)} time{'s' if fmt(r.per_week, 2) != '1' else ''} a week"
+        known = (f"{times} x {minutes_text(o.saved_minutes_per_occurrence)} min saved = "
+                 f"{fmt(o.weekly_hours_saved, 2)} h/week; ")
+    elif "steps" in missing and r.measured_minutes is not None:
+        known = f"Logged {r.measured_samples} times (median {fmt(r.measured_minutes)} min); "
+    text = (f"needs {_and([MISSING_WORDS[m] for m in missing])} before it can be ranked: "
+            + "; ".join(f"`{missing_hint(r.task, m)}`" for m in missing))
+    if "build_hours" in missing:
+        text += " (`--build-hours 0` for a build that costs nothing)"
+    text = known + text if known else text[0].upper() + text[1:]
+    return text + "."
+
+
 def explain(r: Settled, uncertainty: Uncertainty | None = None) -> str:
     """One or two sentences that show the task's arithmetic, and a third with the chance
-    of paying back when the Monte Carlo sampled a range."""
-    return _arithmetic(r) + _uncertainty_sentence(r, uncertainty)
+    of paying back when the Monte Carlo sampled a range; for a task with a missing input,
+    what is missing and how to give it."""
+    if r.missing:
+        return _needs_estimate(r)
+    return _arithmetic(r, _ranged(uncertainty)) + _uncertainty_sentence(r, uncertainty)
 
 
-def _arithmetic(r: Settled) -> str:
+def _ranged(u: Uncertainty | None) -> bool:
+    return u is not None and not (u.payback_weeks_p50 == u.payback_weeks_p90 and u.payback_probability in (0.0, 1.0))
+
+
+def minutes_text(value: float) -> str:
+    """Minutes per occurrence in prose, precise enough to multiply by hand: two decimals
+    under 10 min (-0.25, not -0.2), one above."""
+    return fmt(value, 2 if abs(value) < 10 else 1)
+
+
+def _arithmetic(r: Settled, ranged: bool = False) -> str:
     o = r.outcome
     if not r.steps:
         if r.measured_minutes is not None:
@@ -421,50 +500,105 @@ def _arithmetic(r: Settled) -> str:
     else:
         times = f"{fmt(r.per_week, 2)} time{'s' if fmt(r.per_week, 2) != '1' else ''} a week"
         first = (
-            f"{times} x {fmt(o.saved_minutes_per_occurrence)} min saved = "
+            f"{times} x {minutes_text(o.saved_minutes_per_occurrence)} min saved = "
             f"{fmt(o.weekly_hours_saved, 2)} h/week"
         )
         if r.upkeep_hours_per_week:
-            first += f", minus {fmt(r.upkeep_hours_per_week, 2)} h/week upkeep"
+            first += (f", minus {fmt(r.upkeep_hours_per_week, 2)} h/week upkeep = "
+                      f"{fmt(o.net_weekly_gain, 2)} h/week net")
         first += ";"
     build = f"{fmt(r.build_hours)} h to build"
     if r.overrun_factor != 1 and r.build_hours:
         build += f" (x{fmt(r.overrun_factor, 2)} overrun = {fmt(o.build_cost)} h)"
+    likely = " at the likely values" if ranged else ""
     if o.payback_weeks is not None:
-        second = f"{build} -> pays back in {fmt_weeks(o.payback_weeks)}."
+        second = f"{build} -> pays back in {fmt_weeks(o.payback_weeks)}{likely}."
     elif o.saved_minutes_per_occurrence < 0:
         second = (
             f"{build} -> never pays back: overhead exceeds the time saved, so each "
-            f"occurrence costs {fmt(-o.saved_minutes_per_occurrence)} min more than by hand."
+            f"occurrence costs {minutes_text(-o.saved_minutes_per_occurrence)} min more than by hand."
         )
     else:
-        second = f"{build} -> never pays back."
+        second = f"{build} -> never pays back{likely}."
     if not r.steps:
         return (first + " " + (f"{build}." if r.build_hours else "")).strip()
     return f"{first} {second}"
 
 
 def _uncertainty_sentence(r: Settled, u: Uncertainty | None) -> str:
-    """'' unless the figures are a spread (a deterministic answer says nothing more)."""
-    if u is None or u.payback_weeks_p50 == u.payback_weeks_p90 and u.payback_probability in (0.0, 1.0):
+    """'' unless the figures are a spread (a deterministic answer says nothing more).
+    The payback before it is at the likely values (what the verdict's thresholds use);
+    this sentence says the figures of the draws are another thing."""
+    if u is None or not _ranged(u):
         return ""
     return (
-        f" {fmt(u.payback_probability * 100, 0)}% chance of paying back within "
-        f"{fmt(r.horizon_weeks)} weeks (P50 {fmt_weeks(u.payback_weeks_p50)}, "
-        f"P90 {fmt_weeks(u.payback_weeks_p90)})."
+        f" Over {u.samples:,} draws of the ranges: {fmt(u.payback_probability * 100, 0)}% chance of "
+        f"paying back within {fmt(r.horizon_weeks)} weeks; median payback "
+        f"{fmt_weeks(u.payback_weeks_p50)}, P90 {fmt_weeks(u.payback_weeks_p90)}."
     )
 
 
+def far_off_measurements(r: Settled) -> list[str]:
+    """A warning for each measured median more than FAR_OFF times away from its estimate
+    (either way), with the commands to look at the entries, drop a wrong one, or keep the
+    estimate: a mis-pressed stopwatch or a mis-mapped import shows up here."""
+    ref = shlex.quote(visible(r.task.name))
+    drop = f"check the entries with `roi time list {ref}`, drop a wrong one with `roi time rm ID`"
+    out = []
+    for s in r.steps:
+        if s.manual_source != "measured" or s.measured_minutes is None:
+            continue
+        if _far(s.measured_minutes, s.estimated_minutes):
+            out.append(
+                f"Step \"{visible(s.name)}\": the measured median {minutes_text(s.measured_minutes)} min ({s.samples} "
+                f"entries) is {_times(s.measured_minutes, s.estimated_minutes)} the estimate of "
+                f"{minutes_text(s.estimated_minutes)} min: {drop}, or keep the estimate with "
+                f"`roi step edit {ref} {shlex.quote(visible(s.name))} --pin`."
+            )
+    estimated = math.fsum(s.estimated_minutes for s in r.steps)
+    if r.measured_minutes is not None and any(s.manual_source == "scaled" for s in r.steps) \
+            and _far(r.measured_minutes, estimated):
+        out.append(
+            f"The measured median of the whole task {minutes_text(r.measured_minutes)} min "
+            f"({r.measured_samples} entries) is {_times(r.measured_minutes, estimated)} its steps' estimate "
+            f"of {minutes_text(estimated)} min: {drop}, or keep the estimates with "
+            f"`roi step edit {ref} STEP --pin`."
+        )
+    return out
+
+
+def _far(measured: float, estimated: float) -> bool:
+    if estimated <= 0 or measured <= 0:
+        return measured != estimated and max(measured, estimated) > 0
+    return max(measured / estimated, estimated / measured) > FAR_OFF
+
+
+def _times(measured: float, estimated: float) -> str:
+    if estimated <= 0:
+        return "far from"
+    if measured >= estimated:
+        return f"{fmt(measured / estimated)}x"
+    return f"1/{fmt(estimated / measured)} of"
+
+
 def sort_key(r: RankedTask, by: RankBy) -> tuple[float, ...]:
+    """Rank order means "do these first": the verdict groups in the order of VERDICTS
+    (automate, maybe, skip, needs-estimate); in a group a flagged task after the others,
+    then the chosen key (payback: fastest first, never last with the smallest loss first;
+    net: most net hours first; confidence: most expected net hours first)."""
     o = r.outcome
-    if o.payback_weeks is None:
-        # Never pays back: last, the smallest loss first.
-        return (1.0, -o.net_hours, r.id)
+    group = float(VERDICTS.index(r.verdict))
+    if r.verdict == "needs-estimate":
+        return (group, 0.0, 0.0, 0.0, r.id)
+    flagged = 1.0 if r.active_flags else 0.0
     if by == "net":
-        return (0.0, -o.net_hours, r.id)
+        return (group, flagged, -o.net_hours, 0.0, r.id)
     if by == "confidence" and r.uncertainty is not None:  # expected net hours
-        return (0.0, -r.uncertainty.expected_net_hours, r.id)
-    return (0.0, o.payback_weeks, -o.net_hours, r.id)
+        return (group, flagged, -r.uncertainty.expected_net_hours, 0.0, r.id)
+    if o.payback_weeks is None:
+        # Never pays back: last in its group, the smallest loss first.
+        return (group, flagged, math.inf, -o.net_hours, r.id)
+    return (group, flagged, o.payback_weeks, -o.net_hours, r.id)
 
 
 def rank_tasks(

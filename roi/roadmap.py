@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pendulum
 
 from roi.models import RoiError
-from roi.ranking import RankedTask
+from roi.ranking import MISSING_WORDS, RankedTask
 
 _BUDGET = re.compile(
     r"^\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>h|hours?|m|min|minutes?)?\s*"
@@ -69,6 +69,7 @@ class Roadmap:
     budget_hours_per_week: float
     horizon_weeks: float
     items: list[RoadmapItem]
+    left_out: list[RankedTask] = field(default_factory=list)  # need an estimate first: not scheduled
 
     @property
     def horizon_end(self) -> date:
@@ -127,7 +128,19 @@ def build_roadmap(
             )
         )
         cursor = end
-    return Roadmap(start=start, budget_hours_per_week=budget_hours_per_week, horizon_weeks=horizon, items=items)
+    left_out = [r for r in ranked if r.missing and r.task.status not in ("automated", "dropped")]
+    return Roadmap(start=start, budget_hours_per_week=budget_hours_per_week, horizon_weeks=horizon, items=items,
+                   left_out=sorted(left_out, key=lambda r: r.rank))
+
+
+def left_out_sentence(roadmap: Roadmap) -> str:
+    """'' or the sentence that says which tasks the roadmap could not schedule, and why."""
+    n = len(roadmap.left_out)
+    if not n:
+        return ""
+    names = "; ".join(f"{r.name} ({', '.join(MISSING_WORDS[m] for m in r.missing)})" for r in roadmap.left_out)
+    return (f"{n} task{'s' if n != 1 else ''} left out: {'they need' if n != 1 else 'it needs'} an estimate "
+            f"first (`roi rank --explain` says how): {names}.")
 
 
 def roadmap_json(roadmap: Roadmap) -> dict:
@@ -138,6 +151,8 @@ def roadmap_json(roadmap: Roadmap) -> dict:
         "horizon_end": roadmap.horizon_end.isoformat(),
         "total_build_hours": round(roadmap.total_build_hours, 4),
         "hours_back_by_horizon": round(roadmap.hours_back_by_horizon, 4),
+        "left_out": [{"id": r.id, "name": r.name, "verdict": r.verdict, "missing": list(r.missing)}
+                     for r in roadmap.left_out],
         "items": [
             {
                 "id": i.task.id,

@@ -104,7 +104,7 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
 def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: float | None, as_json: bool) -> None:
     """Schedule the automations worth building, in rank order, within a weekly budget."""
     from roi.inventory import rank_store
-    from roi.roadmap import build_roadmap, parse_budget, roadmap_json
+    from roi.roadmap import build_roadmap, left_out_sentence, parse_budget, roadmap_json
 
     store = ctx.obj.store()
     hours = parse_budget(budget) if budget else store.settings().build_budget_hours_per_week
@@ -118,8 +118,11 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
         click.echo(json.dumps(roadmap_json(plan), indent=2, ensure_ascii=False))
         return
     out = console()
+    left_out = left_out_sentence(plan)
     if not plan.items:
         out.print("Nothing is worth building yet (no task has verdict automate or maybe).")
+        if left_out:
+            out.print(Text(visible(left_out)))
         return
     table = Table(box=None, header_style="bold")
     for column in ("#", "Task", "Build h", "Start", "Finish", "Break-even", "Net h by horizon"):
@@ -136,6 +139,8 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
         f"{len(plan.items)} builds, {fmt(plan.total_build_hours)} h in all; by "
         f"{plan.horizon_end.isoformat()} they give back {fmt(plan.hours_back_by_horizon)} h net."
     ))
+    if left_out:
+        out.print(Text(visible(left_out)))
     late = [i for i in plan.items if i.finish_week > plan.horizon_weeks]
     if late:
         out.print(Text(f"{len(late)} build(s) finish after the horizon at this budget "

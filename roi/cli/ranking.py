@@ -16,12 +16,12 @@ from roi.clock import today
 from roi.db.store import Store
 from roi.fmt import fmt, fmt_weeks
 from roi.inventory import rank_store, ranking_json
-from roi.ranking import RankedTask
+from roi.ranking import RankedTask, far_off_measurements
 from roi.textsafe import visible
 
 
 def verdict_text(verdict: str) -> Text:
-    style = {"automate": "bold green", "maybe": "yellow", "skip": "red"}.get(verdict, "")
+    style = {"automate": "bold green", "maybe": "yellow", "skip": "red", "needs-estimate": "magenta"}.get(verdict, "")
     return Text(verdict, style=style)
 
 
@@ -33,7 +33,7 @@ def ranking_table(ranked: list[RankedTask], width: int) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
     table.add_column("#", justify="right")
     table.add_column("Task", overflow="fold", ratio=1)
-    table.add_column("Saved h/wk", justify="right")
+    table.add_column("Gain h/wk", justify="right")
     table.add_column("Build h", justify="right")
     table.add_column("Payback", justify="right")
     wide = width >= 100
@@ -44,11 +44,20 @@ def ranking_table(ranked: list[RankedTask], width: int) -> Table:
     table.add_column("Flags")
     for r in ranked:
         o = r.outcome
+        unknown = set(r.missing)
         flags = Text(", ".join(f.code.split(":")[-1] + (" (dismissed)" if f.dismissed else "") for f in r.flags))
-        row: list[Any] = [
+        if unknown:  # unknown is not zero: no figure that needs the missing input
+            gain = "?" if unknown & {"steps", "per_week"} else hours(o.net_weekly_gain)
+            row: list[Any] = [str(r.rank), Text(visible(r.name)), gain,
+                              "?" if "build_hours" in unknown else hours(r.build_hours), "-"]
+            row += ["-"] if wide else []
+            row += ["-", verdict_text(r.verdict), flags]
+            table.add_row(*row)
+            continue
+        row = [
             str(r.rank),
             Text(visible(r.name)),
-            hours(o.weekly_hours_saved),
+            hours(o.net_weekly_gain),
             hours(r.build_hours),
             fmt_weeks(o.payback_weeks).replace(" weeks", " wk").replace(" week", " wk"),
         ]
@@ -76,16 +85,20 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         )
     )
     out.print(ranking_table(ranked, out.width))
-    bare = [r for r in ranked if not r.steps]
-    if bare:
-        logged = sum(1 for r in bare if r.measured_minutes is not None)
+    out.print(Text("Gain h/wk: hours saved a week after upkeep; payback = build h x overrun factor / gain.",
+                   style="dim"))
+    pending = [r for r in ranked if r.missing]
+    if pending and not explain:
         out.print(Text(
-            f"{len(bare)} task{'s have' if len(bare) != 1 else ' has'} no steps yet"
-            + (f" ({logged} with enough logged time to measure)" if logged else "")
-            + ": add them with `roi step add TASK NAME --minutes M --automation A` to estimate the saving.",
+            f"{len(pending)} task{'s need' if len(pending) != 1 else ' needs'} an estimate before "
+            f"{'they' if len(pending) != 1 else 'it'} can be ranked (listed last, left out of every total):",
             style="dim",
         ))
+        for r in pending:
+            out.print(Text.assemble(("? ", "magenta"), visible(r.name), ": ", visible(r.explanation)))
     for r in ranked:
+        for warning in far_off_measurements(r):
+            out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: ", visible(warning)))
         if explain:
             money = r.money_sentence()
             out.print(Text.assemble((f"{r.rank}. ", "bold"), visible(r.name), ": ", r.explanation,
