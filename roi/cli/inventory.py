@@ -34,7 +34,7 @@ from roi.models import (
     parse_range,
     range_fields,
 )
-from roi.ranking import RankedTask
+from roi.ranking import RankedTask, far_off_measurements
 from roi.textsafe import visible
 
 
@@ -163,7 +163,11 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
         out.print(Text("tags: " + visible(", ".join(t.tags))))
     if t.notes:
         out.print(Text(visible(t.notes, keep_newlines=True), style="dim"))
-    out.print(f"frequency: {fmt(ranked.per_week, 2)} a week ({ranked.per_week_source})")
+    if "per_week" in ranked.missing:
+        out.print("frequency: not given yet")
+    else:
+        out.print(f"frequency: {fmt(ranked.per_week, 2)} a week ({ranked.per_week_source})")
+    min_samples = store.settings().min_samples
     table = Table(box=None, header_style="bold")
     for column in ("#", "Step", "Manual min", "Source", "Automation", "Overhead", "Failure", "Saved min"):
         table.add_column(column, justify="left" if column in ("Step", "Source") else "right")
@@ -174,6 +178,10 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
                       f"{fmt(s.failure_rate * 100, 0)}%", fmt(s.saved, 2))
     if ranked.steps:
         out.print(table)
+    for s in ranked.steps:
+        if s.samples and s.measured_minutes is None:  # logged, but too few times to use
+            out.print(Text(f"{visible(s.name)}: logged {s.samples} of {min_samples} samples; the estimate "
+                           f"stands until the log has {min_samples}.", style="dim"))
     plan_ = t.plan
     if plan_ is not None:
         line = f"plan: build {fmt(plan_.build_hours)} h, upkeep {fmt(plan_.upkeep_hours_per_week, 2)} h/week"
@@ -182,8 +190,10 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
         out.print(line)
     out.print(Text(ranked.explanation))
     out.print(Text.assemble("verdict: ", verdict_text(ranked.verdict), f" ({ranked.verdict_reason})"))
-    if ranked.break_even:
+    if ranked.break_even and not ranked.missing:
         out.print(f"break-even: {ranked.break_even.isoformat()} (payback {fmt_weeks(ranked.payback_weeks)})")
+    for warning in far_off_measurements(ranked):
+        out.print(Text.assemble(("! ", "yellow"), warning))
     for f in ranked.flags:
         state = " (dismissed)" if f.dismissed else ""
         out.print(Text.assemble(("! ", "yellow"), f"{f.code}{state}", " (", flag_match_text(f), "): ", f.reason))

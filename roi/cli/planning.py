@@ -136,7 +136,7 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
                    f"{fmt(plan.horizon_weeks)} weeks (to {plan.horizon_end.isoformat()})", style="dim"))
     out.print(table)
     out.print(Text(
-        f"{len(plan.items)} builds, {fmt(plan.total_build_hours)} h in all; by "
+        f"{len(plan.items)} build{'s' if len(plan.items) != 1 else ''}, {fmt(plan.total_build_hours)} h in all; by "
         f"{plan.horizon_end.isoformat()} they give back {fmt(plan.hours_back_by_horizon)} h net."
     ))
     if left_out:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from roi.ranking import RankedTask, StepView, fmt
+from roi.ranking import RankedTask, StepView, far_off_measurements, fmt
 from roi.report.model import Report, TaskLog, Totals
+from roi.roadmap import left_out_sentence
 
 TITLE = "Automation ROI report"
 NOT_WORTH = "Not worth automating (yet)"
+NEEDS_ESTIMATE = "Needs an estimate (left out of every total)"
 ROADMAP = "Roadmap"
-VERDICT_WORDS = {"automate": "automate", "maybe": "maybe", "skip": "skip"}
+VERDICT_WORDS = {"automate": "automate", "maybe": "maybe", "skip": "skip", "needs-estimate": "needs-estimate"}
 
 
 def hours(value: float) -> str:
@@ -42,6 +44,25 @@ def payback_long(weeks: float | None) -> str:
         return f"{days} day{'' if days == '1' else 's'}"
     text = f"{weeks:,.0f}" if weeks >= 1000 else fmt(weeks)
     return f"{text} week{'' if text == '1' else 's'}"
+
+
+def row_figures(r: RankedTask) -> dict[str, str]:
+    """The ranking table's figures of a task as text: "?" where an input is missing,
+    "-" for a figure that needs it (unknown is not zero)."""
+    o = r.outcome
+    figures = {
+        "saved": hours(o.weekly_hours_saved), "build": hours(r.build_hours),
+        "upkeep": hours(r.upkeep_hours_per_week), "payback_short": payback_short(o.payback_weeks),
+        "payback_long": payback_long(o.payback_weeks), "break_even": date_text(r.break_even),
+        "net": hours(o.net_hours), "roi": roi_text(o.roi),
+    }
+    if r.missing:
+        figures.update({k: "-" for k in ("payback_short", "payback_long", "break_even", "net", "roi")})
+        if "steps" in r.missing or "per_week" in r.missing:
+            figures["saved"] = "?"
+        if "build_hours" in r.missing:
+            figures["build"] = figures["upkeep"] = "?"
+    return figures
 
 
 def roi_text(value: float | None) -> str:
@@ -167,7 +188,7 @@ def inputs_summary(r: RankedTask, logs: list[TaskLog] | None) -> str:
     if pinned:
         parts.append("Pinned estimate: " + ", ".join(pinned) + ".")
     if r.per_week_source == "default":
-        parts.append("No frequency given (counted as 0 a week).")
+        parts.append("No frequency given yet.")
     flag_default = [s for s in r.steps if s.overhead_source == "flag default"]
     no_overhead = [s for s in r.steps if s.overhead_source == "default"]
     if flag_default:
@@ -197,9 +218,9 @@ def uncertainty_line(r: RankedTask) -> str | None:
     p50 = payback_long(u.payback_weeks_p50)
     p90 = payback_long(u.payback_weeks_p90)
     return (
-        f"Chance of paying back within the horizon: {fmt(u.payback_probability * 100, 0)}% "
-        f"(payback P50 {p50}, P90 {p90}; expected net {hours(u.expected_net_hours)} h; "
-        f"{u.samples:,} samples)"
+        f"The payback above is at the likely values. Over {u.samples:,} draws of the ranges: "
+        f"{fmt(u.payback_probability * 100, 0)}% chance of paying back within the horizon; median "
+        f"payback {p50}, P90 {p90}; expected net {hours(u.expected_net_hours)} h."
     )
 
 
@@ -214,12 +235,12 @@ def start_line(r: RankedTask, report: Report) -> str | None:
 
 def extra_lines(r: RankedTask, report: Report) -> list[str]:
     """The optional lines under a task's arithmetic: start date, Monte Carlo, money."""
-    lines = (start_line(r, report), uncertainty_line(r), money_line(r, report))
+    lines = (start_line(r, report), uncertainty_line(r), money_line(r, report), *far_off_measurements(r))
     return [line for line in lines if line]
 
 
 def money_line(r: RankedTask, report: Report) -> str | None:
-    if not report.hourly_value:
+    if not report.hourly_value or r.missing:
         return None
     value = report.hourly_value
     return (
@@ -256,8 +277,12 @@ def totals_sentence(t: Totals, currency: str, horizon_weeks: float) -> str:
 def counts_sentence(t: Totals) -> str:
     if not t.tasks:
         return ""
-    return (f"{t.tasks} task{'s' if t.tasks != 1 else ''}: {t.automate} automate, "
-            f"{t.maybe} maybe, {t.skip} skip ({t.flagged} flagged low-ROI).")
+    text = (f"{t.tasks} task{'s' if t.tasks != 1 else ''}: {t.automate} automate, "
+            f"{t.maybe} maybe, {t.skip} skip ({t.flagged} flagged low-ROI)")
+    if t.needs_estimate:
+        text += (f"; {t.needs_estimate} need{'s' if t.needs_estimate == 1 else ''} an estimate and "
+                 f"{'is' if t.needs_estimate == 1 else 'are'} left out of every total")
+    return text + "."
 
 
 def flag_label(code: str, dismissed: bool) -> str:
@@ -267,8 +292,9 @@ def flag_label(code: str, dismissed: bool) -> str:
 def roadmap_intro(report: Report) -> str:
     plan = report.roadmap
     assert plan is not None
+    left_out = left_out_sentence(plan)
     if not plan.items:
-        return "Nothing to schedule: no task is marked automate or maybe."
+        return "Nothing to schedule: no task is marked automate or maybe." + (" " + left_out if left_out else "")
     late = sum(1 for i in plan.items if i.finish_week > plan.horizon_weeks)
     text = (
         f"Building {len(plan.items)} automation{'s' if len(plan.items) != 1 else ''} one after another at "
@@ -281,6 +307,8 @@ def roadmap_intro(report: Report) -> str:
     later = len(plan.items) - len(roadmap_listed(report))
     if later:
         text += f" The {later} that would start only after the horizon are not listed."
+    if left_out:
+        text += " " + left_out
     return text
 
 

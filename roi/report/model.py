@@ -35,6 +35,7 @@ class Totals:
     maybe: int
     skip: int
     flagged: int
+    needs_estimate: int
     build_hours: float
     build_cost_hours: float
     weekly_hours_saved: float
@@ -85,10 +86,16 @@ class Report:
         return [r for r in self.shown if r.verdict == "skip"]
 
     @property
+    def needs_estimate(self) -> list[RankedTask]:
+        return [r for r in self.shown if r.verdict == "needs-estimate"]
+
+    @property
     def charted(self) -> list[RankedTask]:
-        """The tasks drawn in the chart: the best-ranked ones that pay back at all."""
-        paying = [r for r in self.shown if r.payback_weeks is not None]
-        return (paying or self.shown)[: self.chart_tasks]
+        """The tasks drawn in the chart: the best-ranked ones that pay back at all (never
+        one that still needs an estimate: its line would be a guess)."""
+        decided = [r for r in self.shown if not r.missing]
+        paying = [r for r in decided if r.payback_weeks is not None]
+        return (paying or decided)[: self.chart_tasks]
 
     @property
     def hourly_value(self) -> float | None:
@@ -141,6 +148,7 @@ def totals(ranked: list[RankedTask], shown: int, settings: Settings, today: date
         automate=len(group),
         maybe=sum(1 for r in ranked if r.verdict == "maybe"),
         skip=sum(1 for r in ranked if r.verdict == "skip"),
+        needs_estimate=sum(1 for r in ranked if r.verdict == "needs-estimate"),
         flagged=sum(1 for r in ranked if r.active_flags),
         build_hours=math.fsum(r.build_hours for r in group),
         build_cost_hours=math.fsum(r.outcome.build_cost for r in group),

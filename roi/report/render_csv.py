@@ -52,7 +52,7 @@ def render(report: Report) -> str:
         "rank", "id", "task", "category", "verdict", "weekly_hours_saved", "net_weekly_gain",
         "build_hours", "build_cost_hours", "upkeep_hours_per_week", "payback_weeks",
         "break_even", "net_hours", "roi", "per_week", "per_week_source", "minutes_source",
-        "flags", "verdict_reason", "explanation",
+        "flags", "verdict_reason", "explanation", "missing",
     ]
     if money:
         header += ["weekly_value", "net_value"]
@@ -70,7 +70,7 @@ def render(report: Report) -> str:
             r.break_even.isoformat() if r.break_even else "", _number(o.net_hours),
             _number(o.roi), _number(r.per_week), r.per_week_source, _source(r),
             _text(";".join(common.flag_label(f.code, f.dismissed) for f in r.flags)),
-            _text(r.verdict_reason), _text(r.explanation),
+            _text(r.verdict_reason), _text(r.explanation), ";".join(r.missing),
         ]
         if money:
             row += [_number(o.net_weekly_gain * money, 2), _number(o.net_hours * money, 2)]

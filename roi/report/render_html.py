@@ -50,6 +50,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .verdict.automate { color: var(--automate); background: #e6f4ec; }
 .verdict.maybe { color: var(--maybe); background: #fdf3df; }
 .verdict.skip { color: var(--skip); background: #fbe9ea; }
+.verdict.needs-estimate { color: #6b3fa0; background: #f1eafa; }
 .flag { color: var(--maybe); font-size: .78em; white-space: nowrap; }
 ol.details { padding-left: 2rem; }
 ol.details li { margin: 0 0 .8rem; }
@@ -106,20 +107,23 @@ def _table(report: Report) -> list[str]:
     out += ["</tr></thead>", "<tbody>"]
     for r in report.shown:
         o = r.outcome
+        fig = common.row_figures(r)
         flag = ' <span class="flag">&#9888; low-ROI flag</span>' if r.active_flags else ""
         cells = [
             f"<td>{r.rank}</td>",
             f'<td class="task">{h(r.name)}{flag}</td>',
-            _num(o.weekly_hours_saved, common.hours(o.weekly_hours_saved)),
-            f"<td>{h(common.hours(r.build_hours))}</td>",
-            f"<td>{h(common.hours(r.upkeep_hours_per_week))}</td>",
-            f'<td class="nowrap">{h(common.payback_long(o.payback_weeks))}</td>',
-            f'<td class="date">{h(common.date_text(r.break_even))}</td>',
-            _num(o.net_hours, common.hours(o.net_hours)),
-            _num(o.roi or 0.0, common.roi_text(o.roi)),
+            _num(o.weekly_hours_saved, fig["saved"]),
+            f"<td>{h(fig['build'])}</td>",
+            f"<td>{h(fig['upkeep'])}</td>",
+            f'<td class="nowrap">{h(fig["payback_long"])}</td>',
+            f'<td class="date">{h(fig["break_even"])}</td>',
+            _num(o.net_hours, fig["net"]),
+            _num(o.roi or 0.0, fig["roi"]),
             f'<td class="l">{_verdict(r.verdict)}</td>',
         ]
-        if money and report.hourly_value:
+        if money and report.hourly_value and r.missing:
+            cells.append("<td>-</td>")
+        elif money and report.hourly_value:
             value = o.net_hours * report.hourly_value
             cells.append(_num(value, common.money(value, report.currency)))
         if chance:
@@ -214,6 +218,10 @@ def render(report: Report) -> str:
                                f'<td class="date">{h(even)}</td>{_num(item.hours_back_by_horizon, net)}</tr>')
                 out += ["</tbody>", "</table>"]
             out.append("</section>")
+        if report.needs_estimate:
+            out += ['<section id="needs-estimate">', f"<h2>{h(common.NEEDS_ESTIMATE)}</h2>", '<ul class="skips">']
+            out += [f"<li><strong>{h(r.name)}</strong>: {h(r.explanation)}</li>" for r in report.needs_estimate]
+            out += ["</ul>", "</section>"]
         out += ['<section id="not-worth">', f"<h2>{h(common.NOT_WORTH)}</h2>"]
         if report.not_worth:
             out.append('<ul class="skips">')

@@ -59,6 +59,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "maybe": t.maybe,
         "skip": t.skip,
         "flagged": t.flagged,
+        "needs_estimate": t.needs_estimate,
         "automate_build_hours": _round(t.build_hours),
         "automate_build_cost_hours": _round(t.build_cost_hours),
         "automate_weekly_hours_saved": _round(t.weekly_hours_saved),

@@ -50,17 +50,20 @@ def render(report: Report) -> str:
     out += ["## Ranking", "", _row(header), _row(align)]
     for r in report.shown:
         o = r.outcome
+        fig = common.row_figures(r)
         name = esc(r.name) + (" ⚠" if r.active_flags else "")
-        cells = [str(r.rank), name, common.hours(o.weekly_hours_saved), common.hours(r.build_hours),
-                 common.hours(r.upkeep_hours_per_week), common.payback_long(o.payback_weeks),
-                 common.date_text(r.break_even), common.hours(o.net_hours),
-                 esc(common.roi_text(o.roi)), f"**{r.verdict}**" if r.verdict == "automate" else r.verdict]
-        if money and report.hourly_value:
+        cells = [str(r.rank), name, fig["saved"], fig["build"], fig["upkeep"], fig["payback_long"],
+                 fig["break_even"], fig["net"], esc(fig["roi"]),
+                 f"**{r.verdict}**" if r.verdict == "automate" else r.verdict]
+        if money and report.hourly_value and r.missing:
+            cells.append("-")
+        elif money and report.hourly_value:
             cells.append(esc(common.money(o.net_hours * report.hourly_value, report.currency)))
         if chance:
             cells.append(common.chance_text(r))
         out.append(_row(cells))
     note = "⚠ = flagged low-ROI (see Flags). " if any(r.active_flags for r in report.shown) else ""
+    note += "? = not estimated yet. " if report.needs_estimate else ""
     out += ["", note + "ROI = net hours over the horizon / build cost.", ""]
     out += ["## How each number was worked out", ""]
     for r in report.shown:
@@ -86,6 +89,10 @@ def render(report: Report) -> str:
             out += [_row([rank, esc(name), build, start, finish, even, net])
                     for rank, name, build, start, finish, even, net in rows]
             out.append("")
+    if report.needs_estimate:
+        out += [f"## {esc(common.NEEDS_ESTIMATE)}", ""]
+        out += [f"- **{esc(r.name)}**: {esc(r.explanation)}" for r in report.needs_estimate]
+        out.append("")
     out += [f"## {esc(common.NOT_WORTH)}", ""]
     if not report.not_worth:
         out.append("Every listed task is worth automating or worth a closer look.")

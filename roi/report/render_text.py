@@ -28,7 +28,7 @@ from roi.report.model import Report
 from roi.textsafe import visible
 
 WIDTH = 80
-VERDICT_STYLE = {"automate": "bold green", "maybe": "yellow", "skip": "red"}
+VERDICT_STYLE = {"automate": "bold green", "maybe": "yellow", "skip": "red", "needs-estimate": "magenta"}
 
 Piece = tuple[str, str]  # (text, style)
 Line = list[Piece]
@@ -158,13 +158,12 @@ MIN_TASK_WIDTH = 10
 
 
 def _row(r: RankedTask) -> list[Line]:
-    o = r.outcome
+    f = common.row_figures(r)
     name: Line = [(_v(r.name), "")]
     if r.active_flags:
         name.append((" !", "yellow"))
-    plain = [str(r.rank), "", common.hours(o.weekly_hours_saved), common.hours(r.build_hours),
-             common.hours(r.upkeep_hours_per_week), common.payback_short(o.payback_weeks),
-             common.date_text(r.break_even), common.hours(o.net_hours), common.roi_text(o.roi)]
+    plain = [str(r.rank), "", f["saved"], f["build"], f["upkeep"], f["payback_short"],
+             f["break_even"], f["net"], f["roi"]]
     cells: list[Line] = [[(p, "")] for p in plain]
     cells[TASK] = name
     cells.append([(r.verdict, VERDICT_STYLE.get(r.verdict, ""))])
@@ -245,7 +244,8 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
         return out
     table = [heading("Ranking"), *ranking_table(report, width)]
     note = "! = flagged low-ROI; " if any(r.active_flags for r in report.shown) else ""
-    table += wrap([(note + "payback in days (d) or weeks (wk); ROI = net hours / build cost "
+    unknown = "? = not estimated yet; " if report.needs_estimate else ""
+    table += wrap([(note + unknown + "payback in days (d) or weeks (wk); ROI = net hours / build cost "
                     "over the horizon.", "dim")], width)
     out.append(table)
     details = [heading("How each number was worked out")]
@@ -269,6 +269,13 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
             for rank, name, build, start, finish, even, net in common.roadmap_rows(report)
         ), width)
         out.append(plan)
+    if report.needs_estimate:
+        pending = [heading(common.NEEDS_ESTIMATE)]
+        pending += hanging((
+            ([("?", "magenta")], [(_v(r.name), "bold"), (": " + _v(r.explanation), "")])
+            for r in report.needs_estimate
+        ), width)
+        out.append(pending)
     skipped = [heading(common.NOT_WORTH)]
     if not report.not_worth:
         skipped += wrap([("Every listed task is worth automating or worth a closer look.", "")], width)

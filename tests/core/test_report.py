@@ -220,7 +220,8 @@ def test_uncertainty_appears_when_informative(demo_store: Store) -> None:
         payback_probability=0.73, payback_weeks_p50=2.0, payback_weeks_p90=9.5,
         expected_net_hours=41.0, overrun_source="setting", samples=10_000))
     flat = re.sub(r"\s+", " ", render(report, "text"))
-    assert "Chance of paying back within the horizon: 73% (payback P50 2 weeks, P90 9.5 weeks" in flat
+    assert ("The payback above is at the likely values. Over 10,000 draws of the ranges: 73% chance of "
+            "paying back within the horizon; median payback 2 weeks, P90 9.5 weeks") in flat
     md = render(report, "md")
     assert "Chance to pay back" in md and "| 73% |" in md
     assert "Chance to<br>pay back" in render(report, "html")
