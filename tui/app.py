@@ -135,17 +135,27 @@ class RoiApp(App[None]):
             self.notify(str(exc), severity="error")
 
     def stop_timer(self) -> None:
-        from roi.db.timelog import format_duration, stop_timer
+        from roi.db.timelog import MIN_STOPWATCH_SECONDS, format_duration, stop_timer
+        from roi.textsafe import visible
 
         try:
-            timer, seconds = stop_timer(self._state.store, now=self._clock())
+            stopped = stop_timer(self._state.store, now=self._clock())
         except RoiError as exc:
             self.notify(str(exc), severity="error")
             self.sync_timer()
             return
         self.timer = None
-        what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch")
+        timer, seconds = stopped.timer, stopped.seconds
+        what = visible(timer.task_name + (f" / {timer.step_name}" if timer.step_name else ""))
+        if not stopped.kept:
+            self.notify(
+                f"Dropped {format_duration(seconds)} on {what}: a run under {MIN_STOPWATCH_SECONDS:g} s "
+                "is almost always a mis-press, so it was not saved. Log a short timing by hand with "
+                "`roi time add TASK --minutes M`.",
+                title="Stopwatch", severity="warning", markup=False,
+            )
+            return
+        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch", markup=False)
         self._state.rerank([timer.task_id])
 
     def cancel_timer(self) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from roi.db.connection import iso, parse_iso, utc_now
 from roi.db.measurements import Measurement, measurements, refresh_measurements
@@ -19,11 +20,15 @@ from roi.db.store import Store
 from roi.models import RoiError
 
 __all__ = [
-    "ENTRY_COLUMNS", "GoLiveEntry", "LogSource", "Measurement", "RunningTimer", "TaskLog",
-    "add_entry", "cancel_timer", "format_duration", "go_live_entries", "log_sources",
-    "measurements", "record_build_time", "refresh_measurements", "running_timer",
-    "start_timer", "stop_timer", "task_logs",
+    "ENTRY_COLUMNS", "MIN_STOPWATCH_SECONDS", "GoLiveEntry", "LogSource", "LoggedEntry",
+    "Measurement", "RunningTimer", "Stopped", "TaskLog", "add_entry", "cancel_timer",
+    "edit_entry", "entries", "format_duration", "go_live_entries", "log_sources",
+    "measurements", "record_build_time", "refresh_measurements", "remove_entries",
+    "running_timer", "start_timer", "stop_timer", "task_logs",
 ]
+
+#: A stopwatch run shorter than this is almost always a mis-press: not stored unless kept.
+MIN_STOPWATCH_SECONDS = 10.0
 
 # The columns of time_entry that roi writes (id is the row id).
 ENTRY_COLUMNS = (
@@ -96,14 +101,28 @@ def start_timer(
     return timer
 
 
-def stop_timer(store: Store, *, now: datetime | None = None) -> tuple[RunningTimer, float]:
-    """Stop the running stopwatch; return it and the seconds it ran."""
+@dataclass(frozen=True)
+class Stopped:
+    """A stopped stopwatch: what ran, for how long, and whether the entry was kept (a run
+    under MIN_STOPWATCH_SECONDS is dropped unless the person asked to keep it)."""
+
+    timer: RunningTimer
+    seconds: float
+    kept: bool
+
+
+def stop_timer(store: Store, *, now: datetime | None = None, keep: bool = False) -> Stopped:
+    """Stop the running stopwatch and save its entry; a run under MIN_STOPWATCH_SECONDS
+    is deleted instead (almost always a mis-press) unless `keep`."""
     with store.transaction() as conn:
         timer = running_timer(store)
         if timer is None:
             raise RoiError("the stopwatch is not running; start it with `roi time start TASK`")
         end = now or utc_now()
         seconds = timer.elapsed_seconds(end)
+        if seconds < MIN_STOPWATCH_SECONDS and not keep:
+            conn.execute("DELETE FROM time_entry WHERE id = ?", [timer.entry_id])
+            return Stopped(timer, seconds, kept=False)
         conn.execute(
             'UPDATE time_entry SET "end" = ?, duration_s = ? WHERE id = ?',
             [iso(end), seconds, timer.entry_id],
@@ -111,7 +130,7 @@ def stop_timer(store: Store, *, now: datetime | None = None) -> tuple[RunningTim
         if timer.kind == "build":
             record_build_time(store, timer.task_id)
         refresh_measurements(store, [timer.task_id])
-    return timer, seconds
+    return Stopped(timer, seconds, kept=True)
 
 
 def cancel_timer(store: Store) -> RunningTimer:
@@ -152,15 +171,139 @@ def add_entry(
     return int(cur.lastrowid or 0)
 
 
+# --- the log as a person sees and corrects it --------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    """One finished time entry, with the names of its task and step."""
+
+    id: int
+    task_id: int
+    task: str
+    step_id: int | None
+    step: str | None
+    start: datetime
+    end: datetime
+    seconds: float
+    source: str
+    kind: str
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60.0
+
+
+_ENTRY_SELECT = (
+    "SELECT e.id, e.task_id, t.name AS task, e.step_id, s.name AS step, e.start, e.\"end\","
+    " e.duration_s, e.source, e.kind FROM time_entry e"
+    " JOIN task t ON t.id = e.task_id LEFT JOIN step s ON s.id = e.step_id"
+)
+
+
+def _logged(row: Any) -> LoggedEntry:
+    return LoggedEntry(
+        id=row["id"], task_id=row["task_id"], task=row["task"], step_id=row["step_id"], step=row["step"],
+        start=parse_iso(row["start"]), end=parse_iso(row["end"]), seconds=float(row["duration_s"] or 0.0),
+        source=row["source"], kind=row["kind"],
+    )
+
+
+def entries(store: Store, *, task_id: int | None = None, since: datetime | None = None) -> list[LoggedEntry]:
+    """The finished entries (of one task, started at or after `since`), oldest first.
+    The running stopwatch is not one of them (see `running_timer`)."""
+    where, params = ['e."end" IS NOT NULL'], []
+    if task_id is not None:
+        where.append("e.task_id = ?")
+        params.append(task_id)
+    if since is not None:
+        where.append("e.start >= ?")
+        params.append(iso(since))
+    sql = f"{_ENTRY_SELECT} WHERE {' AND '.join(where)} ORDER BY e.start, e.id"
+    return [_logged(row) for row in store.rows(sql, params)]
+
+
+def _entries_by_id(store: Store, ids: list[int]) -> list[LoggedEntry]:
+    """These finished entries, in the order asked; RoiError naming any id that is not
+    one (unknown, or the running stopwatch)."""
+    found = {
+        row["id"]: _logged(row)
+        for row in store.rows(
+            f"{_ENTRY_SELECT} WHERE e.id IN ({', '.join('?' * len(ids))}) AND e.\"end\" IS NOT NULL", ids
+        )
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        timer = running_timer(store)
+        if timer is not None and timer.entry_id in missing:
+            raise RoiError(f"entry {timer.entry_id} is the running stopwatch: stop it or `roi time cancel` it")
+        listed = ", ".join(str(i) for i in missing)
+        raise RoiError(f"no time entry {listed} (see `roi time list`)")
+    return [found[i] for i in ids]
+
+
+def _after_change(store: Store, changed: list[LoggedEntry]) -> None:
+    """Inside the transaction of a change to these entries: build totals and measurements follow."""
+    for task_id in sorted({e.task_id for e in changed if e.kind == "build"}):
+        record_build_time(store, task_id)
+    refresh_measurements(store, [e.task_id for e in changed])
+
+
+def remove_entries(store: Store, ids: list[int]) -> list[LoggedEntry]:
+    """Delete these finished entries, all or none, in one transaction; return them."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    with store.transaction() as conn:
+        removed = _entries_by_id(store, ids)
+        conn.executemany("DELETE FROM time_entry WHERE id = ?", [(i,) for i in ids])
+        _after_change(store, removed)
+    return removed
+
+
+def edit_entry(
+    store: Store,
+    entry_id: int,
+    *,
+    minutes: float | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> tuple[LoggedEntry, LoggedEntry]:
+    """Correct one finished entry: a new start and/or end, or a new length (kept from its
+    start). Return it before and after."""
+    if minutes is not None and end is not None:
+        raise RoiError("give --minutes or --end, not both (--minutes keeps the start and sets the end)")
+    if minutes is not None and not (math.isfinite(minutes) and minutes > 0):
+        raise RoiError(f"--minutes must be more than 0 (got {minutes:g})")
+    with store.transaction() as conn:
+        (before,) = _entries_by_id(store, [entry_id])
+        new_start = start or before.start
+        if minutes is not None:
+            new_end = new_start + timedelta(minutes=minutes)
+        else:
+            new_end = end or before.end
+        if new_end < new_start:
+            raise RoiError(f"an entry cannot end ({iso(new_end)}) before it starts ({iso(new_start)})")
+        conn.execute(
+            'UPDATE time_entry SET start = ?, "end" = ?, duration_s = ? WHERE id = ?',
+            [iso(new_start), iso(new_end), (new_end - new_start).total_seconds(), entry_id],
+        )
+        _after_change(store, [before])
+        (after,) = _entries_by_id(store, [entry_id])
+    return before, after
+
+
 def record_build_time(store: Store, task_id: int) -> None:
     """Build time logged with the stopwatch becomes the plan's actual build hours."""
     row = store.row(
-        "SELECT coalesce(sum(duration_s), 0) AS seconds FROM time_entry WHERE task_id = ?"
-        """ AND kind = 'build' AND "end" IS NOT NULL""",
+        "SELECT count(*) AS entries, coalesce(sum(duration_s), 0) AS seconds FROM time_entry"
+        """ WHERE task_id = ? AND kind = 'build' AND "end" IS NOT NULL""",
         [task_id],
     )
-    total = row["seconds"] if row is not None else 0
-    store.set_plan(task_id, actual_build_hours=total / 3600.0)
+    if row is None or not row["entries"]:  # the last timed build was removed: none recorded
+        store.set_plan(task_id, actual_build_hours=None)
+        return
+    store.set_plan(task_id, actual_build_hours=row["seconds"] / 3600.0)
 
 
 def format_duration(seconds: float) -> str:

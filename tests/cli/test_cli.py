@@ -185,7 +185,7 @@ def test_stopwatch_measures_beat_estimates(roi, db_path):
     assert status["running"] and status["timer"]["step"] == "read"
     r = roi("time", "start", "Email triage")
     assert r.exit_code == 1 and "already running" in r.stderr
-    assert roi("time", "stop").exit_code == 0
+    assert roi("time", "stop", "--keep").exit_code == 0  # a run this short is kept only when asked
     step = rank_json(roi)["tasks"][0]["steps"][0]
     assert step["manual_source"] == "measured"
     assert step["samples"] == 3
