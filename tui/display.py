@@ -8,11 +8,22 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from roi.fmt import fmt
-from roi.ranking import RankedTask
+from roi.ranking import RankedTask, far_off_measurements
 from roi.textsafe import visible
 
 # Mid-tone colours that read on dark and light backgrounds alike.
-VERDICT_STYLE = {"automate": "bold #3fa34d", "maybe": "bold #d7901b", "skip": "bold #e0524a"}
+VERDICT_STYLE = {"automate": "bold #3fa34d", "maybe": "bold #d7901b", "skip": "bold #e0524a",
+                 "needs-estimate": "bold #9b6bd6"}
+#: The task screen's key that gives each missing input (roi.ranking.Settled.missing).
+MISSING_KEYS = {"steps": "a: add a step", "per_week": "n: the task's frequency", "build_hours": "p: the plan"}
+
+
+def missing_text(r: RankedTask) -> str:
+    """'' or 'missing: build_hours (open the task, then p: the plan)'."""
+    if not r.missing:
+        return ""
+    keys = "; ".join(MISSING_KEYS[m] for m in r.missing)
+    return f"missing: {', '.join(r.missing)} (on the task screen, {keys})"
 
 
 def name_text(name: str, width: int | None = None, style: str = "") -> Text:
@@ -67,7 +78,7 @@ COLUMNS = (
     ("#", "rank"),
     ("Task", "task"),
     ("Category", "category"),
-    ("Saved h/wk", "saved"),
+    ("Gain h/wk", "saved"),
     ("Build h", "build"),
     ("Payback", "payback"),
     ("Net h", "net"),
@@ -96,18 +107,22 @@ def table_columns(wide: bool) -> list[Column]:
 def plain_cells(r: RankedTask, keys: list[str]) -> tuple[str, ...]:
     """The inventory cells of one task as plain text (names made visible), by column key."""
     o = r.outcome
+    unknown = set(r.missing)
     out = []
     for key in keys:
+        if unknown and key in ("payback", "net", "break_even"):
+            out.append("—")
+            continue
         if key == "rank":
             out.append(str(r.rank))
         elif key == "task":
             out.append(visible(r.name))
         elif key == "category":
             out.append(r.task.category)
-        elif key == "saved":
-            out.append(fmt(o.weekly_hours_saved, 2))
+        elif key == "saved":  # net of upkeep: what payback divides the build by
+            out.append("?" if unknown & {"steps", "per_week"} else fmt(o.net_weekly_gain, 2))
         elif key == "build":
-            out.append(fmt(r.build_hours))
+            out.append("?" if "build_hours" in unknown else fmt(r.build_hours))
         elif key == "payback":
             out.append(short_weeks(r.payback_weeks))
         elif key == "net":
@@ -136,10 +151,14 @@ def detail_text(r: RankedTask) -> Text:
     text.append_text(verdict_text(r.verdict))
     text.append(f" ({r.verdict_reason})", style="dim")
     text.append(f"  {r.task.category}", style="dim")
-    if r.break_even:
+    if r.break_even and not r.missing:
         text.append(f" · break-even {r.break_even.isoformat()}", style="dim")
     text.append("\n")
     text.append(r.explanation)
+    if r.missing:
+        text.append("\n" + missing_text(r), style=VERDICT_STYLE["needs-estimate"])
+    for warning in far_off_measurements(r):
+        text.append("\n⚠ " + warning, style="bold #d7901b")
     # The explanation already carries the chance of paying back when a range makes it
     # informative (roi.uncertainty); a point estimate's "100%" would only be noise.
     money = r.money_sentence()

@@ -381,6 +381,7 @@ async def test_help_chart_and_palette(demo_store: Store) -> None:
 async def test_incremental_rerank_matches_a_full_rank(store: Store, task_count: int) -> None:
     for i in range(task_count):
         store.add_task(Task(name=f"T{i}", per_week=1 + i % 5, steps=[Step(name="s", minutes=5 + i)]))
+        store.set_plan(f"T{i}", build_hours=1)  # every task decided: a needs-estimate one ranks last
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         target = app.ranked[-1]

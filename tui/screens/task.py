@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from roi.db.timelog import measurements
 from roi.fmt import fmt, fmt_weeks
-from roi.ranking import RankedTask
-from tui.display import flags_text, name_text, verdict_text
+from roi.ranking import RankedTask, far_off_measurements
+from tui.display import flags_text, missing_text, name_text, verdict_text
 from tui.host import host
 from tui.state import RankingChanged, RankingState
 from tui.widgets.stopwatch import Stopwatch
@@ -93,7 +93,10 @@ class TaskScreen(Screen[None]):
         fields.append_text(name_text(t.name, style="bold"))
         fields.append(f"  #{r.rank} · {t.category} · {t.status}", style="dim")
         fields.append("\n")
-        fields.append(f"{fmt(r.per_week, 2)} times a week ({r.per_week_source})")
+        if "per_week" in r.missing:
+            fields.append("frequency not given yet (press n)")
+        else:
+            fields.append(f"{fmt(r.per_week, 2)} times a week ({r.per_week_source})")
         if t.tags:
             fields.append(" · tags: ")
             fields.append_text(name_text(", ".join(t.tags)))
@@ -112,6 +115,10 @@ class TaskScreen(Screen[None]):
             verdict.append_text(flags_text(r))
         verdict.append("\n")
         verdict.append(r.explanation)
+        if r.missing:
+            verdict.append("\n" + missing_text(r), style="bold")
+        for warning in far_off_measurements(r):
+            verdict.append("\n⚠ " + warning, style="bold #d7901b")
         self.query_one("#task-verdict", Static).update(verdict)
 
         self._fill_steps(r)
@@ -120,7 +127,7 @@ class TaskScreen(Screen[None]):
         plan.append("Plan: ", style="bold")
         p = t.plan
         if p is None:
-            plan.append("none yet (press p): building costs 0 h, so anything saved pays back at once.")
+            plan.append("none yet (press p): without a build estimate the task is not ranked.")
         else:
             plan.append(f"build {fmt(r.build_hours)} h")
             if p.build_low is not None or p.build_high is not None:
@@ -129,10 +136,13 @@ class TaskScreen(Screen[None]):
             plan.append(f" · start {r.start_date.isoformat()}")
             if p.actual_build_hours is not None:
                 plan.append(f" · actually took {fmt(p.actual_build_hours)} h")
-        plan.append(f"\nPayback {fmt_weeks(r.payback_weeks)}")
-        if r.break_even:
-            plan.append(f", break-even {r.break_even.isoformat()}")
-        plan.append(f"; net {fmt(r.net_hours)} h over {fmt(r.horizon_weeks)} weeks.")
+        if r.missing:
+            plan.append("\nPayback: not known until the missing inputs are given.")
+        else:
+            plan.append(f"\nPayback {fmt_weeks(r.payback_weeks)}")
+            if r.break_even:
+                plan.append(f", break-even {r.break_even.isoformat()}")
+            plan.append(f"; net {fmt(r.net_hours)} h over {fmt(r.horizon_weeks)} weeks.")
         self.query_one("#plan", Static).update(plan)
 
     def _fill_steps(self, r: RankedTask) -> None:
@@ -147,8 +157,8 @@ class TaskScreen(Screen[None]):
                 shown = Text("—", style="dim")
             else:
                 shown = Text(f"{fmt(m.median_minutes)} ({m.samples}×)")
-                if m.samples < need:
-                    shown.stylize("dim")
+                if m.samples < need:  # too few to be used: say so, not only in grey
+                    shown = Text(f"{fmt(m.median_minutes)} ({m.samples} of {need})", style="dim")
             used = Text(fmt(s.manual))
             used.append(f" {SOURCE_SHORT.get(s.manual_source, s.manual_source)}", style="dim")
             table.add_row(

@@ -51,6 +51,7 @@ class RankedTable(ScrollView, can_focus=True):
         "ranked-table--automate",
         "ranked-table--maybe",
         "ranked-table--skip",
+        "ranked-table--needs-estimate",
         "ranked-table--negative",
     }
 
@@ -93,6 +94,10 @@ class RankedTable(ScrollView, can_focus=True):
     }
     RankedTable > .ranked-table--skip {
         color: $text-error;
+        text-style: bold;
+    }
+    RankedTable > .ranked-table--needs-estimate {
+        color: $text-accent;
         text-style: bold;
     }
     RankedTable > .ranked-table--negative {
