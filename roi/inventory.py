@@ -74,6 +74,7 @@ def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any
         "name": r.name,
         "category": r.task.category,
         "status": r.task.status,
+        "live": r.task.live,
         "tags": r.task.tags,
         "rank": r.rank,
         "per_week": round(r.per_week, 4),

@@ -249,6 +249,13 @@ class Task(Model):
     def per_week_range(self) -> Range:
         return around(self.per_week or 0.0, self.per_week_low, self.per_week_high)
 
+    @property
+    def live(self) -> bool:
+        """The automation runs: status "automated", set only by an explicit act (`roi task
+        edit TASK --status automated` or `roi plan TASK --live`), never by recording the
+        build's actual hours. The ranking marks it live and the roadmap does not schedule it."""
+        return self.status == "automated"
+
     @field_validator("tags", mode="before")
     @classmethod
     def _split_tags(cls, value: Any) -> Any:

@@ -70,6 +70,7 @@ class Roadmap:
     horizon_weeks: float
     items: list[RoadmapItem]
     left_out: list[RankedTask] = field(default_factory=list)  # need an estimate first: not scheduled
+    live: list[RankedTask] = field(default_factory=list)  # already automated (Task.live): nothing to build
 
     @property
     def horizon_end(self) -> date:
@@ -99,7 +100,7 @@ class Roadmap:
 
 
 def worth_building(r: RankedTask) -> bool:
-    return r.verdict in ("automate", "maybe") and r.task.status not in ("automated", "dropped")
+    return r.verdict in ("automate", "maybe") and not r.task.live and r.task.status != "dropped"
 
 
 def build_roadmap(
@@ -128,9 +129,10 @@ def build_roadmap(
             )
         )
         cursor = end
-    left_out = [r for r in ranked if r.missing and r.task.status not in ("automated", "dropped")]
+    left_out = [r for r in ranked if r.missing and not r.task.live and r.task.status != "dropped"]
+    live = [r for r in ranked if r.task.live]
     return Roadmap(start=start, budget_hours_per_week=budget_hours_per_week, horizon_weeks=horizon, items=items,
-                   left_out=sorted(left_out, key=lambda r: r.rank))
+                   left_out=sorted(left_out, key=lambda r: r.rank), live=sorted(live, key=lambda r: r.rank))
 
 
 def left_out_sentence(roadmap: Roadmap) -> str:
@@ -143,6 +145,16 @@ def left_out_sentence(roadmap: Roadmap) -> str:
             f"first (`roi rank --explain` says how): {names}.")
 
 
+def live_sentence(roadmap: Roadmap) -> str:
+    """'' or the sentence that names the tasks not scheduled because they are live, the
+    same tasks `roi rank` marks (live)."""
+    n = len(roadmap.live)
+    if not n:
+        return ""
+    return (f"{n} task{'s are' if n != 1 else ' is'} live already (status automated), so not scheduled: "
+            f"{'; '.join(r.name for r in roadmap.live)}.")
+
+
 def roadmap_json(roadmap: Roadmap) -> dict:
     return {
         "start": roadmap.start.isoformat(),
@@ -153,6 +165,7 @@ def roadmap_json(roadmap: Roadmap) -> dict:
         "hours_back_by_horizon": round(roadmap.hours_back_by_horizon, 4),
         "left_out": [{"id": r.id, "name": r.name, "verdict": r.verdict, "missing": list(r.missing)}
                      for r in roadmap.left_out],
+        "live": [{"id": r.id, "name": r.name} for r in roadmap.live],
         "items": [
             {
                 "id": i.task.id,

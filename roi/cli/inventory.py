@@ -4,6 +4,7 @@ and `flags`."""
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,6 @@ from roi.db.timelog import (
     edit_entry,
     entries,
     format_duration,
-    refresh_measurements,
     remove_entries,
     running_timer,
     start_timer,
@@ -337,10 +337,13 @@ def step_move(ctx: click.Context, task_ref: str, step_ref: str, offset: int | No
 @click.option("--upkeep", "-u", metavar="HOURS_PER_WEEK", help="Hours a week to keep it working.")
 @click.option("--start", metavar="DATE", help="When the automation goes live (YYYY-MM-DD; default today).")
 @click.option("--actual-build-hours", metavar="H", help="What the build really took (for calibration).")
+@click.option("--live", is_flag=True,
+              help="The automation is live: status automated (same as `roi task edit TASK --status automated`).")
 @click.pass_context
 def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str | None,
-         start: str | None, actual_build_hours: str | None) -> None:
-    """Set a task's build and upkeep estimate."""
+         start: str | None, actual_build_hours: str | None, live: bool) -> None:
+    """Set a task's build and upkeep estimate, record what the build really took, or
+    say that the automation is live (recording the build does not: it may not be)."""
     store = ctx.obj.store()
     fields: dict[str, Any] = {}
     fields.update(range_option(build_hours, "build_hours", "--build-hours"))
@@ -353,18 +356,25 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
             raise RoiError(f"--start must be a date YYYY-MM-DD (got {start!r})") from None
     if actual_build_hours is not None:
         fields["actual_build_hours"] = number(actual_build_hours, "--actual-build-hours")
-        fields["built_on"] = today()
-    if not fields:
-        raise RoiError("nothing to change: give --build-hours, --upkeep, --start or --actual-build-hours")
+    if not fields and not live:
+        raise RoiError("nothing to change: give --build-hours, --upkeep, --start, --actual-build-hours or --live")
     task_id = store.task_id(task_ref)
-    saved = store.set_plan(task_id, **fields)
-    if actual_build_hours is not None:
-        store.update_task(task_id, status="automated")
-        refresh_measurements(store, [task_id])
-    text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
-    if saved.actual_build_hours is not None:
-        text += f", actual build {fmt(saved.actual_build_hours)} h"
-    console().print(text)
+    with store.transaction():
+        saved = store.set_plan(task_id, **fields) if fields else store.get_task(task_id).plan
+        task_now = store.update_task(task_id, status="automated") if live else store.get_task(task_id)
+    out = console()
+    if saved is not None and fields:
+        text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
+        if saved.actual_build_hours is not None:
+            text += f", actual build {fmt(saved.actual_build_hours)} h"
+        out.print(text)
+    if live:
+        out.print(Text(f"{visible(task_now.name)} is live (status automated): the roadmap no longer schedules it, "
+                       "and time logged from today on measures the automated task."))
+    elif actual_build_hours is not None and not task_now.live:
+        out.print(Text(f"Recorded the build; the status stays {task_now.status}. When the automation is live: "
+                       f"`roi plan {shlex.quote(task_now.name)} --live` "
+                       "(or `roi task edit TASK --status automated`).", style="dim"))
 
 
 # --- time (stopwatch) ---------------------------------------------------------------------

@@ -104,7 +104,13 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
 def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: float | None, as_json: bool) -> None:
     """Schedule the automations worth building, in rank order, within a weekly budget."""
     from roi.inventory import rank_store
-    from roi.roadmap import build_roadmap, left_out_sentence, parse_budget, roadmap_json
+    from roi.roadmap import (
+        build_roadmap,
+        left_out_sentence,
+        live_sentence,
+        parse_budget,
+        roadmap_json,
+    )
 
     store = ctx.obj.store()
     hours = parse_budget(budget) if budget else store.settings().build_budget_hours_per_week
@@ -119,10 +125,14 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
         return
     out = console()
     left_out = left_out_sentence(plan)
+    live = live_sentence(plan)
     if not plan.items:
-        out.print("Nothing is worth building yet (no task has verdict automate or maybe).")
-        if left_out:
-            out.print(Text(visible(left_out)))
+        out.print("Nothing to build: the tasks worth building are live already, and no other has verdict "
+                  "automate or maybe." if plan.live else
+                  "Nothing is worth building yet (no task has verdict automate or maybe).")
+        for sentence in (left_out, live):
+            if sentence:
+                out.print(Text(visible(sentence)))
         return
     table = Table(box=None, header_style="bold")
     for column in ("#", "Task", "Build h", "Start", "Finish", "Break-even", "Net h by horizon"):
@@ -139,8 +149,9 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
         f"{len(plan.items)} build{'s' if len(plan.items) != 1 else ''}, {fmt(plan.total_build_hours)} h in all; by "
         f"{plan.horizon_end.isoformat()} they give back {fmt(plan.hours_back_by_horizon)} h net."
     ))
-    if left_out:
-        out.print(Text(visible(left_out)))
+    for sentence in (left_out, live):
+        if sentence:
+            out.print(Text(visible(sentence)))
     late = [i for i in plan.items if i.finish_week > plan.horizon_weeks]
     if late:
         out.print(Text(f"{len(late)} build(s) finish after the horizon at this budget "

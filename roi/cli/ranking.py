@@ -56,7 +56,7 @@ def ranking_table(ranked: list[RankedTask], width: int) -> Table:
             continue
         row = [
             str(r.rank),
-            Text(visible(r.name)),
+            Text(visible(r.name)).append(" (live)" if r.task.live else "", style="dim"),
             hours(o.net_weekly_gain),
             hours(r.build_hours),
             fmt_weeks(o.payback_weeks).replace(" weeks", " wk").replace(" week", " wk"),
