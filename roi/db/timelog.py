@@ -212,7 +212,8 @@ def _logged(row: Any) -> LoggedEntry:
 def entries(store: Store, *, task_id: int | None = None, since: datetime | None = None) -> list[LoggedEntry]:
     """The finished entries (of one task, started at or after `since`), oldest first.
     The running stopwatch is not one of them (see `running_timer`)."""
-    where, params = ['e."end" IS NOT NULL'], []
+    where: list[str] = ['e."end" IS NOT NULL']
+    params: list[int | str] = []
     if task_id is not None:
         where.append("e.task_id = ?")
         params.append(task_id)
