@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from roi.fmt import fmt
-from roi.roadmap import Roadmap, build_roadmap
+from roi.roadmap import Roadmap, build_roadmap, left_out_sentence
 from tui.display import name_text
 from tui.state import RankingChanged, RankingState
 
@@ -71,13 +71,17 @@ class RoadmapScreen(Screen[None]):
             summary.append("Nothing is worth building yet: no task is marked automate or maybe.", style="dim")
         else:
             summary.append(
-                f"{len(plan.items)} builds at {fmt(plan.budget_hours_per_week)} h a week from "
+                f"{len(plan.items)} build{'s' if len(plan.items) != 1 else ''} at {fmt(plan.budget_hours_per_week)} h a week from "
                 f"{plan.start.isoformat()}: {fmt(plan.total_build_hours)} h of building; by "
                 f"{plan.horizon_end.isoformat()} they give back {fmt(plan.hours_back_by_horizon)} h net."
             )
             late = sum(1 for i in plan.items if i.finish_week > plan.horizon_weeks)
             if late:
                 summary.append(f"  {late} finish after the horizon.", style="yellow")
+        left_out = left_out_sentence(plan)
+        if left_out:
+            summary.append("\n")
+            summary.append_text(name_text(left_out, style="dim"))
         self.query_one("#roadmap-summary", Static).update(summary)
         table = self.query_one(DataTable)
         table.clear()
