@@ -182,9 +182,11 @@ def ranking_table(report: Report, width: int) -> list[Line]:
     def fixed() -> int:
         return sum(widths[i] for i in columns if i != TASK) + len(columns) - 1
 
-    # Very large numbers can leave too little room for names: drop the columns a reader
-    # misses least (upkeep, then break-even date) rather than run past the width.
-    for droppable in (4, 6):
+    # Very large numbers (or a needs-estimate verdict) can leave too little room for
+    # names: drop the columns a reader misses least rather than run past the width:
+    # the break-even date first (start + payback; the details say it), then upkeep
+    # (without it, saved - upkeep = gain no longer adds up in the table).
+    for droppable in (6, 4):
         if width - fixed() >= MIN_TASK_WIDTH:
             break
         columns.remove(droppable)
