@@ -68,35 +68,38 @@ def cli(ctx: click.Context, db: str | None) -> None:
         open_tui(state.store())
 
 
+def _error(message: str) -> None:
+    """One line on stderr, never wrapped (a pipe or a log keeps it whole)."""
+    console(stderr=True).print(Text(visible(message)), soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; problems become one line on stderr and a non-zero exit, never a traceback."""
-    err = console(stderr=True)
     try:
         cli.main(args=argv, prog_name="roi", standalone_mode=False)
     except RoiError as exc:
-        err.print(Text(f"Error: {visible(str(exc))}"))
+        _error(f"Error: {exc}")
         sys.exit(1)
     except click.exceptions.Abort:
-        err.print("Aborted.")
+        _error("Aborted.")
         sys.exit(130)
     except click.ClickException as exc:
-        err.print(Text(f"Error: {exc.format_message()}"))
         hint = getattr(exc, "ctx", None)
-        if hint is not None:
-            err.print(Text(f"See `{hint.command_path} --help`.", style="dim"))
+        see = f" (see `{hint.command_path} --help`)" if hint is not None else ""
+        _error(f"Error: {exc.format_message()}{see}")
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except sqlite3.OperationalError as exc:
-        err.print(Text(f"Error: the database could not be used: {exc}"))
+        _error(f"Error: the database could not be used: {exc}")
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("Interrupted.")
+        _error("Interrupted.")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("ROI_DEBUG"):
             raise
-        err.print(Text(f"Error: internal error ({type(exc).__name__}: {exc}); set ROI_DEBUG=1 for details"))
+        _error(f"Error: internal error ({type(exc).__name__}: {exc}); set ROI_DEBUG=1 for details")
         sys.exit(70)
