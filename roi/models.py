@@ -376,7 +376,7 @@ class Settings(Model):
         try:
             pendulum.timezone(value)
         except Exception:
-            raise ValueError(f"is not a known time zone name such as Europe/Berlin (got {value!r})") from None
+            raise ValueError("is not a known time zone name such as Europe/Berlin") from None
         return value
 
     @model_validator(mode="after")

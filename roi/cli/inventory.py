@@ -39,9 +39,10 @@ from roi.models import (
     Step,
     Task,
     describe_error,
-    parse_range,
     range_fields,
 )
+from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK, parse_range, parse_share
+from roi.quantities import parse as parse_quantity
 from roi.ranking import RankedTask, far_off_measurements
 from roi.textsafe import visible
 
@@ -60,11 +61,15 @@ def number(value: str | None, field: str, *, fraction: bool = False) -> float | 
         raise RoiError(f"{field} must be {kind} (got {value!r})") from None
 
 
+RANGE_KINDS = {"per_week": PER_WEEK, "minutes": MINUTES, "overhead": MINUTES, "build_hours": BUILD_HOURS}
+
+
 def range_option(value: str | None, field: str, option: str) -> dict[str, float | None]:
-    """The stored fields of an option given as '8' or '4:8:30' ({} when not given)."""
+    """The stored fields of an option given as '8', '8h' or '4:8:30' ({} when not given),
+    read with the option's unit (roi.quantities)."""
     if value is None:
         return {}
-    return range_fields(field, parse_range(value, option))
+    return range_fields(field, parse_range(value, RANGE_KINDS[field], option))
 
 
 # --- task ---------------------------------------------------------------------------------
@@ -78,7 +83,7 @@ def task() -> None:
 @task.command("add")
 @click.argument("name")
 @click.option("--category", "-c", type=click.Choice(CATEGORIES, case_sensitive=False), default="other", show_default=True)
-@click.option("--per-week", "-f", metavar="F", help="Occurrences a week (a number, or LOW:LIKELY:HIGH).")
+@click.option("--per-week", "-f", metavar="F", help="Times a week: 10, 5/day (7 days a week), 5/workday (5 a week), 2/month (12 a year), or LOW:LIKELY:HIGH.")
 @click.option("--tags", metavar="a,b", default="", help="Comma-separated tags.")
 @click.option("--notes", default="", help="Free text.")
 @click.pass_context
@@ -100,7 +105,7 @@ def task_add(ctx: click.Context, name: str, category: str, per_week: str | None,
 @click.argument("task_ref", metavar="TASK")
 @click.option("--name")
 @click.option("--category", "-c", type=click.Choice(CATEGORIES, case_sensitive=False))
-@click.option("--per-week", "-f", metavar="F", help="Occurrences a week (a number, or LOW:LIKELY:HIGH).")
+@click.option("--per-week", "-f", metavar="F", help="Times a week: 10, 5/day (7 days a week), 5/workday (5 a week), 2/month (12 a year), or LOW:LIKELY:HIGH.")
 @click.option("--pin-frequency/--measure-frequency", default=None,
               help="Keep the stated frequency even when the log measures another.")
 @click.option("--tags", metavar="a,b")
@@ -227,17 +232,17 @@ def _step_fields(minutes: str | None, automation: str | None, overhead: str | No
     fields.update(range_option(minutes, "minutes", "--minutes"))
     fields.update(range_option(overhead, "overhead", "--overhead"))
     if automation is not None:
-        fields["automation"] = number(automation, "--automation", fraction=True)
+        fields["automation"] = parse_share(automation, "--automation")
     if failure_rate is not None:
-        fields["failure_rate"] = number(failure_rate, "--failure-rate", fraction=True)
+        fields["failure_rate"] = parse_share(failure_rate, "--failure-rate")
     if running_cost is not None:
         fields["running_cost"] = number(running_cost, "--running-cost")
     return fields
 
 
 _step_options = [
-    click.option("--automation", "-a", metavar="A", help="Share of the step the automation takes over: 0.8 or 80% (default 100%)."),
-    click.option("--overhead", "-o", metavar="MIN", help="Minutes you still spend per occurrence (request, check)."),
+    click.option("--automation", "-a", metavar="A", help="Share of the step the automation takes over: 0.8 or 80% (default 100%; a bare 80 is refused)."),
+    click.option("--overhead", "-o", metavar="MIN", help="Time you still spend per occurrence (request, check): 1 (minutes), 30s, or LOW:LIKELY:HIGH."),
     click.option("--failure-rate", "-p", metavar="P", help="Share of occurrences done by hand anyway: 0.1 or 10%."),
     click.option("--running-cost", metavar="MONEY", help="Money per occurrence (API, subscription); needs hourly_value."),
 ]
@@ -257,7 +262,7 @@ def step() -> None:
 @step.command("add")
 @click.argument("task_ref", metavar="TASK")
 @click.argument("name")
-@click.option("--minutes", "-m", required=True, metavar="M", help="Manual minutes per occurrence (or LOW:LIKELY:HIGH).")
+@click.option("--minutes", "-m", required=True, metavar="M", help="Time by hand per occurrence: 5 (minutes), 90s, 1h30m, or LOW:LIKELY:HIGH such as 3m:5m:12m.")
 @step_options
 @click.pass_context
 def step_add(ctx: click.Context, task_ref: str, name: str, minutes: str, automation: str | None,
@@ -278,7 +283,7 @@ def step_add(ctx: click.Context, task_ref: str, name: str, minutes: str, automat
 @click.argument("task_ref", metavar="TASK")
 @click.argument("step_ref", metavar="STEP")
 @click.option("--name")
-@click.option("--minutes", "-m", metavar="M", help="Manual minutes per occurrence (or LOW:LIKELY:HIGH).")
+@click.option("--minutes", "-m", metavar="M", help="Time by hand per occurrence: 5 (minutes), 90s, 1h30m, or LOW:LIKELY:HIGH such as 3m:5m:12m.")
 @step_options
 @click.option("--pin/--unpin", default=None, help="Keep the estimate even when the log measures another.")
 @click.pass_context
@@ -333,10 +338,13 @@ def step_move(ctx: click.Context, task_ref: str, step_ref: str, offset: int | No
 
 @click.command()
 @click.argument("task_ref", metavar="TASK")
-@click.option("--build-hours", "-b", metavar="H", help="Hours to build the automation (or LOW:LIKELY:HIGH).")
-@click.option("--upkeep", "-u", metavar="HOURS_PER_WEEK", help="Hours a week to keep it working.")
+@click.option("--build-hours", "-b", metavar="H",
+              help="Time to build the automation: 3 (hours), 90m, 3h, 2d (a working day of 8 h; 1w = 5 days), "
+                   "or LOW:LIKELY:HIGH such as 2h:3h:1d.")
+@click.option("--upkeep", "-u", metavar="H/WEEK",
+              help="Time a week to keep it working: 0.5 (hours a week), 30m/week, 2h/month, 10m/day (7 days a week).")
 @click.option("--start", metavar="DATE", help="When the automation goes live (YYYY-MM-DD; default today).")
-@click.option("--actual-build-hours", metavar="H", help="What the build really took (for calibration).")
+@click.option("--actual-build-hours", metavar="H", help="What the build really took, like --build-hours: 5, 5h, 2d (for calibration).")
 @click.option("--live", is_flag=True,
               help="The automation is live: status automated (same as `roi task edit TASK --status automated`).")
 @click.pass_context
@@ -348,14 +356,14 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
     fields: dict[str, Any] = {}
     fields.update(range_option(build_hours, "build_hours", "--build-hours"))
     if upkeep is not None:
-        fields["upkeep_hours_per_week"] = number(upkeep, "--upkeep")
+        fields["upkeep_hours_per_week"] = parse_quantity(upkeep, HOURS_PER_WEEK, "--upkeep")
     if start is not None:
         try:
             fields["start_date"] = date.fromisoformat(start.strip())
         except ValueError:
             raise RoiError(f"--start must be a date YYYY-MM-DD (got {start!r})") from None
     if actual_build_hours is not None:
-        fields["actual_build_hours"] = number(actual_build_hours, "--actual-build-hours")
+        fields["actual_build_hours"] = parse_quantity(actual_build_hours, BUILD_HOURS, "--actual-build-hours")
     if not fields and not live:
         raise RoiError("nothing to change: give --build-hours, --upkeep, --start, --actual-build-hours or --live")
     task_id = store.task_id(task_ref)

@@ -98,12 +98,22 @@ def config_get(state: State, key: str) -> None:
     click.echo("" if value is None else value)
 
 
-@config.command("set")
+@config.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @pass_state
 def config_set(state: State, key: str, value: str) -> None:
-    """Change one setting (an empty VALUE clears timezone or hourly_value)."""
-    settings = state.store().set_setting(key, value)
+    """Change one setting (an empty VALUE clears timezone, hourly_value or theme).
+
+    \b
+    Values take units where they have one:
+      horizon_weeks 52 | 26w | 1y          overrun_factor 1.5 | 1.5x
+      automate_within 0.25 | 25%           automate_probability 0.8 | 80%
+      maybe_within 1 | 100% (up to 10)     build_budget_hours_per_week 4 | 4h/week | 1h/day
+      currency $ | € | £ | EUR | CHF ...   theme one of the terminal app's themes
+    A value that starts with a dash (-3) is read as a value, not an option."""
+    from roi.quantities import parse_setting
+
+    settings = state.store().set_setting(key, parse_setting(key, value))
     shown = getattr(settings, key)
     click.echo(f"{key} = {'' if shown is None else shown}")

@@ -96,7 +96,7 @@ def snapshot(db: Path) -> list:
     "args,needle",
     [
         (("step", "add", "Email triage", "x", "--minutes", "-3"), "--minutes must not be negative (got '-3')"),
-        (("step", "add", "Email triage", "x", "--minutes", "3", "--failure-rate", "1.5"), "failure_rate must be between 0 and 1"),
+        (("step", "add", "Email triage", "x", "--minutes", "3", "--failure-rate", "1.5"), "--failure-rate must be between 0 and 1"),
         (("step", "add", "Email triage", "x", "--minutes", "3", "--automation", "120%"), "automation must be between 0 and 1"),
         (("plan", "Email triage", "--build-hours", "lots"), "--build-hours must be a number of hours or LOW:LIKELY:HIGH (got 'lots')"),
         (("plan", "No such task", "--build-hours", "3"), "task 'No such task' not found"),
