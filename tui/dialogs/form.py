@@ -21,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from roi.models import Range, RoiError, describe_error, parse_range
+from roi.models import Range, RoiError, describe_error
+from roi.quantities import Kind, parse, parse_range, parse_share
 from tui.host import host
 from tui.state import RankingState
 
@@ -76,16 +77,39 @@ class Parsed:
     def text(self, name: str) -> str:
         return str(self.values.get(name, "")).strip()
 
-    def range(self, name: str, label: str, *, required: bool = False) -> Range | None:
+    def range(self, name: str, label: str, kind: Kind, *, required: bool = False) -> Range | None:
+        """A value or LOW:LIKELY:HIGH of `kind`, read by roi.quantities as the CLI reads it."""
         text = self.text(name)
         if not text:
             if required:
-                self.errors[name] = f"{label} is required (hours or LOW:LIKELY:HIGH)."
+                self.errors[name] = f"{label} is required ({kind.what} or LOW:LIKELY:HIGH)."
             return None
         try:
-            return parse_range(text, label)
+            return parse_range(text, kind, label)
         except RoiError as exc:
-            self.errors[name] = str(exc).replace("a number of hours", "a number")
+            self.errors[name] = f"{exc}."
+            return None
+
+    def quantity(self, name: str, label: str, kind: Kind) -> float | None:
+        """One value of `kind` (no range), None when empty or wrong (the problem is kept)."""
+        text = self.text(name)
+        if not text:
+            return None
+        try:
+            return parse(text, kind, label)
+        except RoiError as exc:
+            self.errors[name] = f"{exc}."
+            return None
+
+    def share(self, name: str, label: str) -> float | None:
+        """0.8 or 80% (a bare 80 asks "did you mean 80%?"), None when empty or wrong."""
+        text = self.text(name)
+        if not text:
+            return None
+        try:
+            return parse_share(text, label)
+        except RoiError as exc:
+            self.errors[name] = f"{exc}."
             return None
 
     def optional(self, name: str) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from roi.models import CATEGORIES, STATUSES, Plan, Step, Task
+from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK
 from tui.dialogs.form import Field, FormScreen, Parsed, number_text
 from tui.display import name_text
 from tui.state import RankingState
@@ -38,7 +39,7 @@ class TaskForm(FormScreen[int | None]):
     FIELDS = (
         Field("name", "Name", placeholder="e.g. Weekly invoices"),
         Field("category", "Category", placeholder=", ".join(CATEGORIES[:5]) + ", …", choices=CATEGORIES),
-        Field("per_week", "Times a week", placeholder="3 or LOW:LIKELY:HIGH"),
+        Field("per_week", "Times a week", placeholder="3, 5/day, 2/month or LOW:LIKELY:HIGH"),
         Field("status", "Status", placeholder=" / ".join(STATUSES), choices=STATUSES),
         Field("tags", "Tags", placeholder="comma, separated"),
         Field("notes", "Notes"),
@@ -67,7 +68,7 @@ class TaskForm(FormScreen[int | None]):
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         p = Parsed(values)
-        per_week = p.range("per_week", "times a week")
+        per_week = p.range("per_week", "times a week", PER_WEEK)
         fields: dict[str, Any] = {
             "name": p.text("name"),
             "category": p.text("category") or "other",
@@ -95,9 +96,9 @@ class StepForm(FormScreen[int | None]):
 
     FIELDS = (
         Field("name", "Step", placeholder="e.g. Read the email"),
-        Field("minutes", "Minutes by hand", placeholder="per occurrence: 5 or 3:5:12"),
+        Field("minutes", "Minutes by hand", placeholder="per occurrence: 5, 90s, 1h30m or 3:5:12"),
         Field("automation", "Automation", placeholder="share automated: 0.8 or 80%"),
-        Field("overhead", "Overhead min", placeholder="prompting, checking: 1 or 0.5:1:3"),
+        Field("overhead", "Overhead min", placeholder="prompting, checking: 1, 30s or 0.5:1:3"),
         Field("failure_rate", "Failure rate", placeholder="0.1 or 10%"),
         Field("running_cost", "Running cost", placeholder="money per occurrence"),
         Field("pinned", "Pin estimate", kind="check", placeholder="logged time does not replace it"),
@@ -131,18 +132,20 @@ class StepForm(FormScreen[int | None]):
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         p = Parsed(values)
-        minutes = p.range("minutes", "minutes", required=True)
-        overhead = p.range("overhead", "overhead")
+        minutes = p.range("minutes", "minutes", MINUTES, required=True)
+        overhead = p.range("overhead", "overhead", MINUTES)
+        automation = p.share("automation", "automation")
+        failure_rate = p.share("failure_rate", "failure rate")
         fields: dict[str, Any] = {
             "name": p.text("name"),
             "minutes": minutes.likely if minutes else 0.0,
             "minutes_low": None if minutes is None or minutes.is_point else minutes.low,
             "minutes_high": None if minutes is None or minutes.is_point else minutes.high,
-            "automation": p.text("automation") or "1",
+            "automation": 1.0 if automation is None else automation,
             "overhead": overhead.likely if overhead else None,
             "overhead_low": None if overhead is None or overhead.is_point else overhead.low,
             "overhead_high": None if overhead is None or overhead.is_point else overhead.high,
-            "failure_rate": p.text("failure_rate") or "0",
+            "failure_rate": 0.0 if failure_rate is None else failure_rate,
             "running_cost": p.text("running_cost") or "0",
             "pinned": bool(values.get("pinned")),
         }
@@ -163,10 +166,10 @@ class PlanForm(FormScreen[bool]):
     """The build plan of a task: build hours (or a range), upkeep, dates."""
 
     FIELDS = (
-        Field("build_hours", "Build hours", placeholder="4 or 2:4:12"),
-        Field("upkeep_hours_per_week", "Upkeep h/week", placeholder="0"),
+        Field("build_hours", "Build hours", placeholder="4, 3h, 2d (8 h days) or 2:4:12"),
+        Field("upkeep_hours_per_week", "Upkeep h/week", placeholder="0, 30m/week, 2h/month"),
         Field("start_date", "Start date", placeholder="YYYY-MM-DD (default today)"),
-        Field("actual_build_hours", "Actual build h", placeholder="once built"),
+        Field("actual_build_hours", "Actual build h", placeholder="once built: 5, 5h, 2d"),
         Field("built_on", "Built on", placeholder="YYYY-MM-DD"),
     )
     ALIASES = {"build_low": "build_hours", "build_high": "build_hours"}
@@ -189,7 +192,9 @@ class PlanForm(FormScreen[bool]):
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         p = Parsed(values)
-        build = p.range("build_hours", "build hours", required=True)
+        build = p.range("build_hours", "build hours", BUILD_HOURS, required=True)
+        upkeep = p.quantity("upkeep_hours_per_week", "upkeep", HOURS_PER_WEEK)
+        actual = p.quantity("actual_build_hours", "actual build hours", BUILD_HOURS)
         for name in ("start_date", "built_on"):
             text = p.text(name)
             if text:
@@ -201,9 +206,9 @@ class PlanForm(FormScreen[bool]):
             "build_hours": build.likely if build else 0.0,
             "build_low": None if build is None or build.is_point else build.low,
             "build_high": None if build is None or build.is_point else build.high,
-            "upkeep_hours_per_week": p.text("upkeep_hours_per_week") or "0",
+            "upkeep_hours_per_week": 0.0 if upkeep is None else upkeep,
             "start_date": None if "start_date" in p.errors else p.optional("start_date"),
-            "actual_build_hours": p.optional("actual_build_hours"),
+            "actual_build_hours": actual,
             "built_on": None if "built_on" in p.errors else p.optional("built_on"),
         }
         plan = p.validate(Plan, fields, self.ALIASES)

@@ -7,21 +7,22 @@ from typing import Any
 
 from rich.text import Text
 
-from roi.models import Settings
+from roi.models import RoiError, Settings
+from roi.quantities import parse_setting
 from tui.dialogs.form import Field, FormScreen, Parsed, number_text
 from tui.state import RankingState
 
 EDITABLE = (
     Field("horizon_weeks", "Horizon weeks", placeholder="52"),
     Field("overrun_factor", "Overrun factor", placeholder=">= 1, e.g. 1.5"),
-    Field("automate_within", "Automate within", placeholder="share of horizon, 0.25"),
-    Field("maybe_within", "Maybe within", placeholder="share of horizon, 1.0"),
-    Field("automate_probability", "Automate chance", placeholder="0.8"),
+    Field("automate_within", "Automate within", placeholder="share of horizon, 0.25 or 25%"),
+    Field("maybe_within", "Maybe within", placeholder="share of horizon, 1.0 or 100%"),
+    Field("automate_probability", "Automate chance", placeholder="0.8 or 80%"),
     Field("timezone", "Time zone", placeholder="e.g. Europe/Berlin (empty: system)"),
     Field("hourly_value", "Hourly value", placeholder="optional, e.g. 60"),
-    Field("currency", "Currency", placeholder="$"),
+    Field("currency", "Currency", placeholder="$, €, £, EUR, CHF, ..."),
     Field("min_samples", "Min samples", placeholder="timed entries before measured wins, 3"),
-    Field("build_budget_hours_per_week", "Build h/week", placeholder="hours a week for building, 4"),
+    Field("build_budget_hours_per_week", "Build h/week", placeholder="hours a week for building: 4, 1h/day"),
 )
 
 
@@ -43,8 +44,11 @@ class SettingsScreen(FormScreen[bool]):
         p = Parsed(values)
         current = self.state.store.settings().model_dump()
         for field in self.FIELDS:
-            text = p.text(field.name)
-            current[field.name] = text if text else (None if field.name in ("timezone", "hourly_value") else text)
+            try:  # the parser of `roi config set`: units, percentages, known values
+                current[field.name] = parse_setting(field.name, p.text(field.name))
+            except RoiError as exc:
+                p.errors[field.name] = f"{exc}."
+        p.check()
         return Settings(**current)
 
     def commit(self, model: Settings) -> bool:
