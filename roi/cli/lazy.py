@@ -1,5 +1,9 @@
 """Click's documented LazyGroup pattern: subcommands named as "module:attribute" and
-imported on first use, so `roi rank` never loads the importers or the report renderers."""
+imported on first use, so `roi rank` never loads the importers or the report renderers.
+
+The group's own options that take a value (`--db PATH`) may also come after the
+subcommand, as the README promises (`roi rank --db X`): they are moved to the front
+before click parses the line."""
 
 from __future__ import annotations
 
@@ -13,6 +17,38 @@ class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = dict(lazy_subcommands or {})
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.hoist_global_options(args))
+
+    def hoist_global_options(self, args: list[str]) -> list[str]:
+        """`rank --db X --json` -> `--db X rank --json`; nothing after a `--` moves, and a
+        later `--db` still wins over an earlier one."""
+        names = {
+            opt
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag and not param.is_eager
+            for opt in param.opts
+            if opt.startswith("--")
+        }
+        front: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest.extend(args[i:])
+                break
+            if arg in names and i + 1 < len(args):
+                front += [arg, args[i + 1]]
+                i += 2
+                continue
+            if arg.split("=", 1)[0] in names and "=" in arg:
+                front.append(arg)
+            else:
+                rest.append(arg)
+            i += 1
+        return front + rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
