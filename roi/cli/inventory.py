@@ -235,6 +235,22 @@ def _step_fields(minutes: str | None, automation: str | None, overhead: str | No
         fields["automation"] = parse_share(automation, "--automation")
     if failure_rate is not None:
         fields["failure_rate"] = parse_share(failure_rate, "--failure-rate")
+def step_ref_id(store: Any, task_id: int, ref: str) -> int:
+    """The step a person names as `task show` shows it: its number 1..n there, or its
+    name (a name wins over a number, so a step called "2" is still reachable by name)."""
+    steps = store.get_task(task_id).steps
+    text = ref.strip()
+    for s in steps:
+        if s.name.casefold() == text.casefold() and s.id is not None:
+            return int(s.id)
+    if text.isdigit() and 1 <= int(text) <= len(steps) and steps[int(text) - 1].id is not None:
+        return int(steps[int(text) - 1].id or 0)
+    if not steps:
+        raise RoiError(f"step {text!r} not found: the task has no steps yet (add one with `roi step add`)")
+    raise RoiError(f"step {text!r} not found: give its number 1 to {len(steps)} as `roi task show` "
+                   "numbers them, or its name")
+
+
     if running_cost is not None:
         fields["running_cost"] = number(running_cost, "--running-cost")
     return fields
@@ -256,7 +272,9 @@ def step_options(fn: Any) -> Any:
 
 @click.group()
 def step() -> None:
-    """Add, edit, reorder and remove the steps of a task."""
+    """Add, edit, reorder and remove the steps of a task.
+
+    STEP is the step's number as `roi task show` numbers them (1, 2, ...), or its name."""
 
 
 @step.command("add")
@@ -281,7 +299,7 @@ def step_add(ctx: click.Context, task_ref: str, name: str, minutes: str, automat
 
 @step.command("edit")
 @click.argument("task_ref", metavar="TASK")
-@click.argument("step_ref", metavar="STEP")
+@click.argument("step_ref", metavar="STEP")  # its number in `task show`, or its name
 @click.option("--name")
 @click.option("--minutes", "-m", metavar="M", help="Time by hand per occurrence: 5 (minutes), 90s, 1h30m, or LOW:LIKELY:HIGH such as 3m:5m:12m.")
 @step_options
@@ -293,7 +311,7 @@ def step_edit(ctx: click.Context, task_ref: str, step_ref: str, name: str | None
     """Change a step."""
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
-    step_id = store.step_id(task_id, step_ref)
+    step_id = step_ref_id(store, task_id, step_ref)
     fields = _step_fields(minutes, automation, overhead, failure_rate, running_cost)
     if name is not None:
         fields["name"] = name
@@ -307,20 +325,20 @@ def step_edit(ctx: click.Context, task_ref: str, step_ref: str, name: str | None
 
 @step.command("rm")
 @click.argument("task_ref", metavar="TASK")
-@click.argument("step_ref", metavar="STEP")
+@click.argument("step_ref", metavar="STEP")  # its number in `task show`, or its name
 @click.pass_context
 def step_rm(ctx: click.Context, task_ref: str, step_ref: str) -> None:
     """Remove a step."""
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
-    step_id = store.step_id(task_id, step_ref)
+    step_id = step_ref_id(store, task_id, step_ref)
     store.remove_step(step_id)
     console().print(f"Removed step {step_id}.")
 
 
 @step.command("move")
 @click.argument("task_ref", metavar="TASK")
-@click.argument("step_ref", metavar="STEP")
+@click.argument("step_ref", metavar="STEP")  # its number in `task show`, or its name
 @click.option("--up", "offset", flag_value=-1, help="One place earlier.")
 @click.option("--down", "offset", flag_value=1, help="One place later.")
 @click.pass_context
@@ -330,7 +348,7 @@ def step_move(ctx: click.Context, task_ref: str, step_ref: str, offset: int | No
         raise RoiError("say --up or --down")
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
-    store.move_step(store.step_id(task_id, step_ref), offset)
+    store.move_step(step_ref_id(store, task_id, step_ref), offset)
 
 
 # --- plan ---------------------------------------------------------------------------------
