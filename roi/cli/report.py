@@ -10,6 +10,7 @@ from rich.text import Text
 
 from roi.cli.console import console
 from roi.clock import today
+from roi.models import RoiError
 from roi.report.model import FORMATS, build_report, frozen_generated
 from roi.textsafe import visible
 
@@ -20,11 +21,32 @@ def _generated() -> datetime | None:
     return frozen_generated(today()) if os.environ.get("ROI_TODAY") else None
 
 
+def _file_format(output: str, given: str | None, named: str | None) -> str:
+    """The format to write to OUTPUT: the one its extension names (report.html -> html);
+    a file without an extension takes --format or text. An extension the report cannot
+    be written as (x.pdf), or one that names another format than --format, is refused."""
+    from pathlib import Path
+
+    from roi.report import SUFFIXES
+
+    suffix = Path(output).suffix.lower()
+    if not suffix:
+        return given or "text"
+    known = ", ".join(sorted(SUFFIXES))
+    if named is None:
+        raise RoiError(f"-o {output}: cannot write a {suffix} report; give a file ending in {known}")
+    if given is not None and given != named:
+        raise RoiError(f"-o {output} names the {named} format but --format says {given}; "
+                       "make them agree or leave one out")
+    return named
+
+
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: from the -o file name, else text).")
+              help="Output format (default: from the -o file's extension, else text).")
 @click.option("--output", "-o", metavar="FILE",
-              help="Write to FILE (atomically: a temporary file, then a rename) instead of stdout.")
+              help="Write to FILE (atomically: a temporary file, then a rename) instead of stdout; its extension "
+                   "(.txt, .md, .html, .csv, .json) sets the format, another one is refused.")
 @click.option("--by", type=click.Choice(["payback", "net", "confidence"]), default="payback",
               show_default=True, help="Rank by payback time, net hours over the horizon, or expected net hours.")
 @click.option("--horizon", type=click.FloatRange(min=0, min_open=True), metavar="WEEKS",
@@ -52,8 +74,9 @@ def report(ctx: click.Context, fmt: str | None, output: str | None, by: str,
     from roi.report.writer import atomic_write
 
     to_file = output not in (None, "-")
-    if fmt is None:
-        fmt = (format_for(output) if to_file and output else None) or "text"
+    if to_file and output:
+        fmt = _file_format(output, fmt, format_for(output))
+    fmt = fmt or "text"
     store = ctx.obj.store()
     from roi.roadmap import parse_budget
 
