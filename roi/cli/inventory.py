@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
-from roi.cli.console import console
+from roi.cli.console import at_terminal, console
 from roi.cli.ranking import verdict_text
 from roi.clock import today
 from roi.db.connection import iso
@@ -216,25 +216,25 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
 
 @task.command("rm")
 @click.argument("task_ref", metavar="TASK")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when no terminal is there to ask on.")
 @click.pass_context
-def task_rm(ctx: click.Context, task_ref: str) -> None:
-    """Remove a task with its steps, plan and time entries."""
-    removed = ctx.obj.store().remove_task(task_ref)
+def task_rm(ctx: click.Context, task_ref: str, yes: bool) -> None:
+    """Remove a task with its steps, plan and time entries (asks first on a terminal)."""
+    store = ctx.obj.store()
+    doomed = store.get_task(task_ref)
+    what = f"task {doomed.id} {visible(doomed.name)!r} with its {len(doomed.steps)} step(s), plan and time entries"
+    if not yes:
+        if not at_terminal():
+            raise RoiError(f"not removing {what}: no terminal to confirm on; add --yes to remove it")
+        if not click.confirm(f"Remove {what}?", default=False):
+            raise click.exceptions.Abort()
+    removed = store.remove_task(doomed.id if doomed.id is not None else task_ref)
     console().print(Text(f"Removed task {removed.id}: {visible(removed.name)}"))
 
 
 # --- step ---------------------------------------------------------------------------------
 
 
-def _step_fields(minutes: str | None, automation: str | None, overhead: str | None,
-                 failure_rate: str | None, running_cost: str | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    fields.update(range_option(minutes, "minutes", "--minutes"))
-    fields.update(range_option(overhead, "overhead", "--overhead"))
-    if automation is not None:
-        fields["automation"] = parse_share(automation, "--automation")
-    if failure_rate is not None:
-        fields["failure_rate"] = parse_share(failure_rate, "--failure-rate")
 def step_ref_id(store: Any, task_id: int, ref: str) -> int:
     """The step a person names as `task show` shows it: its number 1..n there, or its
     name (a name wins over a number, so a step called "2" is still reachable by name)."""
@@ -251,6 +251,15 @@ def step_ref_id(store: Any, task_id: int, ref: str) -> int:
                    "numbers them, or its name")
 
 
+def _step_fields(minutes: str | None, automation: str | None, overhead: str | None,
+                 failure_rate: str | None, running_cost: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    fields.update(range_option(minutes, "minutes", "--minutes"))
+    fields.update(range_option(overhead, "overhead", "--overhead"))
+    if automation is not None:
+        fields["automation"] = parse_share(automation, "--automation")
+    if failure_rate is not None:
+        fields["failure_rate"] = parse_share(failure_rate, "--failure-rate")
     if running_cost is not None:
         fields["running_cost"] = number(running_cost, "--running-cost")
     return fields

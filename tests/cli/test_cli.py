@@ -223,7 +223,7 @@ def test_task_and_step_editing(roi):
     assert roi("step", "rm", "Report", "collect").exit_code == 0
     listed = json.loads(roi("task", "list", "--json").stdout)
     assert listed[0]["tags"] == ["a", "b"] and len(listed[0]["steps"]) == 1
-    assert roi("task", "rm", "Report").exit_code == 0
+    assert roi("task", "rm", "Report", "--yes").exit_code == 0
     assert json.loads(roi("task", "list", "--json").stdout) == []
 
 
