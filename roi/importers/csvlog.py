@@ -254,10 +254,10 @@ class CsvReading(Reading):
         sd, st, ed, et = self.sd, self.st, self.ed, self.et
         assert sd is not None and st is not None and ed is not None and et is not None
         days, times = self.clock.days, self.clock.times
-        d0, t0, d1, t1 = days.get(row[sd]), times.get(row[st]), days.get(row[ed] or row[sd]), times.get(row[et])
-        if type(d0) is float and type(d1) is float and t0 is not None and t1 is not None:
-            start, end = d0 + t0, d1 + t1
-        else:  # a first sight, a DST day, or a bad value (which raises with its field named)
+        try:
+            start = days[row[sd]] + times[row[st]]
+            end = days[row[ed] or row[sd]] + times[row[et]]
+        except KeyError:  # a first sight, a DST day, or a bad value (which raises with its field named)
             f_sd, f_st, f_ed, f_et = self.split_labels
             start = self.clock.instant(row[sd], row[st], f_sd, f_st)
             end = self.clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)

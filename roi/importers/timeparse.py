@@ -170,14 +170,17 @@ class LocalClock:
     def __init__(self, tz: tzinfo, dates: DateOrder | None = None) -> None:
         self.tz = tz
         self.dates = dates or DateOrder()
-        self.days: dict[str, Any] = {}
+        self.days: dict[str, float] = {}  # date text -> UTC epoch of its local midnight
+        self.dst_days: dict[str, _DstDay] = {}  # date text of a day the zone shifts its offset
         self.times: dict[str, float] = {}
         self._iso_days: dict[int, str] = {}
         self._iso_secs: dict[int, str] = {}
 
     # local midnight of a date string: a float epoch, or _DstDay on a day with a shift
     def day(self, text: str, field: str = "date") -> Any:
-        got = self.days.get(text)
+        got: Any = self.days.get(text)
+        if got is None:
+            got = self.dst_days.get(text)
         if got is not None:
             return got
         y, m, d = self.dates.parse(text, field)
@@ -188,15 +191,13 @@ class LocalClock:
             off1 = datetime(y, m, d, 23, 59, 59, tzinfo=tz).utcoffset()
         except (OverflowError, ValueError):
             raise RowError(f"impossible date {text!r} in {field}") from None
-        value: Any
-        if off0 == off1 and off0 is not None:
-            value = naive - off0.total_seconds()
-        else:
-            value = _DstDay(y, m, d)
         if len(self.days) > 100_000:
             self.days.clear()
-        self.days[text] = value
-        return value
+        if off0 != off1 or off0 is None:
+            shifted = self.dst_days[text] = _DstDay(y, m, d)
+            return shifted
+        midnight = self.days[text] = naive - off0.total_seconds()
+        return midnight
 
     def time(self, text: str, field: str = "time") -> float:
         got = self.times.get(text)
@@ -222,8 +223,7 @@ class LocalClock:
     def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
         """A date and an optional time of day (none: midnight)."""
         if not time_text:
-            d = self.days.get(date_text)
-            return self.at(self.day(date_text, dfield) if d is None else d, 0.0)
+            return self.at(self.day(date_text, dfield), 0.0)
         return self.instant(date_text, time_text, dfield, tfield)
 
     def instant(self, date_text: str, time_text: str, dfield: str, tfield: str) -> float:
