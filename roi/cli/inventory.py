@@ -1,11 +1,11 @@
-"""Editing the inventory: `roi task`, `step`, `plan`, `time` (the stopwatch and the log)
-and `flags`."""
+"""Editing the inventory: `roi task`, `step` and `plan` (the stopwatch and the log are
+in roi.cli.timing, the flags in roi.cli.flags)."""
 
 from __future__ import annotations
 
 import json
 import shlex
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import click
@@ -16,20 +16,6 @@ from rich.text import Text
 from roi.cli.console import at_terminal, console
 from roi.cli.ranking import verdict_text
 from roi.clock import today
-from roi.db.connection import iso
-from roi.db.timelog import (
-    MIN_STOPWATCH_SECONDS,
-    LoggedEntry,
-    add_entry,
-    cancel_timer,
-    edit_entry,
-    entries,
-    format_duration,
-    remove_entries,
-    running_timer,
-    start_timer,
-    stop_timer,
-)
 from roi.fmt import fmt, fmt_weeks
 from roi.models import (
     CATEGORIES,
@@ -43,7 +29,7 @@ from roi.models import (
 )
 from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK, parse_range, parse_share
 from roi.quantities import parse as parse_quantity
-from roi.ranking import RankedTask, far_off_measurements
+from roi.ranking import far_off_measurements
 from roi.textsafe import visible
 
 
@@ -235,6 +221,11 @@ def task_rm(ctx: click.Context, task_ref: str, yes: bool) -> None:
 # --- step ---------------------------------------------------------------------------------
 
 
+def flag_match_text(f: Flag) -> Text:
+    """'step "send email" matched "email"', literally (names are data)."""
+    return Text(visible(f.matched.describe()) if f.matched is not None else "")
+
+
 def step_ref_id(store: Any, task_id: int, ref: str) -> int:
     """The step a person names as `task show` shows it: its number 1..n there, or its
     name (a name wins over a number, so a step called "2" is still reachable by name)."""
@@ -413,370 +404,3 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
 
 
 # --- time (stopwatch) ---------------------------------------------------------------------
-
-
-@click.group()
-def time() -> None:
-    """The stopwatch (time a task or step as you do it) and the log of time entries."""
-
-
-@time.command("start")
-@click.argument("task_ref", metavar="TASK")
-@click.option("--step", "step_ref", metavar="STEP", help="Time one step of the task.")
-@click.option("--build", is_flag=True, help="Time building the automation (for calibration).")
-@click.pass_context
-def time_start(ctx: click.Context, task_ref: str, step_ref: str | None, build: bool) -> None:
-    """Start timing TASK (and STEP)."""
-    timer = start_timer(ctx.obj.store(), task_ref, step_ref, kind="build" if build else "work")
-    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-    kind = "building " if build else ""
-    console().print(Text(f"Timing {kind}{visible(what)} since {timer.start.astimezone():%H:%M:%S}. Stop with `roi time stop`."))
-
-
-@time.command("stop")
-@click.option("--keep", is_flag=True, help=f"Save the run even if it is under {MIN_STOPWATCH_SECONDS:g} seconds.")
-@click.pass_context
-def time_stop(ctx: click.Context, keep: bool) -> None:
-    """Stop the stopwatch and save the entry (a run under 10 seconds is dropped as a
-    mis-press unless --keep)."""
-    stopped = stop_timer(ctx.obj.store(), keep=keep)
-    timer, seconds = stopped.timer, stopped.seconds
-    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-    if stopped.kept:
-        console().print(Text(f"Saved {format_duration(seconds)} on {visible(what)}."))
-        return
-    console().print(Text(
-        f"Not saved: {format_duration(seconds)} on {visible(what)} is under {MIN_STOPWATCH_SECONDS:g} seconds, "
-        "almost always a mis-press. To keep a run this short, stop it with `roi time stop --keep`; "
-        "to log a timing by hand, `roi time add TASK --minutes M`."
-    ))
-
-
-@time.command("cancel")
-@click.pass_context
-def time_cancel(ctx: click.Context) -> None:
-    """Discard the running stopwatch without saving."""
-    timer = cancel_timer(ctx.obj.store())
-    console().print(Text(f"Discarded the timer on {visible(timer.task_name)}."))
-
-
-@time.command("status")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def time_status(ctx: click.Context, as_json: bool) -> None:
-    """Is the stopwatch running, on what, and for how long."""
-    timer = running_timer(ctx.obj.store())
-    if as_json:
-        data = None if timer is None else {
-            "task_id": timer.task_id, "task": timer.task_name, "step_id": timer.step_id,
-            "step": timer.step_name, "kind": timer.kind, "start": timer.start.isoformat(),
-            "elapsed_seconds": round(timer.elapsed_seconds(), 1),
-        }
-        click.echo(json.dumps({"running": timer is not None, "timer": data}, indent=2, ensure_ascii=False))
-        return
-    out = console()
-    if timer is None:
-        out.print("The stopwatch is not running.")
-        return
-    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-    out.print(Text(f"Timing {visible(what)}: {format_duration(timer.elapsed_seconds())} so far."))
-
-
-def _zone(store: Any) -> Any:
-    """The person's time zone: the timezone setting, else the system zone."""
-    import pendulum
-
-    name = store.settings().timezone
-    return pendulum.timezone(name) if name else pendulum.local_timezone()  # type: ignore[operator]
-
-
-def moment(value: str, option: str, zone: Any, *, day_time: tuple[int, int] = (0, 0)) -> datetime:
-    """A date or date and time from the command line (YYYY-MM-DD, 'YYYY-MM-DD HH:MM', or
-    ISO-8601 with an offset), in the person's zone when it has none; a bare date is
-    at `day_time` (hour, minute)."""
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            parsed = datetime(day.year, day.month, day.day, *day_time)
-        else:
-            parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise RoiError(f"{option} must be a date YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (got {value!r})") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed
-
-
-def entry_ids(values: tuple[str, ...]) -> list[int]:
-    ids = []
-    for value in values:
-        if not value.strip().isdigit():
-            raise RoiError(f"ID must be a time entry id, a whole number from `roi time list` (got {value!r})")
-        ids.append(int(value))
-    return ids
-
-
-def entry_json(e: LoggedEntry) -> dict[str, Any]:
-    return {
-        "id": e.id, "task": e.task, "step": e.step, "start": iso(e.start), "end": iso(e.end),
-        "minutes": round(e.minutes, 4), "source": e.source,
-    }
-
-
-def entry_line(e: LoggedEntry, zone: Any) -> Text:
-    """'12  2026-11-27 09:00-09:05  5 min  Task / Step  (stopwatch)', names literally."""
-    what = e.task + (f" / {e.step}" if e.step else "")
-    start, end = e.start.astimezone(zone), e.end.astimezone(zone)
-    return Text(
-        f"{e.id}  {start:%Y-%m-%d %H:%M}-{end:%H:%M}  {fmt(e.minutes, 2)} min  {visible(what)}"
-        f"  ({e.source}{', build' if e.kind == 'build' else ''})"
-    )
-
-
-def interactive() -> bool:
-    """Whether a person is at a terminal to answer a question."""
-    import sys
-
-    return sys.stdin.isatty()
-
-
-@time.command("list")
-@click.argument("task_ref", metavar="[TASK]", required=False)
-@click.option("--since", metavar="DATE", help="Only entries started on or after DATE (YYYY-MM-DD, your time zone).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def time_list(ctx: click.Context, task_ref: str | None, since: str | None, as_json: bool) -> None:
-    """The logged time entries (of TASK), oldest first, with the ids `time rm` and
-    `time edit` take."""
-    store = ctx.obj.store()
-    zone = _zone(store)
-    task_id = None if task_ref is None else store.task_id(task_ref)
-    after = None if since is None else moment(since, "--since", zone)
-    found = entries(store, task_id=task_id, since=after)
-    if as_json:
-        click.echo(json.dumps({"entries": [entry_json(e) for e in found]}, indent=2, ensure_ascii=False))
-        return
-    out = console()
-    if not found:
-        out.print("No time entries" + (" match." if task_ref or since else " yet: time one with `roi time start TASK`."))
-        return
-    table = Table(box=None, header_style="bold")
-    for column, justify in (("Id", "right"), ("Start", "left"), ("End", "left"), ("Minutes", "right"),
-                            ("Task / step", "left"), ("Source", "left")):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for e in found:
-        what = Text(visible(e.task))
-        if e.step:
-            what.append(" / " + visible(e.step))
-        start, end = e.start.astimezone(zone), e.end.astimezone(zone)
-        table.add_row(str(e.id), f"{start:%Y-%m-%d %H:%M}", f"{end:%H:%M}" if end.date() == start.date()
-                      else f"{end:%Y-%m-%d %H:%M}", fmt(e.minutes, 2), what,
-                      e.source + (" (build)" if e.kind == "build" else ""))
-    out.print(table)
-    out.print(Text(f"{len(found)} entr{'y' if len(found) == 1 else 'ies'}, {fmt(sum(e.minutes for e in found) / 60, 2)} h. "
-                   "Correct one with `roi time edit ID`, remove with `roi time rm ID`.", style="dim"))
-
-
-@time.command("rm")
-@click.argument("ids", metavar="ID...", nargs=-1, required=True)
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-@click.pass_context
-def time_rm(ctx: click.Context, ids: tuple[str, ...], yes: bool) -> None:
-    """Remove time entries (ids from `roi time list`); the measurements follow."""
-    store = ctx.obj.store()
-    wanted = entry_ids(ids)
-    zone = _zone(store)
-    out = console()
-    if not yes and interactive():
-        found = {e.id: e for e in entries(store) if e.id in set(wanted)}
-        for i in wanted:
-            if i in found:
-                out.print(entry_line(found[i], zone))
-        if not click.confirm(f"Remove {len(wanted)} time entr{'y' if len(wanted) == 1 else 'ies'}?", default=False):
-            out.print("Nothing removed.")
-            return
-    removed = remove_entries(store, wanted)
-    out.print(Text(f"Removed {len(removed)} time entr{'y' if len(removed) == 1 else 'ies'}:"))
-    for e in removed:
-        out.print(Text.assemble("  ", entry_line(e, zone)))
-
-
-@time.command("edit")
-@click.argument("entry_ref", metavar="ID")
-@click.option("--minutes", "-m", metavar="M", help="The entry's length in minutes (kept from its start).")
-@click.option("--start", metavar="DATE", help="When it started: 'YYYY-MM-DD HH:MM' (your time zone).")
-@click.option("--end", metavar="DATE", help="When it ended: 'YYYY-MM-DD HH:MM' (your time zone).")
-@click.pass_context
-def time_edit(ctx: click.Context, entry_ref: str, minutes: str | None, start: str | None, end: str | None) -> None:
-    """Correct a time entry: its length, or its start and end."""
-    if minutes is None and start is None and end is None:
-        raise RoiError("nothing to change: give --minutes, --start or --end")
-    store = ctx.obj.store()
-    zone = _zone(store)
-    (entry_id,) = entry_ids((entry_ref,))
-    before, after = edit_entry(
-        store, entry_id, minutes=number(minutes, "--minutes"),
-        start=None if start is None else moment(start, "--start", zone),
-        end=None if end is None else moment(end, "--end", zone),
-    )
-    out = console()
-    out.print(Text.assemble("Was:  ", entry_line(before, zone)))
-    out.print(Text.assemble("Now:  ", entry_line(after, zone)))
-
-
-@time.command("add")
-@click.argument("task_ref", metavar="TASK")
-@click.option("--step", "step_ref", metavar="STEP", help="The step it timed.")
-@click.option("--minutes", "-m", required=True, metavar="M", help="How long it took, in minutes.")
-@click.option("--at", metavar="DATE", help="When it started: 'YYYY-MM-DD HH:MM' or a date (noon); default: it just ended.")
-@click.option("--build", is_flag=True, help="Time spent building the automation (for calibration).")
-@click.pass_context
-def time_add(ctx: click.Context, task_ref: str, step_ref: str | None, minutes: str, at: str | None,
-             build: bool) -> None:
-    """Log a timing done on paper (or on another clock)."""
-    store = ctx.obj.store()
-    length = number(minutes, "--minutes")
-    if length is None or not length > 0 or length != length:
-        raise RoiError(f"--minutes must be a number of minutes more than 0 (got {minutes!r})")
-    task_id = store.task_id(task_ref)
-    step_id = store.step_id(task_id, step_ref) if step_ref else None
-    zone = _zone(store)
-    if at is None:
-        end = datetime.now(UTC)
-        begin = end - timedelta(minutes=length)
-    else:
-        begin = moment(at, "--at", zone, day_time=(12, 0))
-        end = begin + timedelta(minutes=length)
-    entry_id = add_entry(store, task_id, begin, end, step_id=step_id, source="manual",
-                         kind="build" if build else "work")
-    (added,) = [e for e in entries(store, task_id=task_id) if e.id == entry_id]
-    console().print(Text.assemble("Added ", entry_line(added, zone)))
-
-
-# --- flags --------------------------------------------------------------------------------
-
-
-@click.group()
-def flags() -> None:
-    """Low-ROI flags: list the rules, dismiss or restore a flag on a task."""
-
-
-@flags.command("list")
-@click.argument("task_ref", metavar="[TASK]", required=False)
-@click.pass_context
-def flags_list(ctx: click.Context, task_ref: str | None) -> None:
-    """The flag rules in force, then the flags raised on your tasks (or on TASK), each
-    with the field and word that raised it."""
-    from roi.flags import load_rules
-    from roi.inventory import evaluate_store
-
-    out = console()
-    if task_ref is None:
-        for rule in load_rules():
-            out.print(Text.assemble((rule.code, "bold"), f"  ({rule.source})"))
-            if rule.categories:
-                out.print(Text("  categories: " + ", ".join(rule.categories)))
-            if rule.words:
-                out.print(Text("  words: " + ", ".join(rule.words)))
-            out.print(Text("  " + rule.reason, style="dim"))
-    store = ctx.obj.store()
-    ids = None if task_ref is None else [store.task_id(task_ref)]
-    raised = [(r, f) for r in sorted(evaluate_store(store, today=today(), ids=ids, simulate=False),
-                                      key=lambda r: r.id) for f in r.flags]
-    if task_ref is not None and not raised:
-        out.print("No flags on this task.")
-        return
-    if not raised:
-        return
-    if task_ref is None:
-        out.print()
-    out.print(Text("Flags on your tasks (dismiss one with `roi flags dismiss TASK FLAG`):", style="bold"))
-    for r, f in raised:
-        out.print(Text.assemble(
-            ("! ", "yellow"), visible(r.name), ": ", (f.short_code, "bold"), ", ", flag_match_text(f),
-            (f"; {flag_effect(f)}", "dim"),
-        ))
-
-
-def flag_match_text(f: Flag) -> Text:
-    """'step "send email" matched "email"', literally (names are data)."""
-    return Text(visible(f.matched.describe()) if f.matched is not None else "")
-
-
-def flag_effect(f: Flag) -> str:
-    if f.dismissed:
-        return "dismissed: ranked on its own numbers"
-    if f.scope == "step":
-        return "overhead assumed on that step"
-    return "verdict skip; overhead assumed on every step"
-
-
-@flags.command("path")
-def flags_path() -> None:
-    """Where your own flag rules are read from."""
-    from roi.flags import user_rules_path
-
-    click.echo(str(user_rules_path()))
-
-
-def _flag_change(ctx: click.Context, task_ref: str, code: str, dismissed: bool) -> None:
-    from roi.flags import find_code
-    from roi.inventory import evaluate_store
-
-    store = ctx.obj.store()
-    task_id = store.task_id(task_ref)
-    (before,) = evaluate_store(store, today=today(), ids=[task_id])
-    codes = [f.code for f in before.flags]
-    full = find_code(code, codes)
-    if full is None:
-        shown = ", ".join(f"{f.short_code} ({f.code})" for f in before.flags) or "none"
-        raise RoiError(f"task {visible(before.name)!r} has no flag {code!r} (its flags: {shown})")
-    store.dismiss_flag(task_id, full, dismissed)
-    (after,) = evaluate_store(store, today=today(), ids=[task_id])
-    verb = "Dismissed" if dismissed else "Restored"
-    out = console()
-    out.print(Text(f"{verb} {full} on {visible(after.name)}."))
-    for line in flag_change_lines(before, after):
-        out.print(Text("  " + line))
-
-
-def flag_change_lines(before: RankedTask, after: RankedTask) -> list[str]:
-    """What dismissing or restoring a flag changed in the numbers: the assumed overhead
-    per step, the weekly hours saved, payback and the verdict (before -> after)."""
-    lines = []
-    for b, a in zip(before.steps, after.steps, strict=False):
-        was, now = b.overhead_source == "flag default", a.overhead_source == "flag default"
-        if was and not now:
-            lines.append(f"step {visible(a.name)!r}: the assumed overhead of {fmt(b.overhead, 2)} min "
-                         f"goes away ({fmt(b.overhead, 2)} -> {fmt(a.overhead, 2)} min per occurrence)")
-        elif now and not was:
-            lines.append(f"step {visible(a.name)!r}: overhead assumed equal to the manual time again "
-                         f"({fmt(b.overhead, 2)} -> {fmt(a.overhead, 2)} min per occurrence)")
-    bo, ao = before.outcome, after.outcome
-    lines.append(f"hours saved a week: {bo.weekly_hours_saved:.2f} -> {ao.weekly_hours_saved:.2f}")
-    lines.append(f"payback: {fmt_weeks(bo.payback_weeks)} -> {fmt_weeks(ao.payback_weeks)}")
-    verdict = f"verdict: {before.verdict} -> {after.verdict}"
-    if after.verdict != before.verdict or after.verdict_reason != before.verdict_reason:
-        verdict += f" ({after.verdict_reason})"
-    lines.append(verdict)
-    return lines
-
-
-@flags.command("dismiss")
-@click.argument("task_ref", metavar="TASK")
-@click.argument("code")
-@click.pass_context
-def flags_dismiss(ctx: click.Context, task_ref: str, code: str) -> None:
-    """Dismiss flag CODE (e.g. email or low-roi:email) for TASK: rank it on its own
-    numbers, without the flag's assumed overhead (the flag stays visible)."""
-    _flag_change(ctx, task_ref, code, True)
-
-
-@flags.command("restore")
-@click.argument("task_ref", metavar="TASK")
-@click.argument("code")  # e.g. email or low-roi:email
-@click.pass_context
-def flags_restore(ctx: click.Context, task_ref: str, code: str) -> None:
-    """Undo a dismissal."""
-    _flag_change(ctx, task_ref, code, False)

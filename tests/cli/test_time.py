@@ -89,9 +89,9 @@ def test_time_rm_of_several_is_all_or_nothing(logged):
 
 
 def test_time_rm_asks_on_a_terminal_and_yes_skips_it(logged, monkeypatch):
-    import roi.cli.inventory as inventory
+    import roi.cli.timing as timing
 
-    monkeypatch.setattr(inventory, "interactive", lambda: True)
+    monkeypatch.setattr(timing, "at_terminal", lambda: True)
     first = listed(logged)[0]["id"]
     r = logged("time", "rm", str(first), input="n\n")
     assert r.exit_code == 0 and "Remove 1 time entry?" in r.stdout and "Nothing removed." in r.stdout
@@ -178,3 +178,21 @@ def test_hostile_names_in_time_output_are_literal(roi):
         assert "\x1b" not in r.stdout and "\x07" not in r.stdout
         flat = "".join(r.stdout.split())
         assert "[b]x[/b][/b]\\x1b[31m" in flat and "[/i]\\x07" in flat
+
+
+def test_time_add_edit_and_start_take_units_and_step_numbers_as_shown(logged):
+    logged("step", "add", NAME, "check", "--minutes", "2")
+    r = logged("time", "add", NAME, "--step", "2", "--minutes", "1h30m", "--at", "2026-11-20 08:00")
+    assert r.exit_code == 0, r.output
+    added = listed(logged)[-1]
+    assert (added["step"], added["minutes"]) == ("check", 90.0)
+    r = logged("time", "edit", str(added["id"]), "--minutes", "90s")
+    assert r.exit_code == 0, r.output
+    assert listed(logged)[-1]["minutes"] == 1.5
+    r = logged("time", "add", NAME, "--minutes", "5 minutes please")
+    assert r.exit_code != 0 and "--minutes" in r.output and "1h30m" in r.output
+    r = logged("time", "start", NAME, "--step", "2")
+    assert r.exit_code == 0 and "/ check" in r.stdout
+    r = logged("time", "cancel")
+    r = logged("time", "start", NAME, "--step", "3")
+    assert r.exit_code != 0 and "give its number 1 to 2" in r.output
