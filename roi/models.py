@@ -213,6 +213,7 @@ class Plan(Model):
     start_date: date | None = None
     actual_build_hours: NonNegative | None = None
     built_on: date | None = None
+    build_given: bool = True  # False: no build estimate yet (a plan made for upkeep or a timed build)
 
     @model_validator(mode="after")
     def _ordered_ranges(self) -> Plan:

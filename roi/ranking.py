@@ -118,7 +118,7 @@ class Settled:
             gaps.append("steps")
         if self.per_week_source == "default":
             gaps.append("per_week")
-        if self.task.plan is None:
+        if self.task.plan is None or not self.task.plan.build_given:
             gaps.append("build_hours")
         return tuple(gaps)
 

@@ -183,7 +183,8 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
                            f"stands until the log has {min_samples}.", style="dim"))
     plan_ = t.plan
     if plan_ is not None:
-        line = f"plan: build {fmt(plan_.build_hours)} h, upkeep {fmt(plan_.upkeep_hours_per_week, 2)} h/week"
+        build = f"build {fmt(plan_.build_hours)} h" if plan_.build_given else "build not estimated yet"
+        line = f"plan: {build}, upkeep {fmt(plan_.upkeep_hours_per_week, 2)} h/week"
         if plan_.actual_build_hours is not None:
             line += f", actually built in {fmt(plan_.actual_build_hours)} h"
         out.print(line)
@@ -390,7 +391,8 @@ def plan(ctx: click.Context, task_ref: str, build_hours: str | None, upkeep: str
         task_now = store.update_task(task_id, status="automated") if live else store.get_task(task_id)
     out = console()
     if saved is not None and fields:
-        text = f"Plan for task {task_id}: build {saved.build_range} h, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
+        build = f"build {saved.build_range} h" if saved.build_given else "build not estimated yet (--build-hours H)"
+        text = f"Plan for task {task_id}: {build}, upkeep {fmt(saved.upkeep_hours_per_week, 2)} h/week"
         if saved.actual_build_hours is not None:
             text += f", actual build {fmt(saved.actual_build_hours)} h"
         out.print(text)

@@ -222,10 +222,18 @@ def _import_provenance(db: sqlite_utils.Database) -> None:
         )
 
 
+def _plan_build_given(db: sqlite_utils.Database) -> None:
+    """A plan says whether its build estimate was given. A plan made only to hold upkeep,
+    or by timing a build, has no estimate: its task needs one before it ranks (unknown is
+    not zero). Plans made before this migration cannot tell, and count as given."""
+    db.execute("ALTER TABLE plan ADD COLUMN build_given INTEGER NOT NULL DEFAULT 1")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
     ("0003_measurement_index", _measurement_index),
     ("0004_entry_indexes_droppable", _entry_indexes_droppable),
     ("0005_import_provenance", _import_provenance),
+    ("0006_plan_build_given", _plan_build_given),
 ]

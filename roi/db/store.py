@@ -47,7 +47,7 @@ STEP_COLUMNS = (
 )
 PLAN_COLUMNS = (
     "task_id", "build_hours", "build_low", "build_high", "upkeep_hours_per_week", "start_date",
-    "actual_build_hours", "built_on",
+    "actual_build_hours", "built_on", "build_given",
 )
 
 
@@ -105,6 +105,7 @@ def _plan_from(row: Row) -> Plan:
     fields = {c: row[c] for c in PLAN_COLUMNS}
     for day in ("start_date", "built_on"):
         fields[day] = date.fromisoformat(fields[day]) if fields[day] else None
+    fields["build_given"] = bool(fields["build_given"])
     return Plan.model_construct(**fields)
 
 
@@ -115,6 +116,7 @@ def _plan_values(plan: Plan) -> dict[str, Any]:
         "start_date": plan.start_date.isoformat() if plan.start_date else None,
         "actual_build_hours": plan.actual_build_hours,
         "built_on": plan.built_on.isoformat() if plan.built_on else None,
+        "build_given": int(plan.build_given),
     }
 
 
@@ -224,7 +226,7 @@ class Store(Connection):
         from roi.clock import today
 
         self.conn.execute(
-            "INSERT INTO plan (task_id, built_on) VALUES (?, ?)"
+            "INSERT INTO plan (task_id, built_on, build_given) VALUES (?, ?, 0)"
             " ON CONFLICT(task_id) DO UPDATE SET built_on = coalesce(plan.built_on, excluded.built_on)",
             [task_id, today().isoformat()],
         )
@@ -316,9 +318,12 @@ class Store(Connection):
 
     def set_plan(self, task_ref: str | int, **fields: Any) -> Plan:
         task_id = self.task_id(task_ref)
-        current = self.list_tasks(ids=[task_id])[0].plan or Plan(task_id=task_id)
+        # a new plan without a build estimate (only upkeep, or a timed build) has none
+        current = self.list_tasks(ids=[task_id])[0].plan or Plan(task_id=task_id, build_given=False)
         data = current.model_dump()
         data.update(fields)
+        if "build_hours" in fields:
+            data["build_given"] = True
         data["task_id"] = task_id
         plan = _validated(Plan, **data)
         with self.transaction() as conn:

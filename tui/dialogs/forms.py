@@ -183,7 +183,7 @@ class PlanForm(FormScreen[bool]):
         if plan is None:
             return {"upkeep_hours_per_week": "0"}
         return {
-            "build_hours": _range_text(plan.build_low, plan.build_hours, plan.build_high),
+            "build_hours": _range_text(plan.build_low, plan.build_hours, plan.build_high) if plan.build_given else "",
             "upkeep_hours_per_week": number_text(plan.upkeep_hours_per_week),
             "start_date": plan.start_date.isoformat() if plan.start_date else "",
             "actual_build_hours": number_text(plan.actual_build_hours),

@@ -129,8 +129,8 @@ class TaskScreen(Screen[None]):
         if p is None:
             plan.append("none yet (press p): without a build estimate the task is not ranked.")
         else:
-            plan.append(f"build {fmt(r.build_hours)} h")
-            if p.build_low is not None or p.build_high is not None:
+            plan.append(f"build {fmt(r.build_hours)} h" if p.build_given else "build not estimated yet (press p)")
+            if p.build_given and (p.build_low is not None or p.build_high is not None):
                 plan.append(f" ({fmt(p.build_range.low)}–{fmt(p.build_range.high)})")
             plan.append(f" · upkeep {fmt(p.upkeep_hours_per_week, 2)} h/week")
             plan.append(f" · start {r.start_date.isoformat()}")
