@@ -246,13 +246,13 @@ class CsvReading(Reading):
         split = None not in (self.sd, self.st, self.ed, self.et)
         self.times = self.split_times if split else self.any_times
         self.split_labels = tuple(self.label(c) for c in (self.sd, self.st, self.ed, self.et))
+        self.split_columns: tuple[int, int, int, int] = (self.sd or 0, self.st or 0, self.ed or 0, self.et or 0)
 
     def split_times(self, row: list[str]) -> tuple[float, float]:
         """Start and end from a start date and time and an end date (empty: the start
         date) and time. The usual log repeats its days and times: both are cached, and a
         day's local midnight is a number unless the zone shifts that day."""
-        sd, st, ed, et = self.sd, self.st, self.ed, self.et
-        assert sd is not None and st is not None and ed is not None and et is not None
+        sd, st, ed, et = self.split_columns
         days, times = self.clock.days, self.clock.times
         try:
             start = days[row[sd]] + times[row[st]]
