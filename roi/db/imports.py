@@ -45,7 +45,8 @@ ENTRY_COLUMNS = ("task_id", "step_id", "start", "end", "duration_s", "descriptio
 # In ENTRY_COLUMNS order; start and end as whole UTC epoch seconds (floored), which the
 # INSERT writes as ISO-8601 UTC text, the storage form of every instant.
 EntryRow = tuple[int, "int | None", int, int, float, str, str, str]
-_ISO = "strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch')"
+# strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch') writes the same text, a little slower
+_ISO = "replace(datetime(?, 'unixepoch'), ' ', 'T') || 'Z'"
 
 
 def created_note(file_name: str) -> str:
