@@ -145,9 +145,10 @@ def storage_floor(folder: Path, rows: int) -> tuple[float, float]:
         chunk = []
         for i in range(rows):
             h = hashlib.blake2b(i.to_bytes(8, "little"), digest_size=12).hexdigest()
-            chunk.append((tasks[i % 60], None, "2024-01-01T08:00:00Z", "2024-01-01T09:00:00Z", 3600.0 + i % 600,
+            start_s = 1_704_096_000 + 60 * i  # whole UTC epoch seconds, as the importer passes them
+            chunk.append((tasks[i % 60], None, start_s, start_s + 3600 + i % 600, 3600.0 + i % 600,
                           f"Chore {i % 60}", '["project:Project 1", "client:Acme"]', h))
-            if len(chunk) == 4096:
+            if len(chunk) == 16_384:
                 writer.add_entries(chunk)
                 chunk = []
         writer.add_entries(chunk)
