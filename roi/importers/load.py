@@ -184,14 +184,9 @@ class _Import:
     def run(self, items: Iterable[Entry | Problem], total: int | None, progress: Progress | None) -> None:
         if progress is not None:
             progress(0, total)
-        entry, problem = self.entry, self.problem
         rows = iter(items)
         while chunk := list(itertools.islice(rows, CHUNK)):
-            for item in chunk:
-                if type(item) is Entry:
-                    entry(item)
-                else:
-                    problem(item)  # type: ignore[arg-type]
+            self.take(chunk)
             self.store_chunk()
             if progress is not None:
                 progress(self.read, total)
@@ -201,24 +196,32 @@ class _Import:
 
     # -- rows -------------------------------------------------------------------------------
 
-    def entry(self, e: Entry) -> None:
-        self.read += not e.piece
-        start, end = e.start, e.end
-        if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
-            bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
-            self.errors.append((e.line, f"date out of range ({bad!r} seconds)", e.identity[:2000]))
-            return
-        tid = self.task_ids.get(e.task) or self.task_id(e.task)
-        sid = None if e.step is None else self.step_id(tid, e.step)
-        tags = self.tag_texts.get(e.tags)
-        if tags is None:
-            tags = self.tag_texts[e.tags] = json.dumps(list(e.tags), ensure_ascii=False)
-        h = self.hasher.copy()
-        h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
-        self.rows.append((tid, sid, math.floor(start), math.floor(end), end - start, e.description, tags, h.hexdigest()))
+    def take(self, chunk: list[Entry | Problem]) -> None:
+        """A chunk's entries become rows to store (with their content hashes); its
+        problems are counted. Every row of the file is one read, a piece is not."""
+        task_ids, tag_texts, out, hasher, floor = self.task_ids, self.tag_texts, self.rows, self.hasher, math.floor
+        pieces = 0
+        for e in chunk:
+            if type(e) is not Entry:
+                self.problem(e)  # type: ignore[arg-type]
+                continue
+            pieces += e.piece
+            start, end = e.start, e.end
+            if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
+                bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
+                self.errors.append((e.line, f"date out of range ({bad!r} seconds)", e.identity[:2000]))
+                continue
+            tid = task_ids.get(e.task) or self.task_id(e.task)
+            sid = None if e.step is None else self.step_id(tid, e.step)
+            tags = tag_texts.get(e.tags)
+            if tags is None:
+                tags = tag_texts[e.tags] = json.dumps(list(e.tags), ensure_ascii=False)
+            h = hasher.copy()
+            h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
+            out.append((tid, sid, floor(start), floor(end), end - start, e.description, tags, h.hexdigest()))
+        self.read += len(chunk) - pieces
 
     def problem(self, p: Problem) -> None:
-        self.read += 1
         if p.skipped:
             self.skipped += 1
             if len(self.summary.skips) < KEEP_SKIPS:
