@@ -23,6 +23,7 @@ from textual.message import Message
 
 from roi.db.store import Store
 from roi.inventory import evaluate_store, rank_store
+from roi.memory import gc_paused
 from roi.models import RoiError
 from roi.ranking import RankBy, RankedTask, sort_key
 
@@ -60,8 +61,9 @@ def with_rank(r: RankedTask, rank: int) -> RankedTask:
     if fields is None:  # a dataclass with slots: the ordinary way
         return replace(r, rank=rank)
     new = object.__new__(type(r))
-    new.__dict__.update(fields)
-    object.__setattr__(new, "rank", rank)  # on the new value, before anyone sees it
+    copied = dict(fields)
+    copied["rank"] = rank  # on the new value, before anyone sees it
+    object.__setattr__(new, "__dict__", copied)
     return new
 
 
@@ -134,7 +136,8 @@ class RankingState:
 
     def patch(self, ids: Iterable[int]) -> None:
         changed = set(ids)
-        self._publish(self._patched(self._ranked, self._by_id, changed))
+        with gc_paused():  # a shift of 10,000 ranks makes 10,000 values
+            self._publish(self._patched(self._ranked, self._by_id, changed))
         if self._busy:
             self._patched_meanwhile |= changed
         self._announce(frozenset(changed))

@@ -8,13 +8,11 @@ after it, so two genuinely identical rows are both kept and a re-import adds nei
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from roi.db.imports import EntryRow, ImportWriter
@@ -35,6 +33,7 @@ from roi.importers.detect import open_format
 from roi.importers.seen import SeenKeys, twin_keys
 from roi.importers.source import Source, open_source
 from roi.importers.timeparse import FIRST_INSTANT, PAST_LAST_INSTANT, in_range, timezone
+from roi.memory import gc_paused
 
 CHUNK = 16_384  # rows read, then stored with one executemany (and one progress update)
 KEEP_SKIPS = 1000  # skipped rows listed in the summary (all are counted)
@@ -101,19 +100,6 @@ def preview(
             row.task = UNNAMED
         out.append(row)
     return out
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused: an import makes millions of short-lived
-    objects and no cycles, and every collection would walk all that are alive."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Rollback(Exception):
