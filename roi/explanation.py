@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import math
 import shlex
-from typing import TYPE_CHECKING
 
 from roi.fmt import fmt, fmt_weeks
 from roi.models import Task
+from roi.settled import Missing, Settled
 from roi.textsafe import visible
 from roi.uncertainty import Uncertainty
-
-if TYPE_CHECKING:
-    from roi.ranking import Missing, Settled
 
 FAR_OFF = 5.0  # a measured median more than this many times from the estimate (either way) is warned about
 

@@ -21,23 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from roi.errors import RoiError
+from roi.errors import NotATaskLog, RowError  # noqa: F401  (part of the contract: formats raise them)
 
 if TYPE_CHECKING:
     from roi.importers.source import Source
 
 ENTRY_POINT_GROUP = "roi.importers"
 Progress = Callable[[int, "int | None"], None]
-
-
-class NotATaskLog(RoiError):
-    """Unusable input: not a task log, unreadable, or no recognisable columns (exit 2)."""
-
-    exit_code = 2
-
-
-class RowError(ValueError):
-    """One row cannot be used; the message names the field and the value."""
 
 
 @dataclass(frozen=True, slots=True, init=False)

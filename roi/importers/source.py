@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roi.importers.api import NotATaskLog
+from roi.errors import NotATaskLog
 
 CHUNK = 1 << 20
 SAMPLE_BYTES = 64 * 1024

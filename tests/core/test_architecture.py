@@ -22,8 +22,8 @@ PACKAGES = ("roi", "tui")
 CLI_MODULES = ("roi.cli",)
 STORAGE = "roi.db"
 # The arithmetic and the ranking: pure, they know nothing of storage or front ends.
-PURE_CORE = ("roi.errors", "roi.flags", "roi.fmt", "roi.models", "roi.payback", "roi.ranking",
-             "roi.roadmap", "roi.uncertainty")
+PURE_CORE = ("roi.errors", "roi.explanation", "roi.flags", "roi.fmt", "roi.models", "roi.payback",
+             "roi.ranking", "roi.roadmap", "roi.settled", "roi.uncertainty")
 SQL_CALLS = ("execute", "executemany", "executescript")
 SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "CREATE ", "PRAGMA")
 
@@ -167,6 +167,23 @@ def _within(name: str, prefix: str) -> bool:
 
 def test_no_import_cycles():
     assert cycles(import_graph(modules())) == []
+
+
+def every_import(module: Module) -> Iterator[str]:
+    """Every module a module names in an import, inside functions and `if TYPE_CHECKING:` too."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(module, node)
+            yield from (f"{base}.{alias.name}" if base else alias.name for alias in node.names)
+
+
+def test_no_two_modules_import_each_other_even_lazily():
+    known = modules()
+    edges = {name: {t for t in map(lambda x: resolve(x, known), every_import(m)) if t and t != name}
+             for name, m in known.items()}
+    assert sorted({tuple(sorted((a, b))) for a, bs in edges.items() for b in bs if a in edges.get(b, ())}) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
