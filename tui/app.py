@@ -16,6 +16,7 @@ from datetime import date
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.theme import Theme
 
@@ -97,6 +98,15 @@ class RoiApp(App[None]):
 
     # --- lifecycle -----------------------------------------------------------------------
 
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+        timeout: float | None = None, markup: bool = False,
+    ) -> None:
+        """Every toast, from any screen or dialog (Widget.notify lands here), shows its text
+        literally: names, paths and errors are data, and a name holding `[/b]` would
+        otherwise be read as markup (and crash the app)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_mount(self) -> None:
         from tui.screens.inventory import InventoryScreen
 
@@ -152,10 +162,10 @@ class RoiApp(App[None]):
                 f"Dropped {format_duration(seconds)} on {what}: a run under {MIN_STOPWATCH_SECONDS:g} s "
                 "is almost always a mis-press, so it was not saved. Log a short timing by hand with "
                 "`roi time add TASK --minutes M`.",
-                title="Stopwatch", severity="warning", markup=False,
+                title="Stopwatch", severity="warning",
             )
             return
-        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch", markup=False)
+        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch")
         self._state.rerank([timer.task_id])
 
     def cancel_timer(self) -> None:

@@ -116,3 +116,23 @@ def test_with_rank_is_replace_without_the_cost(demo_store: Store) -> None:
         assert moved == replace(r, rank=r.rank + 7) and moved is not r
         assert r.rank != moved.rank  # the original is untouched
         assert with_rank(r, r.rank) is r
+
+
+def test_every_toast_shows_its_text_literally(tmp_path: Path) -> None:
+    """A name with an unbalanced tag, from the app, a screen or a dialog: no crash, no markup."""
+    store = Store.open(tmp_path / "t.db")
+    hostile = "Broken [/b] markup [bold]x[/bold] \x1b[31m"
+
+    async def run() -> list[str]:
+        app = create_app(store, today=TODAY)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            app.notify(hostile)
+            app.screen.notify(hostile, title="From a screen")  # Widget.notify passes markup=True
+            await pilot.pause()
+            assert app.is_running
+            return [(str(n.message), n.markup) for n in app._notifications]
+
+    shown = asyncio.run(run())
+    store.close()
+    assert shown == [(hostile, False), (hostile, False)]
