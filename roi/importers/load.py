@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable
 from pathlib import Path
 
-from roi.db.imports import EntryRow, ImportWriter
+from roi.db.imports import EntryRow, ImportWriter, import_transaction
 from roi.db.measurements import refresh_measurements
 from roi.db.store import Store
 from roi.errors import RoiError
@@ -126,7 +126,7 @@ def run_import(
     summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
     total = getattr(rows, "total", None)
     try:
-        with store.transaction() as conn:
+        with import_transaction(store, total) as conn:
             writer = ImportWriter(conn, str(source.path.resolve()), source.sha256, fmt.name, total)
             try:
                 with gc_paused():

@@ -126,3 +126,34 @@ def test_a_running_stopwatch_stays_found_through_a_bulk_import(store: Store, tmp
         'EXPLAIN QUERY PLAN SELECT id FROM time_entry WHERE "end" IS NULL'))
     assert "time_entry_open" in plan
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_bulk_import_appends_without_foreign_key_checks_and_turns_them_on_again(
+    store: Store, tmp_path: Path, small_bulk: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "toggl.csv"
+    write_toggl(log, 200)
+    during: list[int] = []
+    real_add = ImportWriter.add_entries
+
+    def add(self, rows):  # type: ignore[no-untyped-def]
+        during.append(self.conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        return real_add(self, rows)
+
+    monkeypatch.setattr(ImportWriter, "add_entries", add)
+    assert run_import(store, log, tz=TZ).imported == 200
+    assert set(during) == {0}
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []  # every row names what exists
+    # a failed import turns them on again too, and a small one never turns them off
+    monkeypatch.setattr(ImportWriter, "finish_entries", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run_import(store, log, tz=TZ)
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    monkeypatch.undo()  # the usual threshold (20,000 rows) again
+    during.clear()
+    monkeypatch.setattr(ImportWriter, "add_entries", add)
+    small = tmp_path / "small.csv"
+    write_toggl(small, 30)
+    run_import(store, small, tz=TZ)
+    assert set(during) == {1}
