@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
@@ -18,7 +17,7 @@ from roi.cli.console import console
 from roi.db.imports import Batch, get_batch, list_batches, rejected_lines, undo_batch
 from roi.importers import FORMATS, NotATaskLog, api, run_import
 from roi.importers.api import ImportSummary
-from roi.textsafe import visible
+from roi.textsafe import json_text, visible
 
 SHOW_ERRORS = 50
 
@@ -98,14 +97,16 @@ def import_command(
     store = ctx.obj.store()
     bar = None
     if not as_json and sys.stderr.isatty():
-        bar = _Bar(f"Importing {visible(file.name)}")
+        from rich.markup import escape
+
+        bar = _Bar(f"Importing {escape(visible(file.name))}")  # the bar's description is markup
     try:
         summary = run_import(store, file, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
                              step_from=step_from, mapping=mapping, progress=bar)
     except NotATaskLog as exc:
         if bar:
             bar.stop()
-        err.print(Text(f"Error: {visible(str(exc))}"))
+        err.print(Text(f"Error: {visible(str(exc))}"), soft_wrap=True)  # one line, never wrapped
         raise SystemExit(2) from None
     finally:
         if bar:
@@ -113,7 +114,7 @@ def import_command(
         for problem in api.PLUGIN_PROBLEMS:
             err.print(Text(f"Warning: {visible(problem)}"))
     if as_json:
-        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        click.echo(json_text(summary.to_json()))
     else:
         _report(summary, file)
     if summary.exit_code:
@@ -192,7 +193,7 @@ def imports_list(ctx: click.Context, as_json: bool) -> None:
     """Every recorded import, oldest first, with the hours of its entries still in the database."""
     batches = list_batches(ctx.obj.store())
     if as_json:
-        click.echo(json.dumps([b.to_json() for b in batches], indent=2, ensure_ascii=False))
+        click.echo(json_text([b.to_json() for b in batches], indent=2))
         return
     out = console()
     if not batches:
@@ -222,7 +223,7 @@ def imports_show(ctx: click.Context, batch_id: int, as_json: bool) -> None:
     rejected = rejected_lines(store, batch_id)
     if as_json:
         doc = batch.to_json() | {"errors": [{"line": r.line, "reason": r.reason, "raw": r.raw} for r in rejected]}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(json_text(doc, indent=2))
         return
     out = console()
     _describe(out, batch)
@@ -260,7 +261,7 @@ def imports_undo(ctx: click.Context, batch_id: int, dry_run: bool, as_json: bool
         with console(stderr=True).status(Text(f"{'Checking' if dry_run else 'Removing'} import {batch_id}...")):
             undone = undo_batch(store, batch_id, dry_run=dry_run)
     if as_json:
-        click.echo(json.dumps(undone.to_json(), ensure_ascii=False))
+        click.echo(json_text(undone.to_json()))
         return
     out = console()
     verb = "Would remove" if dry_run else "Removed"

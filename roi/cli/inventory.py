@@ -3,7 +3,6 @@ in roi.cli.timing, the flags in roi.cli.flags)."""
 
 from __future__ import annotations
 
-import json
 import shlex
 from datetime import date
 from typing import Any
@@ -30,7 +29,7 @@ from roi.models import (
 from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK, parse_range, parse_share
 from roi.quantities import parse as parse_quantity
 from roi.ranking import far_off_measurements
-from roi.textsafe import visible
+from roi.textsafe import json_text, visible
 
 
 def number(value: str | None, field: str, *, fraction: bool = False) -> float | None:
@@ -125,7 +124,7 @@ def task_list(ctx: click.Context, as_json: bool) -> None:
     """List the tasks."""
     tasks = ctx.obj.store().list_tasks()
     if as_json:
-        click.echo(json.dumps([t.model_dump(mode="json") for t in tasks], indent=2, ensure_ascii=False))
+        click.echo(json_text([t.model_dump(mode="json") for t in tasks], indent=2))
         return
     out = console()
     if not tasks:
@@ -153,7 +152,7 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
     task_id = store.task_id(task_ref)
     ranked = next(r for r in rank_store(store, today=today()) if r.id == task_id)
     if as_json:
-        click.echo(json.dumps(task_json(ranked), indent=2, ensure_ascii=False))
+        click.echo(json_text(task_json(ranked), indent=2))
         return
     out = console()
     t = ranked.task

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -14,7 +13,7 @@ from roi.cli.console import console
 from roi.clock import today
 from roi.fmt import fmt, fmt_weeks
 from roi.models import RoiError
-from roi.textsafe import visible
+from roi.textsafe import json_text, visible
 
 
 @click.command()
@@ -64,7 +63,7 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
 
         data["overrun_factor"] = round(statistics.median(b.ratio for b in builds), 4)
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_text(data, indent=2))
         return
     out = console()
     if not builds:
@@ -121,7 +120,7 @@ def roadmap(ctx: click.Context, budget: str | None, start: str | None, horizon: 
     ranked = rank_store(store, today=first_day, horizon_weeks=horizon)
     plan = build_roadmap(ranked, hours, first_day, horizon)
     if as_json:
-        click.echo(json.dumps(roadmap_json(plan), indent=2, ensure_ascii=False))
+        click.echo(json_text(roadmap_json(plan), indent=2))
         return
     out = console()
     left_out = left_out_sentence(plan)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -17,7 +16,7 @@ from roi.db.store import Store
 from roi.fmt import fmt, fmt_weeks
 from roi.inventory import rank_store, ranking_json
 from roi.ranking import RankedTask, far_off_measurements
-from roi.textsafe import visible
+from roi.textsafe import json_text, visible
 
 
 def verdict_text(verdict: str) -> Text:
@@ -125,7 +124,7 @@ def rank(state: State, by: str, horizon: float | None, explain: bool, as_json: b
         ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
         settings = store.settings()
         data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_text(data, indent=2))
         return
     print_ranking(store, by=by, horizon=horizon, explain=explain)
 
@@ -144,7 +143,7 @@ def xkcd(as_json: bool) -> None:
              "computed": payback.humanize_hours(c.hours), "chart": c.label}
             for row in table for c in row
         ]
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_text(data, indent=2))
         return
     out = console()
     grid = Table(title="How long can you work on making a routine task more efficient",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,7 +31,7 @@ from roi.models import (
 )
 from roi.quantities import MINUTES
 from roi.quantities import parse as parse_quantity
-from roi.textsafe import visible
+from roi.textsafe import json_text, visible
 
 
 @click.group()
@@ -94,7 +93,7 @@ def time_status(ctx: click.Context, as_json: bool) -> None:
             "step": timer.step_name, "kind": timer.kind, "start": timer.start.isoformat(),
             "elapsed_seconds": round(timer.elapsed_seconds(), 1),
         }
-        click.echo(json.dumps({"running": timer is not None, "timer": data}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"running": timer is not None, "timer": data}, indent=2))
         return
     out = console()
     if timer is None:
@@ -170,7 +169,7 @@ def time_list(ctx: click.Context, task_ref: str | None, since: str | None, as_js
     after = None if since is None else moment(since, "--since", zone)
     found = entries(store, task_id=task_id, since=after)
     if as_json:
-        click.echo(json.dumps({"entries": [entry_json(e) for e in found]}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"entries": [entry_json(e) for e in found]}, indent=2))
         return
     out = console()
     if not found:

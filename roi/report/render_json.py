@@ -3,11 +3,11 @@ objects) plus the report's assumptions, data sources and totals, with a schema_v
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from roi.inventory import ranking_json
 from roi.report.model import SCHEMA_VERSION, Report
+from roi.textsafe import json_text
 
 
 def _round(value: float | None) -> float | None:
@@ -78,4 +78,4 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report_json(report), indent=2) + "\n"
