@@ -92,15 +92,30 @@ def import_command(
     """Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a
     CSV/TSV of your own). Exit code 0: all rows imported or knowingly skipped; 1: some rows
     rejected (listed, the good ones kept); 2: not a usable task log (nothing written)."""
+    import signal
+
+    from rich.markup import escape
+
     mapping = _mapping(maps)
     err = console(stderr=True)
     store = ctx.obj.store()
-    bar = None
-    if not as_json and sys.stderr.isatty():
-        from rich.markup import escape
+    batches = store.count("import_batch")
+    # SIGTERM stops an import the way ctrl-C does: the exception unwinds the one
+    # transaction (rolled back), and the same sentence is said; the exit code is 128 + N.
+    stopped_by = [signal.SIGINT]
 
-        bar = _Bar(f"Importing {escape(visible(file.name))}")  # the bar's description is markup
+    def terminate(signum: int, _frame: object) -> None:
+        stopped_by[0] = signal.Signals(signum)
+        raise KeyboardInterrupt
+
     try:
+        previous, handled = signal.signal(signal.SIGTERM, terminate), True
+    except ValueError:  # not the main thread: leave signals alone
+        previous, handled = None, False
+    bar = None
+    try:
+        if not as_json and sys.stderr.isatty():  # the bar's description is markup: escape it
+            bar = _Bar(f"Importing {escape(visible(file.name))}")
         summary = run_import(store, file, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
                              step_from=step_from, mapping=mapping, progress=bar)
     except NotATaskLog as exc:
@@ -108,7 +123,17 @@ def import_command(
             bar.stop()
         err.print(Text(f"Error: {visible(str(exc))}"), soft_wrap=True)  # one line, never wrapped
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        if bar:
+            bar.stop()
+        if not store.conn.in_transaction and store.count("import_batch") > batches:  # it had just committed
+            err.print(Text("Stopped: the import had finished and was kept (see `roi imports list`)."))
+        else:
+            err.print(Text("Stopped: nothing was imported."))
+        raise SystemExit(128 + stopped_by[0]) from None
     finally:
+        if handled:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
         if bar:
             bar.stop()
         for problem in api.PLUGIN_PROBLEMS:
