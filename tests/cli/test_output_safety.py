@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -262,3 +266,45 @@ def test_imported_rows_and_file_names_come_out_escaped(roi, hostile: dict[str, A
     data = json.loads(roi("imports", "show", "1", "--json").stdout)
     assert any((e["raw"] or "").startswith(LONG[:1000]) for e in data["errors"])  # the raw row is cut
     assert data["file"] == str(hostile["log"].resolve())
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_the_import_progress_bar_shows_a_hostile_file_name_literally(tmp_path: Path) -> None:
+    """On a terminal the import draws a progress bar whose description is Rich markup:
+    a file name with `[bold red]` must be shown, not taken as a style, and its control
+    and bidi characters must not reach the terminal raw."""
+    log = _toggl(tmp_path / f"[bold red]{NAME.replace('/', '')}.csv", [NAME])
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "roi.cli", "--db", str(tmp_path / "tty.db"), "import", str(log), "--tz", "UTC"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, close_fds=True,
+        env={**os.environ, "ROI_DEBUG": "", "COLUMNS": "200"},
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while True:  # to the end of the terminal's output (the child exits on its own)
+            ready, _, _ = select.select([master], [], [], 30)
+            assert ready, f"no end of output: {seen[-300:]!r}"
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        assert proc.wait(timeout=30) == 1  # two rows rejected
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        os.close(master)
+    terminal = seen.decode("utf-8", "replace")
+    assert "Traceback" not in terminal and "MarkupError" not in terminal and "internal error" not in terminal
+    assert "Importing [bold red]Inv\\x1b[31mred\\x9b2J\\u202e" in terminal  # the bar, literally
+    for raw in ("\x9b", "\u202e", "\u2066", "\x1b[31mred", "\x1b]0;pwned"):
+        assert raw not in terminal and raw not in out
+    assert "Imported 1 of 3 rows" in out
