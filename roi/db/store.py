@@ -21,6 +21,7 @@ from roi.db.connection import (
     BUSY_TIMEOUT_MS,
     ENV_VAR,
     Connection,
+    Waits,
     apply_migrations,
     default_path,
     iso,
@@ -33,7 +34,7 @@ from roi.models import Plan, RoiError, Settings, Step, Task, describe_error
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "ENV_VAR", "PLAN_COLUMNS", "STEP_COLUMNS", "TASK_COLUMNS", "FinishedBuild",
-    "Store", "apply_migrations", "default_path", "iso", "open_database", "parse_iso", "utc_now",
+    "Store", "Waits", "apply_migrations", "default_path", "iso", "open_database", "parse_iso", "utc_now",
 ]
 
 # One column list per table: every query of that table is written from it.
@@ -146,9 +147,14 @@ class Store(Connection):
     """The inventory on one SQLite database."""
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Store:
+    def open(
+        cls, path: str | Path | None = None, *, create_folder: bool = True, waits: Waits | None = None
+    ) -> Store:
+        """Open the database at `path` (None: the default location); see `open_database`
+        for `create_folder` and what a newer schema does; `waits` is the wait budget of
+        every write lock this store takes (default: a fresh one each time)."""
         resolved = path if str(path) == ":memory:" else Path(path or default_path()).expanduser()
-        return cls(open_database(resolved), resolved)
+        return cls(open_database(resolved, create_folder=create_folder, waits=waits), resolved, waits=waits)
 
     # --- tasks -------------------------------------------------------------------------
 
