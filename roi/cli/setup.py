@@ -15,19 +15,22 @@ from roi.models import SETTING_HELP, RoiError
 
 
 def demo_path() -> Path:
-    import platformdirs
+    from roi.db.connection import data_dir
 
-    return Path(platformdirs.user_data_dir("roi", appauthor=False)) / "demo.db"
+    return data_dir() / "demo.db"
 
 
 @click.command()
-@click.option("--reset", is_flag=True, help="Start from a fresh demo database.")
+@click.option("--reset", is_flag=True,
+              help="Start from a fresh demo database (only ever a demo database: one `roi demo` made, or an empty file).")
 @click.option("--no-open", is_flag=True, help="Load the demo and print the ranking instead of opening the app.")
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, no_open: bool) -> None:
     """Load the demo inventory into its own demo database and open the app.
 
-    Your own database is never touched; with --db the demo goes there instead."""
+    Your own database is never touched; with --db the demo goes there instead, and
+    --reset deletes that file only if it is a demo database or empty."""
+    from roi.db.health import is_empty, mark_demo
     from roi.demo import seed_demo
 
     state: State = ctx.obj
@@ -36,16 +39,40 @@ def demo(ctx: click.Context, reset: bool, no_open: bool) -> None:
     explicit = ctx.parent is not None and ctx.parent.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
     path = Path(state.db_path) if explicit and state.db_path else demo_path()
     if reset and path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        _reset_demo(path, own=not explicit)
     state.db_path = str(path)
+    state.default_location = not explicit  # roi's own demo.db: its folder is made freely
     store = state.store()
+    fresh = is_empty(store)
     seed_demo(store)
+    if fresh or not explicit:
+        mark_demo(store)
     if no_open:
         print_ranking(store, by="payback", horizon=None)
         click.echo(f"demo database: {path}", err=True)
         return
     open_tui(store)
+
+
+def _reset_demo(path: Path, *, own: bool) -> None:
+    """Delete the demo database at `path` (with its -wal and -shm), and nothing else: a
+    --db file must be a demo database (marked by `roi demo`) or empty."""
+    from roi.db.connection import shown
+    from roi.db.health import database_kind
+
+    if not own:
+        kind = database_kind(path)
+        if kind not in ("missing", "empty", "demo"):
+            why = "cannot be read as one" if kind == "unreadable" else "holds data `roi demo` did not make"
+            raise RoiError(
+                f"not resetting {shown(path)}: it is not a demo database (it {why}); nothing was"
+                " deleted (to start a demo there, give a new file name)"
+            )
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError as exc:
+            raise RoiError(f"cannot reset the demo database {shown(str(path) + suffix)}: {exc.strerror}") from None
 
 
 @click.group()
