@@ -9,6 +9,7 @@ the TUI, and they import it inside the function that starts it.
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import sys
 
@@ -18,7 +19,8 @@ from rich.text import Text
 from roi.cli.console import console
 from roi.cli.lazy import LazyGroup
 from roi.cli.state import State, open_tui
-from roi.db.store import ENV_VAR
+from roi.db.connection import DatabaseDamaged, database_error
+from roi.db.store import ENV_VAR, default_path
 from roi.models import RoiError
 from roi.textsafe import visible
 
@@ -43,6 +45,7 @@ COMMANDS = {
     "import": "roi.cli.imports:import_command",
     "imports": "roi.cli.imports:imports_group",
     "report": "roi.cli.report:report",
+    "doctor": "roi.cli.doctor:doctor",
 }
 
 
@@ -54,14 +57,23 @@ COMMANDS = {
     "--db",
     metavar="PATH",
     envvar=ENV_VAR,
-    help=f"Database file (default: roi.db in your data folder; also ${ENV_VAR}).",
+    help=f"Database file (default: roi.db in your data folder; also ${ENV_VAR}). Its folder must"
+         " exist (see --create).",
+)
+@click.option(
+    "--create", is_flag=True,
+    help="Make the folder of a --db or $ROI_DB path that does not exist yet (without it, a"
+         " mistyped path is refused instead of starting an empty inventory).",
 )
 @click.version_option(package_name="roi", prog_name="roi")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, create: bool) -> None:
     """Which recurring chores are worth handing to an agent, and which would cost more
-    than they save. With no command, opens the terminal app."""
-    state = State(db)
+    than they save. With no command, opens the terminal app.
+
+    New database files (and reports) are private to you (mode 0600). `roi doctor`
+    checks a database and says how to recover a damaged one."""
+    state = State(db, create=create)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -73,13 +85,25 @@ def _error(message: str) -> None:
     console(stderr=True).print(Text(visible(message)), soft_wrap=True)
 
 
+def _damaged(exc: DatabaseDamaged) -> str:
+    """The damaged-database sentence, with the `roi doctor` line that checks this file."""
+    doctor = "roi doctor"
+    if exc.path != str(default_path()):
+        doctor = f"roi --db {shlex.quote(exc.path)} doctor"
+    return str(exc).replace("`roi doctor`", f"`{doctor}`")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; problems become one line on stderr and a non-zero exit, never a traceback."""
+    State.current = None
     try:
         cli.main(args=argv, prog_name="roi", standalone_mode=False)
+    except DatabaseDamaged as exc:
+        _error(f"Error: {_damaged(exc)}")
+        sys.exit(exc.exit_code)
     except RoiError as exc:
         _error(f"Error: {exc}")
-        sys.exit(1)
+        sys.exit(getattr(exc, "exit_code", 1))
     except click.exceptions.Abort:
         _error("Aborted.")
         sys.exit(130)
@@ -90,9 +114,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except sqlite3.OperationalError as exc:
-        _error(f"Error: the database could not be used: {exc}")
-        sys.exit(1)
+    except sqlite3.Error as exc:
+        state = State.current
+        problem = database_error(exc, state.path if state is not None else None)
+        store = state.opened if state is not None else None
+        if store is not None and store.read_only is not None and not isinstance(problem, DatabaseDamaged):
+            problem = RoiError(store.read_only)  # a write the schema check did not catch
+        _error(f"Error: {_damaged(problem) if isinstance(problem, DatabaseDamaged) else problem}")
+        sys.exit(getattr(problem, "exit_code", 1))
     except KeyboardInterrupt:
         _error("Interrupted.")
         sys.exit(130)
