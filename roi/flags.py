@@ -11,6 +11,7 @@ from pathlib import Path
 
 from roi.models import CATEGORIES, FlagField, FlagMatch, RoiError, Step, Task
 from roi.seeds import seed_path
+from roi.textsafe import visible
 
 USER_RULES_ENV = "ROI_FLAGS"
 
@@ -110,20 +111,54 @@ def parse_rules(text: str, source: str) -> list[FlagRule]:
     return rules
 
 
+class FlagsFileError(RoiError):
+    """The person's flag rules file cannot be used (unreadable, not UTF-8, not valid TOML,
+    a wrong field): one line naming the file, exit code 2."""
+
+    exit_code = 2
+
+
+def _user_file_error(path: Path, problem: str) -> FlagsFileError:
+    return FlagsFileError(f"flag rules file '{visible(str(path))}' {problem} (ROI_FLAGS or `roi flags path` names it)")
+
+
+def _read_user_rules(path: Path) -> list[FlagRule]:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise _user_file_error(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise _user_file_error(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _user_file_error(path, f"is not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        return parse_rules(text, f"'{visible(str(path))}'")
+    except RoiError as exc:
+        raise FlagsFileError(f"flag rules file {exc}") from None
+
+
 @lru_cache(maxsize=8)
-def _load(user_path: str, mtime: float) -> tuple[FlagRule, ...]:
+def _load(user_path: str, mtime: float | None) -> tuple[FlagRule, ...]:
     shipped = seed_path("flags.toml")
     rules = {r.code: r for r in parse_rules(shipped.read_text("utf-8"), "shipped flags.toml")}
-    path = Path(user_path)
-    if path.is_file():
-        for rule in parse_rules(path.read_text("utf-8"), str(path)):
+    if mtime is not None:
+        for rule in _read_user_rules(Path(user_path)):
             rules[rule.code] = rule
     return tuple(rules.values())
 
 
 def load_rules() -> tuple[FlagRule, ...]:
+    """The shipped rules and the person's own (theirs win by code). A missing file of
+    their own is no rules; one that is there and cannot be used is a FlagsFileError."""
     path = user_rules_path()
-    mtime = path.stat().st_mtime if path.is_file() else 0.0
+    try:
+        mtime: float | None = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        mtime = None
+    except OSError as exc:
+        raise _user_file_error(path, f"cannot be read ({exc.strerror or exc})") from None
     return _load(str(path), mtime)
 
 

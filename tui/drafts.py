@@ -1,15 +1,18 @@
 """Unsaved form contents, kept per database in a small JSON file in roi's data folder,
-so that what was typed survives Escape, quitting with a form open, and a crash."""
+so that what was typed survives Escape, quitting with a form open, and a crash. A new
+drafts file is private to its owner (0600); an existing one keeps its mode."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 Values = dict[str, Any]
+PRIVATE_MODE = 0o600  # what was typed into a form is nobody else's business
 
 
 def drafts_path() -> Path:
@@ -46,10 +49,20 @@ class Drafts(MutableMapping[str, Values]):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(everything, indent=1, sort_keys=True), "utf-8")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                os.chmod(tmp, self._mode())  # a left-over .tmp keeps no other mode
+                fh.write(json.dumps(everything, indent=1, sort_keys=True))
             tmp.replace(self.path)
         except OSError:
             pass  # drafts are a convenience; the database is never at stake
+
+    def _mode(self) -> int:
+        """The drafts file's mode: kept when it exists, private (0600) when new."""
+        try:
+            return stat.S_IMODE(self.path.stat().st_mode)
+        except OSError:
+            return PRIVATE_MODE
 
     def __getitem__(self, key: str) -> Values:
         return self._data[key]

@@ -1,5 +1,6 @@
 """Atomic writes: a temporary file in the target's folder, fsync, then os.replace, so an
-interrupted report never leaves half a file (the old file stays until the new one is whole)."""
+interrupted report never leaves half a file (the old file stays until the new one is whole).
+A new report is private to its owner (0600); an existing one keeps its mode."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from pathlib import Path
 
 from roi.models import RoiError
 
+NEW_FILE_MODE = 0o600  # a report shows what a person does all week: theirs to share
+
 
 def _mode_for(target: Path) -> int:
+    """An existing report keeps its mode; a new one is private (0600)."""
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return NEW_FILE_MODE
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> Path:
