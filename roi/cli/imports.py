@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -73,7 +77,7 @@ class _Bar:
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--format", "fmt", metavar="FORMAT", default="auto", show_default=True,
               help=f"Source format: auto (detected from the content), {', '.join(FORMATS)}, or one an"
                    " installed package adds (entry-point group roi.importers).")
@@ -90,7 +94,7 @@ def import_command(
     task_from: str | None, step_from: str | None, maps: tuple[str, ...],
 ) -> None:
     """Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a
-    CSV/TSV of your own). Exit code 0: all rows imported or knowingly skipped; 1: some rows
+    CSV/TSV of your own); FILE - reads standard input. Exit code 0: all rows imported or knowingly skipped; 1: some rows
     rejected (listed, the good ones kept); 2: not a usable task log (nothing written)."""
     import signal
 
@@ -113,11 +117,18 @@ def import_command(
     except ValueError:  # not the main thread: leave signals alone
         previous, handled = None, False
     bar = None
+    stdin = str(file) == "-"
+    shown = Path("standard input") if stdin else file
     try:
         if not as_json and sys.stderr.isatty():  # the bar's description is markup: escape it
-            bar = _Bar(f"Importing {escape(visible(file.name))}")
-        summary = run_import(store, file, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
-                             step_from=step_from, mapping=mapping, progress=bar)
+            bar = _Bar(f"Importing {escape(visible(shown.name))}")
+        with _readable(file) as path:
+            try:
+                summary = run_import(store, path, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
+                                     step_from=step_from, mapping=mapping, progress=bar,
+                                     name="(standard input)" if stdin else None)
+            except NotATaskLog as exc:
+                raise NotATaskLog(str(exc).replace(str(path), str(shown))) from None
     except NotATaskLog as exc:
         if bar:
             bar.stop()
@@ -141,9 +152,23 @@ def import_command(
     if as_json:
         click.echo(json_text(summary.to_json()))
     else:
-        _report(summary, file)
+        _report(summary, shown)
     if summary.exit_code:
         raise SystemExit(summary.exit_code)
+
+
+@contextmanager
+def _readable(file: Path) -> Iterator[Path]:
+    """The file to read. Standard input (`-`) is copied to a private temporary file
+    first: an import reads its file twice (once to look at it, once to store it)."""
+    if str(file) != "-":
+        yield file
+        return
+    with tempfile.TemporaryDirectory(prefix="roi-stdin-") as folder:
+        path = Path(folder) / "stdin"
+        with open(path, "wb") as fh:
+            shutil.copyfileobj(click.get_binary_stream("stdin"), fh)
+        yield path
 
 
 def _skip_kinds(s: ImportSummary) -> str:
@@ -173,6 +198,8 @@ def _report(s: ImportSummary, file: Path) -> None:
         parts.append(f"{s.skipped} skipped ({_skip_kinds(s)})")
     if s.rejected:
         parts.append(f"{s.rejected} rejected")
+    if s.warnings:
+        parts.append(f"{len(s.warnings)} imported with a warning")
     if parts:
         out.print(Text("; ".join(parts) + "."))
     if s.rows_read and s.imported == 0 and s.duplicates and not s.rejected:
@@ -193,6 +220,13 @@ def _report(s: ImportSummary, file: Path) -> None:
             err.print(Text(f"  line {line}: {visible(reason)}"))
         if len(s.errors) > SHOW_ERRORS:
             err.print(Text(f"  ... and {len(s.errors) - SHOW_ERRORS} more (all are kept in the import_error table)"))
+    if s.warnings:
+        err = console(stderr=True)
+        err.print(Text(f"Imported, but worth a look ({visible(str(file))}):"))
+        for line, reason in s.warnings[:SHOW_ERRORS]:
+            err.print(Text(f"  line {line}: {visible(reason)}"))
+        if len(s.warnings) > SHOW_ERRORS:
+            err.print(Text(f"  ... and {len(s.warnings) - SHOW_ERRORS} more (roi import --json lists them)"))
     if s.dry_run:
         out.print(Text("Dry run: nothing was written.", style="dim"))
 

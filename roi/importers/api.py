@@ -127,9 +127,20 @@ class Reading:
     note: str = ""
     title: str = ""
     total: int | None = None
+    warnings: list[tuple[int, str]]  # (line, what) of rows imported but worth a word
 
     def __iter__(self) -> Iterator[Entry | Problem]:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+def clipped(text: str, limit: int = 200) -> str:
+    """Text of at most about `limit` characters: a long one keeps its start and its end
+    (where a reason says what is wrong) and says how long it was."""
+    if len(text) <= limit:
+        return text
+    size = len(text.encode("utf-8", "replace"))
+    shown = f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} kB" if size >= 1e3 else f"{size} bytes"
+    return f"{text[: limit - 60]}… ({shown}) …{text[-40:]}"
 
 
 def join_notes(*notes: str) -> str:
@@ -205,6 +216,7 @@ class ImportSummary:
     hours: float = 0.0
     errors: list[tuple[int, str]] = field(default_factory=list)
     skips: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # imported, but worth a look
     dry_run: bool = False
     file: str = ""
     note: str = ""
@@ -228,6 +240,7 @@ class ImportSummary:
             "rejected": self.rejected,
             "hours": round(self.hours, 4),
             "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
+            "warnings": [{"line": line, "reason": reason} for line, reason in self.warnings],
         }
 
 

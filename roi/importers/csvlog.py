@@ -8,9 +8,11 @@ reason. `--map`, `--task-from` and `--step-from` go on top of the format's layou
 
 from __future__ import annotations
 
+import csv
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from roi.importers.api import Entry, Options, Problem, Reading, RowError, join_notes
 from roi.importers.source import Source, header_fields, norm, raw_row
@@ -133,6 +135,7 @@ class CsvReading(Reading):
         self.header_norm = [norm(h) for h in source.header]
         self._labels = [h.strip() for h in source.header]
         self._dates_decided = False
+        self.warnings: list[tuple[int, str]] = []  # (line, what): imported, but said
         self._blank_seen = False
         self._columns(roles)
         self._naming(layout)
@@ -187,13 +190,34 @@ class CsvReading(Reading):
 
     def __iter__(self) -> Iterator[Entry | Problem]:
         self.decide_dates()
-        read = self.read
         with self.source.csv_reader() as reader:
             next(reader, None)  # the header (line 1, or more lines if it has quoted newlines)
-            before = reader.line_num  # lines up to the end of the previous row
-            for row in reader:
-                yield read(before + 1, row)
-                before = reader.line_num
+            yield from self._rows(reader, 0)
+
+    def _rows(self, reader: Any, offset: int) -> Iterator[Entry | Problem]:
+        """The rows of a csv reader whose line 1 is the file's line `offset` + 1. A stray
+        quote makes the csv module read on to the next quote, or to the end, as one
+        field: the lines it took in are read again as rows, and that line is rejected."""
+        read, before = self.read, reader.line_num  # lines up to the end of the previous row
+        for row in reader:
+            if reader.line_num - before > 1 and self._takes_in_rows(row, offset + reader.line_num >= self.source.lines):
+                first, last = offset + before + 1, offset + reader.line_num
+                lines = self.source.physical_lines(first, last)
+                yield Problem(first, f"an unclosed quote on line {first} takes in lines {first}-{last}"
+                              " (the lines after it are read without it)", lines[0].rstrip("\r\n"))
+                yield from self._rows(csv.reader(lines[1:], delimiter=self.source.delimiter, strict=False), first)
+            else:
+                yield read(offset + before + 1, row)
+            before = reader.line_num
+
+    def _takes_in_rows(self, row: list[str], at_end: bool) -> bool:
+        """A row over several lines whose quoted text holds whole rows: two lines with a
+        row's worth of delimiters, or one when the row is short of fields or runs to the
+        end of the file."""
+        need, delimiter = max(self.width - 1, 1), self.source.delimiter
+        cells = [cell for cell in row if "\n" in cell or "\r" in cell]
+        rowlike = sum(1 for cell in cells for line in cell.splitlines()[1:] if line.count(delimiter) >= need)
+        return rowlike >= 2 or (rowlike == 1 and (len(row) < self.width or at_end))
 
     def read(self, line: int, row: list[str]) -> Entry | Problem:
         """One row -> an Entry or a Problem."""
@@ -205,6 +229,8 @@ class CsvReading(Reading):
                 return Problem(line, reason, raw_row(row, self.source.delimiter), True)
         try:
             start, end = self.times(row)
+            if self.clock.adjusted:
+                end = self._dst_settled(line, row, start, end)
             if end < start:
                 raise RowError(f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})")
             task = row[self.first_task].strip() if self.first_task is not None else ""
@@ -219,6 +245,7 @@ class CsvReading(Reading):
             entry = Entry(line, start, end, task, step, row[self.desc_col] if self.desc_col is not None else "",
                           tags, "\x1f".join(row))
         except RowError as exc:
+            self.clock.adjusted.clear()
             return self.rejected(line, row, str(exc))
         except IndexError:
             raw = raw_row(row, self.source.delimiter)
@@ -228,6 +255,18 @@ class CsvReading(Reading):
         if self.layout.skip_zero and end == start:
             return Problem(line, "zero-length event", "", True)
         return entry
+
+    def _dst_settled(self, line: int, row: list[str], start: float, end: float) -> float:
+        """A row with a local time a DST shift skipped or repeated: its own duration, where
+        it has one, is the truth (02:30-03:30 on the night clocks go forward is an hour,
+        not 0 s); the row is imported, with a warning."""
+        said = "; ".join(self.clock.adjusted)
+        self.clock.adjusted.clear()
+        if self.dur_col is not None:
+            end = start + self.durations(row[self.dur_col], self.label(self.dur_col))
+            said += f"; its {self.label(self.dur_col)} is used"
+        self.warnings.append((line, said))
+        return end
 
     def rejected(self, line: int, row: list[str], reason: str) -> Problem:
         raw = raw_row(row, self.source.delimiter)

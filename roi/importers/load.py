@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from roi.db.imports import EntryRow, ImportWriter, import_transaction
@@ -28,6 +28,7 @@ from roi.importers.api import (
     PreviewRow,
     Problem,
     Progress,
+    clipped,
 )
 from roi.importers.detect import open_format
 from roi.importers.seen import SeenKeys, twin_keys
@@ -41,6 +42,8 @@ NAME_MAX = 300
 STEP_MAX = 200
 UNNAMED = "(no description)"
 NAME_CACHE_LIMIT = 50_000
+RAW_MAX = 2000  # characters of a rejected row kept (reasons: 200)
+DAY = 86400.0
 
 
 def make_options(
@@ -116,21 +119,23 @@ def run_import(
     step_from: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    name: str | None = None,
 ) -> ImportSummary:
     """Import one task log into the store; see ImportSummary for what it reports.
 
     Raises NotATaskLog (nothing written) for unusable input; bad rows are reported in
-    the summary and the good ones kept. `progress(done_rows, total_rows_or_None)`."""
+    the summary and the good ones kept. `progress(done_rows, total_rows_or_None)`; `name`
+    is what the import is recorded as (default: the file's full path)."""
     options = make_options(store, tz, task_from, step_from, mapping)
     source, fmt, rows = open_file(path, format, options)
     summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
     total = getattr(rows, "total", None)
     try:
         with import_transaction(store, total) as conn:
-            writer = ImportWriter(conn, str(source.path.resolve()), source.sha256, fmt.name, total)
+            writer = ImportWriter(conn, name or str(source.path.resolve()), source.sha256, fmt.name, total)
             try:
                 with gc_paused():
-                    _Import(store, writer, fmt.name, summary).run(rows, total, progress)
+                    _Import(store, writer, fmt.name, summary).run(_with_ends(rows, source), total, progress)
             finally:
                 writer.close()
             if dry_run:
@@ -138,7 +143,16 @@ def run_import(
     except _Rollback:
         pass
     summary.note = getattr(rows, "note", "")
+    summary.warnings = sorted([*getattr(rows, "warnings", []), *summary.warnings])[:KEEP_SKIPS]
     return summary
+
+
+def _with_ends(rows: Iterable[Entry | Problem], source: Source) -> Iterator[Entry | Problem]:
+    """The rows, then what was left unread: a run of NULs where the text stops."""
+    yield from rows
+    if source.cut is not None:
+        yield Problem(source.cut_line, f"the rest of the file (from byte {source.cut:,}, line {source.cut_line})"
+                      " is NUL bytes, as a file cut short by a crash is padded: not read")
 
 
 class _Import:
@@ -195,8 +209,10 @@ class _Import:
             start, end = e.start, e.end
             if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
                 bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
-                self.errors.append((e.line, f"date out of range ({bad!r} seconds)", e.identity[:2000]))
+                self.errors.append((e.line, f"date out of range ({bad!r} seconds)", clipped(e.identity, RAW_MAX)))
                 continue
+            if end - start > DAY and len(self.summary.warnings) < KEEP_SKIPS:
+                self.summary.warnings.append((e.line, f"an entry of {(end - start) / 3600:,.0f} hours (a timer left running?)"))
             tid = task_ids.get(e.task) or self.task_id(e.task)
             sid = None if e.step is None else self.step_id(tid, e.step)
             tags = tag_texts.get(e.tags)
@@ -213,10 +229,10 @@ class _Import:
             if len(self.summary.skips) < KEEP_SKIPS:
                 self.summary.skips.append((p.line, p.reason))
         else:
-            self.errors.append((p.line, p.reason, p.raw))
+            self.errors.append((p.line, clipped(p.reason), clipped(p.raw, RAW_MAX)))
 
     def task_id(self, raw: str) -> int:
-        name = raw.strip() or UNNAMED
+        name = (" ".join(raw.split()) if "\n" in raw or "\r" in raw else raw.strip()) or UNNAMED
         if len(name) > NAME_MAX:
             name = name[: NAME_MAX - 1] + "…"
         tid = self.tasks.get(name.lower())

@@ -13,6 +13,8 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from typing import Any
 from roi.errors import NotATaskLog
 
 CHUNK = 1 << 20
+NUL_RUN = b"\x00" * 4096  # where a file padded after a crash ends its text
 SAMPLE_BYTES = 64 * 1024
 JSON_LIMIT = 512 * 1024 * 1024
 FIELD_LIMIT = 1 << 30  # huge fields are data, not an error
@@ -51,6 +54,8 @@ class Source:
     lines: int  # physical lines (a trailing line without newline counts)
     head: str  # the first SAMPLE_BYTES decoded (BOM removed)
     has_nul: bool = False  # NUL bytes somewhere (removed before the csv module sees them)
+    cut: int | None = None  # bytes read: the rest is a long run of NULs (crash padding)
+    cut_line: int = 0  # the line that run starts on
     # what `inspect` found
     kind: str = ""  # "csv" or "json"
     delimiter: str = ","
@@ -66,7 +71,9 @@ class Source:
 
     def open_text(self) -> io.TextIOWrapper:
         """The text, streamed; newline="" as the csv module wants."""
-        raw = open(self.path, "rb")  # noqa: SIM115 - closed with the wrapper
+        raw: Any = open(self.path, "rb")  # noqa: SIM115 - closed with the wrapper
+        if self.cut is not None:
+            raw = io.BufferedReader(_Upto(raw, self.cut))
         return io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
 
     def read_text(self) -> str:
@@ -114,6 +121,11 @@ class Source:
             except csv.Error as exc:
                 raise NotATaskLog(f"{self.path}: unreadable CSV ({exc})") from None
 
+    def physical_lines(self, first: int, last: int) -> list[str]:
+        """Physical lines `first` to `last` (1-based, as csv's line_num counts them)."""
+        with self.open_text() as fh:
+            return [line.replace("\x00", "") for line in itertools.islice(fh, first - 1, last)]
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(first physical line of the row, fields) for every CSV row, the header included."""
         with self.csv_reader() as reader:
@@ -129,8 +141,11 @@ def open_source(path: str | Path) -> Source:
     p = Path(path)
     shown = str(p)
     try:
-        if p.is_dir():
+        mode = p.stat().st_mode  # follows symlinks: a loop or a dangling one is an OSError
+        if stat.S_ISDIR(mode):
             raise NotATaskLog(f"{shown} is a folder, not a task log file")
+        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+            raise NotATaskLog(f"{shown} is not a regular file (a pipe or a device); to read standard input, give -")
         fh = open(p, "rb")  # noqa: SIM115
     except FileNotFoundError:
         raise NotATaskLog(f"{shown}: no such file") from None
@@ -140,8 +155,9 @@ def open_source(path: str | Path) -> Source:
         raise NotATaskLog(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     with fh:
         first = fh.read(CHUNK)
-        if not first.strip():
-            raise NotATaskLog(f"{shown} is empty: there is nothing to import")
+        text = first[: first.find(NUL_RUN)] if NUL_RUN in first else first  # crash padding left out
+        if not text.strip():
+            raise NotATaskLog(f"{shown} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))
         for magic, what in _MAGIC.items():
             if first.startswith(magic):
                 raise NotATaskLog(f"{shown} is {what}, not a task log (CSV, TSV or JSON)")
@@ -149,21 +165,25 @@ def open_source(path: str | Path) -> Source:
             encoding = "utf-8-sig"
         elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             encoding = "utf-16"
+            text = first
         else:
             encoding = "utf-8"
-        if encoding != "utf-16" and b"\x00" in first[:SAMPLE_BYTES]:
+        if encoding != "utf-16" and b"\x00" in text[:SAMPLE_BYTES]:
             raise NotATaskLog(f"{shown} is a binary file (it contains NUL bytes), not a task log")
         scan = _scan(fh, first, encoding)
     if not scan.valid:
         encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
     if encoding == "utf-16":
-        head = first.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
+        head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
     else:
-        head = first[:SAMPLE_BYTES].decode(encoding, errors="replace")
+        head = text[:SAMPLE_BYTES].decode(encoding, errors="replace")
     head = head.lstrip("\ufeff")
     if encoding != "utf-16" and _mostly_binary(head):
         raise NotATaskLog(f"{shown} is a binary file, not a task log")
-    return Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul and encoding != "utf-16")
+    source = Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul)
+    if scan.nul_run is not None:
+        source.cut, source.cut_line = scan.nul_run
+    return source
 
 
 @dataclass
@@ -173,26 +193,34 @@ class _Scan:
     sha256: str = ""
     valid: bool = True  # the bytes decode in the encoding (UTF-8 checked; UTF-16 trusted)
     has_nul: bool = False
+    nul_run: tuple[int, int] | None = None  # (byte offset, line) of the first long run of NULs
 
 
 def _scan(fh: Any, first: bytes, encoding: str) -> _Scan:
     """One pass over the bytes from `first` on: size, lines, SHA-256, NULs, and whether
-    they are valid UTF-8 (a streaming check: a character may be cut across reads)."""
+    they are valid UTF-8 (a streaming check: a character may be cut across reads). It
+    stops at the first long run of NULs (crash padding: the rest is not text)."""
     scan, digest = _Scan(), hashlib.sha256()
     decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
     chunk, last = first, b""
     while chunk:
-        digest.update(chunk)
-        scan.size += len(chunk)
-        scan.lines += chunk.count(b"\n")
-        scan.has_nul = scan.has_nul or b"\x00" in chunk
+        if b"\x00" in chunk and encoding != "utf-16":
+            scan.has_nul = True
+            tail = last[1 - len(NUL_RUN):]  # a run may begin in the chunk before
+            at = (tail + chunk).find(NUL_RUN) - len(tail)
+            if at >= -len(tail):
+                chunk = chunk[: max(at, 0)]
+                scan.nul_run = (scan.size + at, scan.lines + chunk.count(b"\n") + 1)
         # ASCII is valid UTF-8 unless a multi-byte character is left open before it
         if scan.valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
                 scan.valid = False
-        last, chunk = chunk, fh.read(CHUNK)
+        digest.update(chunk)
+        scan.size += len(chunk)
+        scan.lines += chunk.count(b"\n")
+        last, chunk = chunk, b"" if scan.nul_run else fh.read(CHUNK)
     if scan.valid and decoder is not None:
         try:
             decoder.decode(b"", final=True)
@@ -254,6 +282,25 @@ def read_header(head: str, delimiter: str) -> list[str]:
         if any(cell.strip() for cell in row):
             return [cell.strip().lstrip("\ufeff").strip() for cell in row]
     return []
+
+
+class _Upto(io.RawIOBase):
+    """The first `limit` bytes of a binary file, read in pieces."""
+
+    def __init__(self, raw: Any, limit: int) -> None:
+        self.raw, self.left = raw, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(memoryview(buffer)[: min(len(buffer), self.left)]) if self.left > 0 else 0
+        self.left -= n
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _nul_free(fh: io.TextIOWrapper) -> Iterator[str]:

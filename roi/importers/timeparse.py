@@ -103,6 +103,8 @@ class DateOrder:
 
     def parse(self, text: str, field: str = "date") -> tuple[int, int, int]:
         s = text.strip()
+        if len(s) > TEXT_MAX:  # no regular expression runs over a long text
+            raise RowError(f"{field} {text!r} is not a date")
         m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s)
         if m:
             y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -130,7 +132,7 @@ def parse_time_of_day(text: str, field: str = "time") -> float:
         h, mi, s = int(text[:2]), int(text[3:5]), int(text[6:])
         if h < 24 and mi < 60 and s < 60:
             return float(h * 3600 + mi * 60 + s)
-    m = _TIME.fullmatch(text.strip())
+    m = _TIME.fullmatch(text.strip()) if len(text) <= TEXT_MAX else None
     if not m:
         if not text.strip():
             raise RowError(f"{field} is empty")
@@ -148,6 +150,7 @@ def parse_time_of_day(text: str, field: str = "time") -> float:
     return h * 3600 + mi * 60 + s + frac
 
 
+TEXT_MAX = 64  # longer is no date, time or duration (and no pattern is run over it)
 FIRST_INSTANT = -62135596800.0  # 0001-01-01T00:00:00Z
 PAST_LAST_INSTANT = 253402300800.0  # 10000-01-01T00:00:00Z: ISO text has four-digit years
 
@@ -175,6 +178,8 @@ class LocalClock:
         self.times: dict[str, float] = {}
         self._iso_days: dict[int, str] = {}
         self._iso_secs: dict[int, str] = {}
+        self.zone = str(getattr(tz, "name", None) or getattr(tz, "key", None) or tz)
+        self.adjusted: list[str] = []  # local times a DST shift skipped or repeated, since last taken
 
     # local midnight of a date string: a float epoch, or _DstDay on a day with a shift
     def day(self, text: str, field: str = "date") -> Any:
@@ -218,6 +223,12 @@ class LocalClock:
             base.year, base.month, base.day, base.hour, base.minute, base.second,
             base.microsecond, tz=self.tz,  # type: ignore[arg-type]
         )
+        first, second = base.replace(tzinfo=self.tz), base.replace(tzinfo=self.tz, fold=1)
+        if first.utcoffset() != second.utcoffset():  # a local time the shift skips or repeats
+            skipped = moment.replace(tzinfo=None) != base
+            self.adjusted.append(f"{base:%Y-%m-%d %H:%M} " + (
+                f"does not exist in {self.zone} (clocks go forward): read as {moment:%H:%M}" if skipped
+                else f"happens twice in {self.zone} (clocks go back): read as the second"))
         return moment.timestamp()
 
     def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
@@ -242,8 +253,8 @@ class LocalClock:
         """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO), or a
         bare time combined with `date_text`."""
         s = text.strip()
-        if not s:
-            raise RowError(f"{field} is empty")
+        if not s or len(s) > TEXT_MAX:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
         if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
             return self.combine(date_text, s, dfield, field)
         if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
@@ -298,7 +309,7 @@ def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
 def aware_iso(text: Any, field: str) -> float:
     """An ISO-8601 instant with offset ('2023-11-19T13:25:37.839000+00:00', '...525Z',
     even nanoseconds) -> epoch."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > TEXT_MAX:
         raise RowError(f"{field} {text!r} is not a date and time")
     s = text.strip()
     m = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|z|[+-]\d\d:?\d\d)?", s)
@@ -350,6 +361,7 @@ _UNITS = re.compile(
     re.IGNORECASE,
 )
 _UNIT_SECONDS = {"hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
+LONGEST = PAST_LAST_INSTANT - FIRST_INSTANT  # longer than any two dates can be apart
 
 
 class Durations:
@@ -371,8 +383,8 @@ class Durations:
 
     def parse(self, text: str, field: str) -> float:
         s = text.strip()
-        if not s:
-            raise RowError(f"{field} is empty")
+        if not s or len(s) > TEXT_MAX:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a duration or a number")
         if s == "-":
             return 0.0
         m = _MIN_SEC.fullmatch(s)
@@ -400,4 +412,7 @@ class Durations:
                 h_, mi_, se_ = (float((g or "0").replace(",", ".")) for g in m2.groups())
                 return h_ * 3600.0 + mi_ * 60.0 + se_
             raise RowError(f"{field} {text!r} is not a duration or a number") from None
-        return number * _UNIT_SECONDS.get(self.unit, 3600.0)
+        seconds = number * _UNIT_SECONDS.get(self.unit, 3600.0)
+        if seconds > LONGEST:
+            raise RowError(f"{field} {text!r} is too long for a duration")
+        return seconds
