@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -166,8 +165,10 @@ def _readable(file: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="roi-stdin-") as folder:
         path = Path(folder) / "stdin"
+        stream = click.get_binary_stream("stdin")
         with open(path, "wb") as fh:
-            shutil.copyfileobj(click.get_binary_stream("stdin"), fh)
+            while chunk := stream.read(1 << 20):
+                fh.write(chunk)
         yield path
 
 
