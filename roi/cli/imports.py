@@ -165,7 +165,7 @@ def _readable(file: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="roi-stdin-") as folder:
         path = Path(folder) / "stdin"
-        stream = click.get_binary_stream("stdin")
+        stream = sys.stdin.buffer
         with open(path, "wb") as fh:
             while chunk := stream.read(1 << 20):
                 fh.write(chunk)
