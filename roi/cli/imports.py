@@ -214,22 +214,22 @@ def _report(s: ImportSummary, file: Path) -> None:
     if s.tasks_created:
         verb2 = "Would create" if s.dry_run else "Created"
         out.print(Text(f"{verb2} {task_names(s.tasks_created)}."))
-    if s.errors:
-        err = console(stderr=True)
-        err.print(Text(f"Rejected rows of {visible(str(file))}:"))
-        for line, reason in s.errors[:SHOW_ERRORS]:
-            err.print(Text(f"  line {line}: {visible(reason)}"))
-        if len(s.errors) > SHOW_ERRORS:
-            err.print(Text(f"  ... and {len(s.errors) - SHOW_ERRORS} more (all are kept in the import_error table)"))
-    if s.warnings:
-        err = console(stderr=True)
-        err.print(Text(f"Imported, but worth a look ({visible(str(file))}):"))
-        for line, reason in s.warnings[:SHOW_ERRORS]:
-            err.print(Text(f"  line {line}: {visible(reason)}"))
-        if len(s.warnings) > SHOW_ERRORS:
-            err.print(Text(f"  ... and {len(s.warnings) - SHOW_ERRORS} more (roi import --json lists them)"))
+    _lines_of(f"Rejected rows of {visible(str(file))}:", s.errors, "all are kept in the import_error table")
+    _lines_of(f"Imported, but worth a look ({visible(str(file))}):", s.warnings, "roi import --json lists them")
     if s.dry_run:
         out.print(Text("Dry run: nothing was written.", style="dim"))
+
+
+def _lines_of(title: str, lines: list[tuple[int, str]], rest: str) -> None:
+    """A title and the first SHOW_ERRORS (line, reason) pairs, on stderr."""
+    if not lines:
+        return
+    err = console(stderr=True)
+    err.print(Text(title))
+    for line, reason in lines[:SHOW_ERRORS]:
+        err.print(Text(f"  line {line}: {visible(reason)}"))
+    if len(lines) > SHOW_ERRORS:
+        err.print(Text(f"  ... and {len(lines) - SHOW_ERRORS} more ({rest})"))
 
 
 # --- roi imports: past imports ----------------------------------------------------------
