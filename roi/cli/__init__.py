@@ -12,6 +12,7 @@ import os
 import shlex
 import sqlite3
 import sys
+from typing import NoReturn
 
 import click
 from rich.text import Text
@@ -115,6 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
+        if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError):
+            _internal(exc)  # a query roi got wrong, not the database's state
         state = State.current
         problem = database_error(exc, state.path if state is not None else None)
         store = state.opened if state is not None else None
@@ -128,7 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: still one line, unless debugging
-        if os.environ.get("ROI_DEBUG"):
-            raise
-        _error(f"Error: internal error ({type(exc).__name__}: {exc}); set ROI_DEBUG=1 for details")
-        sys.exit(70)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    if os.environ.get("ROI_DEBUG"):
+        raise exc
+    _error(f"Error: internal error ({type(exc).__name__}: {exc}); set ROI_DEBUG=1 for details")
+    sys.exit(70)
