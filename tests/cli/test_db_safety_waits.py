@@ -88,3 +88,19 @@ def test_the_budget_is_the_total_of_all_waits_of_a_connection(holder):
     assert time.monotonic() - started < 1.5
     assert heard == [None]  # said once
     other.close()
+
+
+def test_opening_a_new_database_waits_for_its_migrations_in_the_same_budget(roi, db_path, monkeypatch):
+    monkeypatch.setenv("ROI_BUSY_TIMEOUT", "1.5")
+    holder = sqlite3.connect(db_path, isolation_level=None)  # a new, empty database file
+    holder.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        r = roi("task", "list")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert time.monotonic() - started < 4
+    assert r.exit_code == 1
+    assert r.stderr.count("waiting for another roi to finish") == 1 and "busy" in r.stderr
+    assert roi("task", "list").exit_code == 0  # and it migrates once the other has gone
