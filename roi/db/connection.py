@@ -1,11 +1,14 @@
 """The connection: where the database is, how it is opened, and how a write is wrapped.
 
-`open_database` is the one function that constructs a `sqlite_utils.Database`. The
-connection runs in autocommit mode and every write goes through
-`Connection.transaction()`, which takes the write lock up front (BEGIN IMMEDIATE) so
-that two processes writing at once wait for each other instead of failing half-way with
-"database is locked". Writes use plain SQL on the connection: sqlite-utils' own insert
-helpers commit on their own, which would break a surrounding transaction.
+`open_database` is the one function that opens a database: a plain `sqlite3`
+connection, in autocommit mode. Every write goes through `Connection.transaction()`,
+which takes the write lock up front (BEGIN IMMEDIATE) so that two processes writing at
+once wait for each other instead of failing half-way with "database is locked".
+
+Why not sqlite-utils, which this project used to wrap the connection in: every query
+here is plain SQL on the connection (its insert helpers commit on their own, which
+would break a surrounding transaction), so the wrapper did nothing but cost every
+command its import, which loads numpy (about 90 ms before `roi time status` can answer).
 
 Waiting for another roi is one budget (`Waits`, $ROI_BUSY_TIMEOUT seconds, 120 by
 default) for everything one connection waits for the write lock: the migrations at
@@ -31,8 +34,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from roi.db.migrations import MIGRATIONS
 from roi.errors import RoiError
@@ -273,7 +274,7 @@ def open_database(
     migrate: bool = True,
     create_folder: bool = True,
     waits: Waits | None = None,
-) -> sqlite_utils.Database:
+) -> sqlite3.Connection:
     """Open (creating if needed) the database: foreign keys, busy timeout, WAL, migrations.
 
     `path` None means the default location; ":memory:" gives a private in-memory database.
@@ -297,20 +298,19 @@ def open_database(
         conn.execute(f"PRAGMA busy_timeout = {waits.remaining_ms()}")
         if newer_schema(conn) is not None:
             conn.execute("PRAGMA query_only = ON")  # read what it can; change nothing
-            return sqlite_utils.Database(conn)
+            return conn
         if isinstance(target, Path):
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
         if migrate:
-            apply_migrations(db, waits=waits, path=target)
+            apply_migrations(conn, waits=waits, path=target)
     except sqlite3.Error as exc:
         conn.close()
         raise database_error(exc, target) from None
     except BaseException:
         conn.close()
         raise
-    return db
+    return conn
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -340,11 +340,10 @@ def newer_schema(conn: sqlite3.Connection) -> str | None:
 
 
 def apply_migrations(
-    db: sqlite_utils.Database, *, waits: Waits | None = None, path: str | Path | None = None
+    conn: sqlite3.Connection, *, waits: Waits | None = None, path: str | Path | None = None
 ) -> list[str]:
     """Apply the named migrations that have not run yet; return their names. Each runs in
     its own transaction with the row that records it; user_version follows."""
-    conn = db.conn
     waits = waits or Waits()
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
@@ -361,7 +360,7 @@ def apply_migrations(
             # Another process may have migrated while we waited for the lock.
             if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
                 continue
-            migration(db)
+            migration(conn)
             conn.execute("INSERT INTO _migrations VALUES (?, ?)", [name, iso(utc_now())])
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         applied.append(name)
@@ -395,10 +394,9 @@ class Connection:
     `activity` is what this connection's writes are, for another roi that waits for them."""
 
     def __init__(
-        self, db: sqlite_utils.Database, path: str | Path | None = None, *, waits: Waits | None = None
+        self, conn: sqlite3.Connection, path: str | Path | None = None, *, waits: Waits | None = None
     ) -> None:
-        self.db = db
-        self.conn = db.conn
+        self.conn = conn
         self.path = path
         self.waits = waits
         self.activity: str | None = None

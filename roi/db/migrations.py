@@ -1,6 +1,6 @@
 """Named schema migrations, applied in order by `store.open_database`.
 
-Each migration is a function of a sqlite_utils Database and runs inside one transaction
+Each migration is a function of a sqlite3 connection and runs inside one transaction
 together with the row that records it in `_migrations`, so a crash mid-migration leaves
 the schema as it was. Tables are created explicitly: types, keys and foreign keys are
 written here, never inferred from a first insert.
@@ -26,12 +26,11 @@ The schema, for anyone reading `roi.db` with sqlite3 or datasette:
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 
-import sqlite_utils
 
-
-def _initial_schema(db: sqlite_utils.Database) -> None:
+def _initial_schema(db: sqlite3.Connection) -> None:
     db.execute(
         """
         CREATE TABLE task (
@@ -146,7 +145,7 @@ def _initial_schema(db: sqlite_utils.Database) -> None:
     )
 
 
-def _estimates_and_calibration(db: sqlite_utils.Database) -> None:
+def _estimates_and_calibration(db: sqlite3.Connection) -> None:
     """Three-point estimates, recorded builds, learning value and running costs."""
     for column in ("minutes_low", "minutes_high", "overhead_low", "overhead_high"):
         db.execute(f"ALTER TABLE step ADD COLUMN {column} REAL")
@@ -161,14 +160,14 @@ def _estimates_and_calibration(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE task ADD COLUMN learning_note TEXT NOT NULL DEFAULT ''")
 
 
-def _measurement_index(db: sqlite_utils.Database) -> None:
+def _measurement_index(db: sqlite3.Connection) -> None:
     """Medians are read from an index in duration order instead of sorting the whole log;
     the new index also serves every lookup the old (task_id, step_id) one did."""
     db.execute("DROP INDEX IF EXISTS time_entry_task")
     db.execute("CREATE INDEX time_entry_measure ON time_entry(task_id, step_id, kind, duration_s)")
 
 
-def _entry_indexes_droppable(db: sqlite_utils.Database) -> None:
+def _entry_indexes_droppable(db: sqlite3.Connection) -> None:
     """Every index of time_entry becomes a named CREATE INDEX, so that a large import can
     drop them, append its rows, and build them again in one sort each (roi.importers.bulk):
     the UNIQUE column constraint on hash made an index that cannot be dropped. The
@@ -203,7 +202,7 @@ def _entry_indexes_droppable(db: sqlite_utils.Database) -> None:
     db.execute('CREATE INDEX time_entry_open ON time_entry("end") WHERE "end" IS NULL')
 
 
-def _import_provenance(db: sqlite_utils.Database) -> None:
+def _import_provenance(db: sqlite3.Connection) -> None:
     """Tasks and steps remember the import that created them, so that undoing that import
     (roi.importers.batches) can remove them too, and only them.
 
@@ -222,14 +221,14 @@ def _import_provenance(db: sqlite_utils.Database) -> None:
         )
 
 
-def _plan_build_given(db: sqlite_utils.Database) -> None:
+def _plan_build_given(db: sqlite3.Connection) -> None:
     """A plan says whether its build estimate was given. A plan made only to hold upkeep,
     or by timing a build, has no estimate: its task needs one before it ranks (unknown is
     not zero). Plans made before this migration cannot tell, and count as given."""
     db.execute("ALTER TABLE plan ADD COLUMN build_given INTEGER NOT NULL DEFAULT 1")
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
     ("0003_measurement_index", _measurement_index),

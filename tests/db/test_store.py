@@ -16,27 +16,26 @@ from roi.models import RoiError, Step, Task
 
 def test_fresh_database_gets_every_named_migration(db_path: Path):
     db = open_database(db_path)
-    names = [r[0] for r in db.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+    names = [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY name")]
     assert names == [name for name, _ in MIGRATIONS]
     assert apply_migrations(db) == []  # a second run applies nothing
-    tables = set(db.table_names())
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"task", "step", "plan", "time_entry", "import_batch", "import_error",
             "flag_dismissal", "setting", "measurement"} <= tables
-    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    db.conn.close()
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
 
 
 def test_each_migration_upgrades_the_previous_schema(db_path: Path):
     # A database created by the first migration only (an older roi) upgrades cleanly.
     import sqlite3
 
-    import sqlite_utils
 
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     first_name, first = MIGRATIONS[0]
-    first(sqlite_utils.Database(conn))
+    first(conn)
     conn.execute("INSERT INTO _migrations VALUES (?, 'then')", [first_name])
     conn.execute("INSERT INTO task (name, created_at) VALUES ('old task', 'then')")
     conn.execute(
@@ -168,12 +167,11 @@ def test_import_provenance_finds_the_tasks_of_earlier_imports(db_path: Path):
     # same moment, and "Other" names another file.
     import sqlite3
 
-    import sqlite_utils
 
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     for name, step in MIGRATIONS[:4]:
-        step(sqlite_utils.Database(conn))
+        step(conn)
         conn.execute("INSERT INTO _migrations VALUES (?, 'then')", [name])
     when = "2026-01-02T03:04:05Z"
     conn.execute("INSERT INTO import_batch (id, file_name, file_hash, format, started_at)"
