@@ -30,7 +30,7 @@ def test_wheel_contains_packages_and_seeds(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"roi/_seeds/demo.toml", "roi/_seeds/flags.toml", "roi/cli/__init__.py", "tui/app.py"} <= names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "roi = roi.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "roi = roi.entry:main" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
 def test_installed_wheel_seeds_and_ranks_away_from_the_checkout(wheel: Path, tmp_path: Path):

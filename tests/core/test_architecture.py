@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("roi", "tui")
 
 # The command-line modules: front ends of the core, which the core must not import.
-CLI_MODULES = ("roi.cli",)
+CLI_MODULES = ("roi.cli", "roi.entry")
 STORAGE = "roi.db"
 # The arithmetic and the ranking: pure, they know nothing of storage or front ends.
 PURE_CORE = ("roi.errors", "roi.explanation", "roi.flags", "roi.fmt", "roi.models", "roi.payback",
