@@ -129,3 +129,20 @@ def console(stderr: bool = False, *, width: int | None = None) -> Console:
 def at_terminal() -> bool:
     """Is a person at a terminal to answer a question (stdin and stdout are terminals)?"""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+YES_HELP = "Do not ask; needed when no terminal is there to ask on."
+
+
+def removal_confirmed(what: str, yes: bool) -> bool:
+    """May `what` be removed? With --yes, yes; on a terminal, the person says; with no
+    terminal to ask on, it is refused (nothing is deleted without asking)."""
+    if yes:
+        return True
+    if not at_terminal():
+        from roi.errors import RoiError
+
+        raise RoiError(f"not removing {what}: no terminal to confirm on; add --yes to remove it")
+    import click
+
+    return click.confirm(f"Remove {what}?", default=False)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from roi.cli.console import console
+from roi.cli.console import YES_HELP, console, removal_confirmed
 from roi.db.imports import Batch, get_batch, list_batches, rejected_lines, undo_batch
 from roi.importers import FORMATS, NotATaskLog, api, run_import
 from roi.importers.api import ImportSummary
@@ -309,12 +309,19 @@ def _describe(out: Console, b: Batch) -> None:
 @click.argument("batch_id", metavar="ID", type=int)
 @click.option("--dry-run", is_flag=True, help="Say what would be removed without removing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was removed as one JSON object.")
+@click.option("--yes", "-y", is_flag=True, help=YES_HELP)
 @click.pass_context
-def imports_undo(ctx: click.Context, batch_id: int, dry_run: bool, as_json: bool) -> None:
+def imports_undo(ctx: click.Context, batch_id: int, dry_run: bool, as_json: bool, yes: bool) -> None:
     """Remove an import: its entries, its rejected rows, and the tasks and steps it created
     unless something else holds on to them (other entries, a plan, a dismissed flag, steps
-    added by hand, or a change you made). The file can then be imported again."""
+    added by hand, or a change you made). The file can then be imported again. Asks first
+    on a terminal (--dry-run says what would go)."""
     store = ctx.obj.store()
+    if not dry_run:
+        batch = get_batch(store, batch_id)
+        what = f"import {batch_id} ({visible(Path(batch.file).name)}) and its {batch.entries:,} entries"
+        if not removal_confirmed(what, yes):
+            raise click.exceptions.Abort()
     if as_json or not sys.stderr.isatty():
         undone = undo_batch(store, batch_id, dry_run=dry_run)
     else:  # a million entries take seconds: say what is going on

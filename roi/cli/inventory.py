@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
-from roi.cli.console import at_terminal, console
+from roi.cli.console import YES_HELP, console, removal_confirmed
 from roi.cli.ranking import verdict_text
 from roi.clock import today
 from roi.fmt import fmt, fmt_weeks
@@ -202,18 +202,15 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
 
 @task.command("rm")
 @click.argument("task_ref", metavar="TASK")
-@click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when no terminal is there to ask on.")
+@click.option("--yes", "-y", is_flag=True, help=YES_HELP)
 @click.pass_context
 def task_rm(ctx: click.Context, task_ref: str, yes: bool) -> None:
     """Remove a task with its steps, plan and time entries (asks first on a terminal)."""
     store = ctx.obj.store()
     doomed = store.get_task(task_ref)
     what = f"task {doomed.id} {visible(doomed.name)!r} with its {len(doomed.steps)} step(s), plan and time entries"
-    if not yes:
-        if not at_terminal():
-            raise RoiError(f"not removing {what}: no terminal to confirm on; add --yes to remove it")
-        if not click.confirm(f"Remove {what}?", default=False):
-            raise click.exceptions.Abort()
+    if not removal_confirmed(what, yes):
+        raise click.exceptions.Abort()
     removed = store.remove_task(doomed.id if doomed.id is not None else task_ref)
     console().print(Text(f"Removed task {removed.id}: {visible(removed.name)}"))
 
@@ -326,12 +323,16 @@ def step_edit(ctx: click.Context, task_ref: str, step_ref: str, name: str | None
 @step.command("rm")
 @click.argument("task_ref", metavar="TASK")
 @click.argument("step_ref", metavar="STEP")  # its number in `task show`, or its name
+@click.option("--yes", "-y", is_flag=True, help=YES_HELP)
 @click.pass_context
-def step_rm(ctx: click.Context, task_ref: str, step_ref: str) -> None:
-    """Remove a step."""
+def step_rm(ctx: click.Context, task_ref: str, step_ref: str, yes: bool) -> None:
+    """Remove a step (asks first on a terminal)."""
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
     step_id = step_ref_id(store, task_id, step_ref)
+    name = next((st.name for st in store.get_task(str(task_id)).steps if st.id == step_id), str(step_id))
+    if not removal_confirmed(f"step {step_id} {visible(name)!r} of task {task_id}", yes):
+        raise click.exceptions.Abort()
     store.remove_step(step_id)
     console().print(f"Removed step {step_id}.")
 

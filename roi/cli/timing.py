@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from roi.cli.console import at_terminal, console
+from roi.cli.console import YES_HELP, at_terminal, console, removal_confirmed
 from roi.cli.inventory import step_ref_id
 from roi.db.connection import iso
 from roi.db.timelog import (
@@ -74,10 +74,15 @@ def time_stop(ctx: click.Context, keep: bool) -> None:
 
 
 @time.command("cancel")
+@click.option("--yes", "-y", is_flag=True, help=YES_HELP)
 @click.pass_context
-def time_cancel(ctx: click.Context) -> None:
-    """Discard the running stopwatch without saving."""
-    timer = cancel_timer(ctx.obj.store())
+def time_cancel(ctx: click.Context, yes: bool) -> None:
+    """Discard the running stopwatch without saving (asks first on a terminal)."""
+    store = ctx.obj.store()
+    running = running_timer(store)
+    if running is not None and not removal_confirmed(f"the running timer on {visible(running.task_name)!r}", yes):
+        raise click.exceptions.Abort()
+    timer = cancel_timer(store)
     console().print(Text(f"Discarded the timer on {visible(timer.task_name)}."))
 
 
@@ -194,10 +199,11 @@ def time_list(ctx: click.Context, task_ref: str | None, since: str | None, as_js
 
 @time.command("rm")
 @click.argument("ids", metavar="ID...", nargs=-1, required=True)
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", "-y", is_flag=True, help=YES_HELP)
 @click.pass_context
 def time_rm(ctx: click.Context, ids: tuple[str, ...], yes: bool) -> None:
-    """Remove time entries (ids from `roi time list`); the measurements follow."""
+    """Remove time entries (ids from `roi time list`; asks first on a terminal); the
+    measurements follow."""
     store = ctx.obj.store()
     wanted = entry_ids(ids)
     zone = _zone(store)
@@ -207,9 +213,9 @@ def time_rm(ctx: click.Context, ids: tuple[str, ...], yes: bool) -> None:
         for i in wanted:
             if i in found:
                 out.print(entry_line(found[i], zone))
-        if not click.confirm(f"Remove {len(wanted)} time entr{'y' if len(wanted) == 1 else 'ies'}?", default=False):
-            out.print("Nothing removed.")
-            return
+    if not removal_confirmed(f"{len(wanted)} time entr{'y' if len(wanted) == 1 else 'ies'}", yes):
+        out.print("Nothing removed.")
+        return
     removed = remove_entries(store, wanted)
     out.print(Text(f"Removed {len(removed)} time entr{'y' if len(removed) == 1 else 'ies'}:"))
     for e in removed:

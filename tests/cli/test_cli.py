@@ -220,7 +220,7 @@ def test_task_and_step_editing(roi):
     shown = json.loads(roi("task", "show", "Report", "--json").stdout)
     assert [s["name"] for s in shown["steps"]] == ["write", "collect"]
     assert shown["steps"][0]["automation"] == 0.5
-    assert roi("step", "rm", "Report", "collect").exit_code == 0
+    assert roi("step", "rm", "Report", "collect", "--yes").exit_code == 0
     listed = json.loads(roi("task", "list", "--json").stdout)
     assert listed[0]["tags"] == ["a", "b"] and len(listed[0]["steps"]) == 1
     assert roi("task", "rm", "Report", "--yes").exit_code == 0

@@ -59,11 +59,11 @@ def test_steps_are_addressed_by_the_number_task_show_prints(roi):
     ok(roi("step", "move", "B", "3", "--up"))
     steps = json.loads(ok(roi("task", "show", "B", "--json")).stdout)["steps"]
     assert [s["name"] for s in steps] == ["b1", "b3", "b2"]
-    ok(roi("step", "rm", "B", "1"))
+    ok(roi("step", "rm", "B", "1", "--yes"))
     steps = json.loads(ok(roi("task", "show", "B", "--json")).stdout)["steps"]
     assert [s["name"] for s in steps] == ["b3", "b2"]
-    ok(roi("step", "rm", "B", "b2"))  # the name still works
-    r = roi("step", "rm", "B", "5")
+    ok(roi("step", "rm", "B", "b2", "--yes"))  # the name still works
+    r = roi("step", "rm", "B", "5", "--yes")
     assert r.exit_code == 1 and "give its number 1 to 1 as `roi task show` numbers them, or its name" in r.stderr
     a_steps = json.loads(ok(roi("task", "show", "A", "--json")).stdout)["steps"]
     assert [s["name"] for s in a_steps] == ["a1", "a2", "a3"]  # A untouched
@@ -155,7 +155,7 @@ def test_task_rm_without_a_terminal_needs_yes(roi):
 def test_task_rm_asks_on_a_terminal(roi, monkeypatch):
     import importlib
 
-    monkeypatch.setattr(importlib.import_module("roi.cli.inventory"), "at_terminal", lambda: True)
+    monkeypatch.setattr(importlib.import_module("roi.cli.console"), "at_terminal", lambda: True)
     ok(roi("task", "add", "Maybe"))
     ok(roi("step", "add", "Maybe", "s", "--minutes", "3"))
     r = roi("task", "rm", "Maybe", input="n\n")
@@ -181,3 +181,31 @@ def test_the_readme_points_at_the_method_in_the_project():
         if not link.startswith(("http://", "https://", "mailto:")):
             base = ROOT if link in readme else ROOT / "docs"
             assert (base / link).exists() or (ROOT / link).exists(), link
+
+
+def test_nothing_is_removed_without_asking(roi, db_path, monkeypatch):
+    """Every command that deletes asks on a terminal, and with no terminal to ask on
+    refuses unless --yes says so."""
+    import importlib
+
+    ok(roi("task", "add", "Keep"))
+    ok(roi("step", "add", "Keep", "s", "--minutes", "3"))
+    ok(roi("time", "add", "Keep", "--minutes", "5"))
+    entry = json.loads(ok(roi("time", "list", "--json")).stdout)["entries"][0]["id"]
+    log = db_path.parent / "log.csv"
+    log.write_text("Date,Minutes,Task\n2024-01-02,30,Imported\n")
+    ok(roi("import", log))
+    ok(roi("time", "start", "Keep"))
+    for args in (["task", "rm", "Keep"], ["step", "rm", "Keep", "s"], ["time", "rm", str(entry)],
+                 ["time", "cancel"], ["imports", "undo", "1"]):
+        r = roi(*args)
+        assert r.exit_code == 1 and "no terminal to confirm on; add --yes" in r.stderr, (args, r.output)
+    monkeypatch.setattr(importlib.import_module("roi.cli.console"), "at_terminal", lambda: True)
+    for args in (["step", "rm", "Keep", "s"], ["time", "cancel"], ["imports", "undo", "1"]):
+        r = roi(*args, input="n\n")
+        assert "Remove " in r.stdout and r.exit_code != 0, (args, r.output)
+    assert sorted(names(roi)) == ["Imported", "Keep"]
+    assert json.loads(ok(roi("task", "show", "Keep", "--json")).stdout)["steps"]
+    assert json.loads(ok(roi("time", "status", "--json")).stdout)["running"]
+    ok(roi("imports", "undo", "1", input="y\n"))
+    assert names(roi) == ["Keep"]

@@ -70,7 +70,7 @@ def test_time_rm_removes_one_and_the_ranking_follows(logged):
     step = rank_step(logged)
     assert step["manual_source"] == "measured" and step["samples"] == 3 and step["manual_minutes"] == 6.0
     outlier = listed(logged)[-1]
-    r = logged("time", "rm", str(outlier["id"]))
+    r = logged("time", "rm", str(outlier["id"]), "--yes")
     assert r.exit_code == 0, r.output
     assert "Removed 1 time entry" in r.stdout and "40 min" in r.stdout
     assert [e["minutes"] for e in listed(logged)] == [5.0, 6.0]
@@ -80,18 +80,21 @@ def test_time_rm_removes_one_and_the_ranking_follows(logged):
 
 def test_time_rm_of_several_is_all_or_nothing(logged):
     ids = [e["id"] for e in listed(logged)]
-    r = logged("time", "rm", str(ids[0]), "999")
+    r = logged("time", "rm", str(ids[0]), "999", "--yes")
     assert r.exit_code == 1 and "no time entry 999" in r.output
     assert len(listed(logged)) == 3
-    r = logged("time", "rm", str(ids[0]), str(ids[1]))
+    r = logged("time", "rm", str(ids[0]), str(ids[1]), "--yes")
     assert r.exit_code == 0 and "Removed 2 time entries" in r.stdout
     assert [e["id"] for e in listed(logged)] == [ids[2]]
 
 
 def test_time_rm_asks_on_a_terminal_and_yes_skips_it(logged, monkeypatch):
+    import importlib
+
     import roi.cli.timing as timing
 
     monkeypatch.setattr(timing, "at_terminal", lambda: True)
+    monkeypatch.setattr(importlib.import_module("roi.cli.console"), "at_terminal", lambda: True)
     first = listed(logged)[0]["id"]
     r = logged("time", "rm", str(first), input="n\n")
     assert r.exit_code == 0 and "Remove 1 time entry?" in r.stdout and "Nothing removed." in r.stdout
@@ -172,7 +175,7 @@ def test_hostile_names_in_time_output_are_literal(roi):
     ]
     entry = listed(roi)[0]["id"]
     outputs.append(roi("time", "edit", str(entry), "--minutes", "4"))
-    outputs.append(roi("time", "rm", str(entry)))
+    outputs.append(roi("time", "rm", str(entry), "--yes"))
     for r in outputs:
         assert r.exit_code == 0, r.output
         assert "\x1b" not in r.stdout and "\x07" not in r.stdout
@@ -193,6 +196,6 @@ def test_time_add_edit_and_start_take_units_and_step_numbers_as_shown(logged):
     assert r.exit_code != 0 and "--minutes" in r.output and "1h30m" in r.output
     r = logged("time", "start", NAME, "--step", "2")
     assert r.exit_code == 0 and "/ check" in r.stdout
-    r = logged("time", "cancel")
+    r = logged("time", "cancel", "--yes")
     r = logged("time", "start", NAME, "--step", "3")
     assert r.exit_code != 0 and "give its number 1 to 2" in r.output

@@ -95,7 +95,7 @@ def test_cli_redo_with_another_time_zone(roi, db_path: Path):
     assert [(b["id"], b["imported"], b["entries"]) for b in listed] == [(1, first["imported"], first["imported"]), (2, 0, 0)]
     starts_utc = sqlite3.connect(db_path).execute("SELECT min(start) FROM time_entry").fetchone()[0]
 
-    undo = roi("imports", "undo", "1")
+    undo = roi("imports", "undo", "1", "--yes")
     assert undo.exit_code == 0 and f"Removed import 1 (toggl_classic_bom.csv): {first['imported']} entries" in undo.stdout
     redo = json.loads(roi("import", log, "--tz", "Europe/Berlin", "--json").stdout)
     assert redo["imported"] == first["imported"]  # (hours may differ: the log crosses a DST change)
@@ -124,7 +124,7 @@ def test_cli_undo_errors_and_dry_run(roi, db_path: Path):
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM time_entry").fetchone()[0] == 17
     assert roi("imports", "list").stdout.count("bad_rows.csv") == 1
     assert "No imports yet" not in roi("imports", "list").stdout
-    assert roi("imports", "undo", "1").exit_code == 0
+    assert roi("imports", "undo", "1", "--yes").exit_code == 0
     assert "No imports yet" in roi("imports", "list").stdout
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM import_error").fetchone()[0] == 0
 
