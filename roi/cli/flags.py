@@ -72,7 +72,7 @@ def flags_path() -> None:
     """Where your own flag rules are read from."""
     from roi.flags import user_rules_path
 
-    click.echo(str(user_rules_path()))
+    click.echo(visible(str(user_rules_path())))
 
 
 def _flag_change(ctx: click.Context, task_ref: str, code: str, dismissed: bool) -> None:

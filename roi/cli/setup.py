@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from roi.cli.console import console
 from roi.cli.ranking import print_ranking
 from roi.cli.state import State, open_tui, pass_state
 from roi.models import SETTING_HELP, RoiError
+from roi.textsafe import json_text
 
 
 def demo_path() -> Path:
@@ -102,7 +102,7 @@ def config_list(state: State, as_json: bool) -> None:
     """Show every setting with its value."""
     settings = state.store().settings()
     if as_json:
-        click.echo(json.dumps(settings.model_dump(), indent=2))
+        click.echo(json_text(settings.model_dump(), indent=2))
         return
     table = Table(box=None, header_style="bold")
     table.add_column("Key")
