@@ -20,9 +20,8 @@ from rich.text import Text
 from roi.cli.console import console
 from roi.cli.lazy import LazyGroup
 from roi.cli.state import State, open_tui
-from roi.db.connection import DatabaseDamaged, database_error
-from roi.db.store import ENV_VAR, default_path
-from roi.models import RoiError
+from roi.db.connection import ENV_VAR, DatabaseDamaged, database_error, default_path
+from roi.errors import RoiError
 from roi.textsafe import visible
 
 __all__ = ["COMMANDS", "cli", "console", "main"]
@@ -50,8 +49,30 @@ COMMANDS = {
 }
 
 
+# What `roi --help` says of each command (their docstrings' first sentences: a test keeps
+# them equal), so that listing the commands loads none of them.
+SUMMARIES = {
+    "task": "Add, list, show, edit and remove tasks.",
+    "step": "Add, edit, reorder and remove the steps of a task.",
+    "plan": "Set a task's build and upkeep estimate, record what the build really took, or say that the automation is live (recording the build does not: it may not be).",
+    "time": "The stopwatch (time a task or step as you do it) and the log of time entries.",
+    "flags": "Low-ROI flags: list the rules, dismiss or restore a flag on a task.",
+    "rank": "Rank the tasks by what automating them gives back.",
+    "xkcd": "The xkcd 1205 \"Is It Worth the Time?\" table, computed by roi's own arithmetic.",
+    "calibrate": "How your build estimates err, and what automations really save.",
+    "roadmap": "Schedule the automations worth building, in rank order, within a weekly budget.",
+    "config": "Read and change settings (horizon, overrun factor, time zone, hourly value, ...).",
+    "demo": "Load the demo inventory into its own demo database and open the app.",
+    "seed": "Load shipped data into the current database.",
+    "import": "Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a CSV/TSV of your own); FILE - reads standard input.",
+    "imports": "Past imports: list them, show the rows one rejected, undo one (to import a file again with other options: re-importing the same file adds nothing until then).",
+    "report": "Write the ranking report: assumptions, ranked table, each task's arithmetic, flags, what is not worth automating and why, and totals.",
+    "doctor": "Check the database: where it is, its schema, SQLite's integrity check and how many rows each table holds; for a damaged one, how to recover.",
+}
+
+
 @click.group(
-    cls=LazyGroup, lazy_subcommands=COMMANDS, context_settings=CONTEXT_SETTINGS,
+    cls=LazyGroup, lazy_subcommands=COMMANDS, summaries=SUMMARIES, context_settings=CONTEXT_SETTINGS,
     invoke_without_command=True,
 )
 @click.option(

@@ -1,5 +1,6 @@
 """Click's documented LazyGroup pattern: subcommands named as "module:attribute" and
-imported on first use, so `roi rank` never loads the importers or the report renderers.
+imported on first use, so `roi rank` never loads the importers or the report renderers,
+and `roi --help` lists them from their summaries without loading any.
 
 The group's own options that take a value (`--db PATH`) may also come after the
 subcommand, as the README promises (`roi rank --db X`): they are moved to the front
@@ -14,9 +15,30 @@ import click
 
 
 class LazyGroup(click.Group):
-    def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy_subcommands: dict[str, str] | None = None,
+        summaries: dict[str, str] | None = None, **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = dict(lazy_subcommands or {})
+        self.summaries = dict(summaries or {})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's command list, with a summary instead of loading a command that has one."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.summaries:
+                rows.append((name, click.Command(name, help=self.summaries[name]).get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, self.hoist_global_options(args))

@@ -9,15 +9,16 @@ in all, and says once on stderr that it is waiting."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 from rich.text import Text
 
 from roi.cli.console import console
-from roi.clock import today
-from roi.db.connection import shown
-from roi.db.store import Store, Waits, default_path
+from roi.db.connection import Waits, default_path, shown
+
+if TYPE_CHECKING:  # the store (and pydantic with it) loads when a command opens it
+    from roi.db.store import Store
 
 # What a command's writes are called for another roi that waits for them.
 ACTIVITIES = {
@@ -51,6 +52,8 @@ class State:
 
     def store(self) -> Store:
         if self._store is None:
+            from roi.db.store import Store
+
             waits = Waits(on_wait=self._waiting)
             self._store = Store.open(self.path, create_folder=self.create or self.default_location, waits=waits)
             ctx = click.get_current_context(silent=True)
@@ -87,6 +90,8 @@ pass_state = click.make_pass_decorator(State)
 
 def open_tui(store: Store) -> None:
     import importlib
+
+    from roi.clock import today
 
     # The terminal app (and Textual with it) is loaded only here, when it is opened.
     importlib.import_module("tui.app").run_app(store, today=today())

@@ -253,3 +253,28 @@ def test_rank_text_fits_80_columns(roi):
     roi("seed", "demo")
     r = roi("rank", "--explain")
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
+
+
+def test_help_lists_every_command_from_its_summary_and_loads_none() -> None:
+    """`roi --help` says what each command's own help says, without importing it."""
+    import subprocess
+    import sys
+
+    import click
+
+    from roi.cli import COMMANDS, SUMMARIES, cli
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        for limit in (40, 80, 500):
+            assert click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit) == command.get_short_help_str(limit), name
+    probe = ("import sys; from roi.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('roi.cli.', 'roi.importers', 'roi.report',"
+             " 'pydantic', 'numpy', 'textual', 'pendulum'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = eval(out.strip().splitlines()[-1])  # noqa: S307 - our own list literal
+    assert loaded == ["roi.cli.console", "roi.cli.lazy", "roi.cli.state"], loaded
+    assert "calibrate" in out and "How your build estimates err" in out
