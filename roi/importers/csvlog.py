@@ -49,30 +49,26 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
-def find(fields: dict[str, int], *names: str, prefix: bool = False) -> int | None:
-    for name in names:
-        if name in fields:
-            return fields[name]
-    if prefix:
-        for name in names:
-            for key, idx in fields.items():
-                if key.startswith(name):
-                    return idx
-    return None
+def find(fields: dict[str, int], *names: str) -> int | None:
+    """The column of the first of `names` that is a field."""
+    return next((fields[name] for name in names if name in fields), None)
 
 
 def apply_choices(layout: Layout, header: list[str], options: Options, known: dict[str, list[str]]) -> None:
-    """--task-from / --step-from / --map on top of a format's layout."""
-    for key, idx in header_fields(header).items():
+    """--task-from / --step-from / --map on top of a format's layout. Every column is a
+    field by its header name, and by its name in `known` (task: Aufgabe, ...) too."""
+    columns = header_fields(header)
+    for key, idx in columns.items():
         layout.fields.setdefault(key, idx)
+    for key, names in known.items():
+        col = find(columns, *names)
+        if col is not None:
+            layout.fields.setdefault(key, col)
 
     def column(name: str, what: str) -> int:
         key = norm(name)
         if key in layout.fields:
             return layout.fields[key]
-        for n in known.get(key, []):
-            if n in layout.fields:
-                return layout.fields[n]
         choices = ", ".join(sorted(set(list(known) + [norm(h) for h in header if h.strip()])))
         raise RowError(f"{what} {name!r} is not a column of this file (choose from: {choices})")
 

@@ -46,13 +46,6 @@ def sniff(source: Any) -> int:
     return 0
 
 
-def _alias(lay: Layout, f: dict[str, int]) -> None:
-    for key, names in KNOWN.items():
-        idx = find(f, *names)
-        if idx is not None:
-            lay.fields[key] = idx
-
-
 def layout(source: Any) -> Layout:
     f = source.fields
     lay = Layout(
@@ -60,27 +53,19 @@ def layout(source: Any) -> Layout:
         description="description",
         tag_fields=["project", "client", "task"],
         tag_lists=["tags"],
-        date_default="mdy",
     )
-    _alias(lay, f)
     sd = find(f, *_START_DATE)
     if sd is not None:
-        roles = {"start_date": sd, "start_time": find(f, *_START_TIME)}
-        for role, names in (("end_date", _END_DATE), ("end_time", _END_TIME)):
-            idx = find(f, *names)
-            if idx is not None:
-                roles[role] = idx
-        dur = find(f, *_DUR_H)
-        if dur is not None:
-            roles["duration"] = dur
-        else:
+        roles = {"start_date": sd, "start_time": find(f, *_START_TIME),
+                 "end_date": find(f, *_END_DATE), "end_time": find(f, *_END_TIME),
+                 "duration": find(f, *_DUR_H)}
+        if roles["duration"] is None:
             roles["duration"] = find(f, *_DUR_DEC)
             lay.duration_unit = "hours"
         lay.roles = {k: v for k, v in roles.items() if v is not None}
         if "type" in f:
-            lay.fields["type"] = f["type"]
             lay.skip_values.append(("type", frozenset({"break", "pause"}), "a break, not work"))
-        if find(f, "startdatum") is not None:
+        if "startdatum" in f:
             lay.notes.append("German headers")
             lay.date_default = "dmy"  # a German account writes day first
     else:  # shared report

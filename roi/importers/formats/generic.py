@@ -40,49 +40,32 @@ KNOWN = {"task": list(TASK), "description": list(DESCRIPTION), "project": list(P
 
 
 def _roles(f: dict[str, int]) -> tuple[dict[str, int], str]:
-    roles: dict[str, int] = {}
-    unit = "clock"
-    columns: tuple[tuple[str, tuple[str, ...]], ...] = (("date", DATE), ("start", START), ("end", END))
-    for role, names in columns:
+    """The columns of the roles the header names, and the duration's unit (minutes,
+    hours, seconds, else a clock duration: the first of those it has)."""
+    found = {"date": find(f, *DATE), "start": find(f, *START), "end": find(f, *END)}
+    roles = {role: idx for role, idx in found.items() if idx is not None}
+    for unit, names in (("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION)):
         idx = find(f, *names)
         if idx is not None:
-            roles[role] = idx
-    units: tuple[tuple[str, tuple[str, ...]], ...] = (
-        ("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION))
-    for u, names in units:
-        idx = find(f, *names)
-        if idx is not None:
-            roles["duration"], unit = idx, u
-            break
-    return roles, unit
+            roles["duration"] = idx
+            return roles, unit
+    return roles, "clock"
 
 
 def sniff(source: Any) -> int:
     if source.kind != "csv":
         return 0
     roles, _ = _roles(source.fields)
-    has_when = "date" in roles or "start" in roles
-    has_length = "duration" in roles or "end" in roles
-    if has_when and has_length:
+    if ("date" in roles or "start" in roles) and ("duration" in roles or "end" in roles):
         return 10
-    if source.mapping:
-        return 5
-    return 0
+    return 5 if source.mapping else 0
 
 
 def layout(source: Any) -> Layout:
     f = source.fields
     roles, unit = _roles(f)
-    lay = Layout(roles=roles, duration_unit=unit, date_default="mdy",
-                 tag_fields=["project", "client"], tag_lists=["tags"])
-    for key, names in KNOWN.items():
-        idx = find(f, *names)
-        if idx is not None:
-            lay.fields[key] = idx
-    lay.task_from = ["task", "description", "project"]
-    lay.description = "description" if "description" in lay.fields else None
-    if "date" in roles and "start" in roles and "end" not in roles and "duration" not in roles:
-        pass
+    lay = Layout(roles=roles, duration_unit=unit, task_from=["task", "description", "project"],
+                 description="description", tag_fields=["project", "client"], tag_lists=["tags"])
     found = ", ".join(f"{role}={norm(next(h for h, i in f.items() if i == idx))}" for role, idx in roles.items())
     if found:
         lay.notes.append(f"columns recognised: {found}")

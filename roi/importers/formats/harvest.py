@@ -35,17 +35,14 @@ def sniff(source: Any) -> int:
 
 def layout(source: Any) -> Layout:
     f = source.fields
-    lay = Layout(
+    return Layout(
         roles={"date": f["date"], "duration": f["hours"]},
         duration_unit="hours",
         task_from=["notes", "task", "project"],
         description="notes",
         tag_fields=["project", "client", "task"],
-        date_default="mdy",
+        notes=["decimal hours per date, no times of day"],
     )
-    lay.fields["notes"] = f["notes"]
-    lay.notes.append("decimal hours per date, no times of day")
-    return lay
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(TITLE, layout, KNOWN)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from roi.importers.api import FormatInfo, register
-from roi.importers.csvlog import Layout, csv_open, find
+from roi.importers.csvlog import Layout, csv_open
 
 NAME = "toggl"
 TITLE = "Toggl Track detailed CSV"
@@ -40,22 +40,18 @@ def sniff(source: Any) -> int:
 def layout(source: Any) -> Layout:
     f = source.fields
     amount = next((h for h in source.header if h.strip().lower().startswith("amount (")), None)
-    lay = Layout(
+    return Layout(
         roles={
             "start_date": f["start date"], "start_time": f["start time"],
             "end_date": f["end date"], "end_time": f["end time"], "duration": f["duration"],
         },
-        duration_unit="clock",
-        task_from=["description", "project"],
+        task_from=["description", "project"] if "description" in f else ["project"],
         description="description",
         tag_fields=["project", "client", "task"],
         tag_lists=["tags"],
-        date_default="mdy",
+        notes=[f"classic header with {amount.strip()}" if amount
+               else "header without an Amount column"],
     )
-    lay.notes.append(f"classic header with {amount.strip()}" if amount else "header without an Amount column")
-    if find(f, "description") is None:
-        lay.task_from = ["project"]
-    return lay
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, csv_open(TITLE, layout, KNOWN)))
