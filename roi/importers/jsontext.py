@@ -258,20 +258,23 @@ class JsonReading(Reading):
             )
 
 
-def choose(fields: dict[str, Any], chain: list[str], choice: str | None, known: list[str], what: str) -> str:
-    """The first non-empty of the fields named in `chain` (or the one the person chose)."""
-    if choice:
-        key = choice.strip().lower()
-        if key not in known:
-            raise ValueError(f"{what} {choice!r} is not a field of this format (choose from: {', '.join(known)})")
-        chain = [key]
-    for name in chain:
+def choose(fields: dict[str, Any], chain: list[str], choice: str | None) -> str:
+    """The first non-empty of the fields named in `chain`, or the one the person chose
+    (a field of the format: JsonReading has checked)."""
+    for name in [choice.strip().lower()] if choice else chain:
         value = fields.get(name)
         if isinstance(value, list):
             value = " ".join(str(v) for v in value)
         if value not in (None, ""):
             return str(value).strip()
     return ""
+
+
+def tag_fields(tags: Any) -> tuple[dict[str, str], list[str]]:
+    """A record's tags as texts (a lone value is one tag), and the fields they give
+    --task-from: "tags" (all of them, joined by a space) and "first tag"."""
+    tag_list = [text(t) for t in tags] if isinstance(tags, list) else ([text(tags)] if tags else [])
+    return {"tags": " ".join(tag_list), "first tag": tag_list[0] if tag_list else ""}, tag_list
 
 
 def clean(value: str) -> str:

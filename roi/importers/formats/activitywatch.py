@@ -62,14 +62,10 @@ def layout(source: Any) -> Layout:
 _csv_open = csv_open(CSV_TITLE, layout, KNOWN)
 
 
-def _is_window(bucket_id: str, meta: Any) -> bool:
-    kind = meta.get("type") if isinstance(meta, dict) else None
-    return kind == "currentwindow" or (kind is None and "window" in bucket_id)
-
-
-def _is_afk(bucket_id: str, meta: Any) -> bool:
-    kind = meta.get("type") if isinstance(meta, dict) else None
-    return kind == "afkstatus" or (kind is None and "afk" in bucket_id)
+def _is(kind: str, word: str, bucket_id: str, meta: Any) -> bool:
+    """A bucket of this type (by its metadata, else by a word of its id)."""
+    got = meta.get("type") if isinstance(meta, dict) else None
+    return got == kind or (got is None and word in bucket_id)
 
 
 def _host(bucket_id: str, meta: Any) -> str:
@@ -152,14 +148,14 @@ class _Export:
             return events if isinstance(events, list) else []
 
         for bucket_id, meta in buckets.items():
-            if _is_afk(str(bucket_id), meta):
+            if _is("afkstatus", "afk", str(bucket_id), meta):
                 self.afk_buckets.append(str(bucket_id))
                 periods = self.active.setdefault(_host(str(bucket_id), meta), [])
                 periods.extend(not_afk_spans(events_of(bucket_id, meta)))
         self.active = {host: merged(spans) for host, spans in self.active.items()}
         for bucket_id, meta in buckets.items():
             events = events_of(bucket_id, meta)
-            window = _is_window(bucket_id, meta)
+            window = _is("currentwindow", "window", bucket_id, meta)
             if window:
                 host = _host(str(bucket_id), meta)
                 self.window_hosts.add(host)
@@ -194,12 +190,10 @@ class _Export:
         d: dict[str, Any] = data if isinstance(data, dict) else {}
         fields = {k: text(d.get(k)) for k in ("app", "title", "url", "status")}
         fields["bucket"] = str(bucket)
-        options = self.options
-        task = choose(fields, ["app", "title", "url", "status"], options.task_from, FIELDS, "--task-from")
-        step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
+        task = choose(fields, ["app", "title", "url", "status"], self.options.task_from)
+        step = choose(fields, [], self.options.step_from) or None
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
-        end = start + float(dur)
-        got = (start, end, task, step or None, fields.get("title", ""), tags)
+        got = (start, start + float(dur), task, step, fields["title"], tags)
         spans = self.spans_of.get(bucket)
         return got if spans is None else self._cut(got, spans)
 

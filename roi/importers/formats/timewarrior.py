@@ -8,11 +8,10 @@ is passed over. The task is the tags (joined by a space), else the annotation.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from roi.importers.api import FormatInfo, Problem, RowError, register
-from roi.importers.jsontext import JsonReading, choose, lines_of, text
+from roi.importers.jsontext import JsonReading, canonical, choose, lines_of, tag_fields, text
 from roi.importers.timeparse import LocalClock, basic_iso
 
 NAME = "timewarrior"
@@ -28,7 +27,7 @@ def _identity(r: Any) -> str:
     """An interval without its id: ids are renumbered by every later interval."""
     if isinstance(r, dict):
         r = {k: v for k, v in r.items() if k != "id"}
-    return json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
+    return canonical(r)
 
 
 def sniff(source: Any) -> int:
@@ -56,19 +55,14 @@ def open_(source: Any, options: Any) -> JsonReading:
         if r.get("end") in (None, ""):
             return Problem(0, "interval still running (no end)", "", True)
         end = basic_iso(str(r["end"]), "end", clock)
-        tags = r.get("tags") or []
-        if not isinstance(tags, list):
-            tags = [tags]
-        tags = [text(t) for t in tags]
-        fields = {"tags": " ".join(tags), "annotation": text(r.get("annotation")),
-                  "first tag": tags[0] if tags else ""}
-        task = choose(fields, ["tags", "annotation"], options.task_from, FIELDS, "--task-from")
-        step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
-        return start, end, task, step or None, text(r.get("annotation")), tags
+        fields, tags = tag_fields(r.get("tags"))
+        fields["annotation"] = text(r.get("annotation"))
+        task = choose(fields, ["tags", "annotation"], options.task_from)
+        step = choose(fields, [], options.step_from) or None
+        return start, end, task, step, fields["annotation"], tags
 
     note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
-    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS,
-                      identity=_identity)
+    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, identity=_identity)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

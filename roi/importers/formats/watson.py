@@ -11,7 +11,7 @@ from typing import Any
 
 from roi.importers.api import FormatInfo, RowError, register
 from roi.importers.csvlog import Layout, csv_open
-from roi.importers.jsontext import JsonReading, choose, lines_of, text
+from roi.importers.jsontext import JsonReading, choose, lines_of, tag_fields, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "watson"
@@ -49,17 +49,10 @@ def layout(source: Any) -> Layout:
         roles={"start": f["start"], "end": f["stop"]},
         task_from=["project"],
         tag_lists=["tags"],
-        date_default="mdy",
     )
 
 
 _csv_open = csv_open(TITLE, layout, KNOWN)
-
-
-def _fields(project: Any, tags: Any) -> tuple[dict[str, str], list[str]]:
-    tag_list = [text(t) for t in tags] if isinstance(tags, list) else ([text(tags)] if tags else [])
-    return {"project": text(project), "tags": " ".join(tag_list),
-            "first tag": tag_list[0] if tag_list else ""}, tag_list
 
 
 def open_(source: Any, options: Any) -> Any:
@@ -73,21 +66,21 @@ def open_(source: Any, options: Any) -> Any:
         if frames:
             if not _frame_like(r):
                 raise RowError(f"not a Watson frame (got {text(r)[:60]!r})")
-            start, end = float(r[0]), float(r[1])
-            fields, tags = _fields(r[2], r[4] if len(r) > 4 else [])
+            start, end, project = float(r[0]), float(r[1]), r[2]
+            listed = r[4] if len(r) > 4 else []
         else:
             if not isinstance(r, dict):
                 raise RowError(f"not a Watson log entry (got {text(r)[:60]!r})")
-            start = aware_iso(r.get("start"), "start")
-            end = aware_iso(r.get("stop"), "stop")
-            fields, tags = _fields(r.get("project"), r.get("tags") or [])
-        task = choose(fields, ["project"], options.task_from, FIELDS, "--task-from")
-        step = choose(fields, [], options.step_from, FIELDS, "--step-from") if options.step_from else None
-        return start, end, task, step or None, "", tags
+            start, end = aware_iso(r.get("start"), "start"), aware_iso(r.get("stop"), "stop")
+            project, listed = r.get("project"), r.get("tags")
+        fields, tags = tag_fields(listed)
+        fields["project"] = text(project)
+        task = choose(fields, ["project"], options.task_from)
+        step = choose(fields, [], options.step_from) or None
+        return start, end, task, step, "", tags
 
-    title = FRAMES_TITLE if frames else JSON_TITLE
-    note = "UTC epoch seconds" if frames else ""
-    return JsonReading(title, records, convert, options, note, fields=FIELDS)
+    return JsonReading(FRAMES_TITLE if frames else JSON_TITLE, records, convert, options,
+                       "UTC epoch seconds" if frames else "", fields=FIELDS)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))
