@@ -31,6 +31,8 @@ from roi.models import (
 )
 from roi.quantities import MINUTES
 from roi.quantities import parse as parse_quantity
+from roi.status import FORMAT_HELP, describe, formatted
+from roi.status import as_json as status_json
 from roi.textsafe import json_text, visible
 
 
@@ -87,25 +89,28 @@ def time_cancel(ctx: click.Context, yes: bool) -> None:
 
 
 @time.command("status")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the timer as one JSON object.")
+@click.option("--format", "form", metavar="FORMAT", help=FORMAT_HELP)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when no timer runs (exit code 0).")
 @click.pass_context
-def time_status(ctx: click.Context, as_json: bool) -> None:
-    """Is the stopwatch running, on what, and for how long."""
+def time_status(ctx: click.Context, as_json: bool, form: str | None, quiet: bool) -> None:
+    """Is the stopwatch running, on what, and for how long. Fast enough for a status
+    line: `roi time status --format '{task} {elapsed}'` (see the README)."""
     timer = running_timer(ctx.obj.store())
+    if form is not None:
+        try:
+            text = formatted(timer, form)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--format") from None
+        if text:
+            click.echo(text)
+        return
+    if quiet and timer is None:
+        return
     if as_json:
-        data = None if timer is None else {
-            "task_id": timer.task_id, "task": timer.task_name, "step_id": timer.step_id,
-            "step": timer.step_name, "kind": timer.kind, "start": timer.start.isoformat(),
-            "elapsed_seconds": round(timer.elapsed_seconds(), 1),
-        }
-        click.echo(json_text({"running": timer is not None, "timer": data}, indent=2))
+        click.echo(status_json(timer))
         return
-    out = console()
-    if timer is None:
-        out.print("The stopwatch is not running.")
-        return
-    what = timer.task_name + (f" / {timer.step_name}" if timer.step_name else "")
-    out.print(Text(f"Timing {visible(what)}: {format_duration(timer.elapsed_seconds())} so far."))
+    console().print(Text(describe(timer)))
 
 
 def _zone(store: Any) -> Any:

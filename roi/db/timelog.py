@@ -16,6 +16,7 @@ from typing import Any
 
 from roi.db.connection import iso, parse_iso, utc_now
 from roi.db.measurements import Measurement, measurements, refresh_measurements
+from roi.db.stopwatch import RunningTimer, format_duration, read_running
 from roi.db.store import Store
 from roi.models import RoiError
 
@@ -41,34 +42,8 @@ def _insert_entry_sql(columns: tuple[str, ...] = ENTRY_COLUMNS) -> str:
     return f"INSERT INTO time_entry ({quoted}) VALUES ({', '.join('?' * len(columns))})"
 
 
-@dataclass(frozen=True)
-class RunningTimer:
-    entry_id: int
-    task_id: int
-    task_name: str
-    step_id: int | None
-    step_name: str | None
-    kind: str
-    start: datetime
-
-    def elapsed_seconds(self, now: datetime | None = None) -> float:
-        return max(0.0, ((now or utc_now()) - self.start).total_seconds())
-
-
 def running_timer(store: Store) -> RunningTimer | None:
-    row = store.row(
-        "SELECT e.id AS entry_id, e.task_id, t.name AS task_name, e.step_id, s.name AS step_name,"
-        " e.kind, e.start FROM time_entry e"
-        " JOIN task t ON t.id = e.task_id LEFT JOIN step s ON s.id = e.step_id"
-        ' WHERE e."end" IS NULL ORDER BY e.start DESC LIMIT 1'
-    )
-    if row is None:
-        return None
-    return RunningTimer(
-        entry_id=row["entry_id"], task_id=row["task_id"], task_name=row["task_name"],
-        step_id=row["step_id"], step_name=row["step_name"], kind=row["kind"],
-        start=parse_iso(row["start"]),
-    )
+    return read_running(store.conn)
 
 
 def start_timer(
@@ -305,13 +280,6 @@ def record_build_time(store: Store, task_id: int) -> None:
         store.set_plan(task_id, actual_build_hours=None)
         return
     store.set_plan(task_id, actual_build_hours=row["seconds"] / 3600.0)
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, int(math.floor(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 # --- what the report reads from the log --------------------------------------------------

@@ -4,6 +4,7 @@ stopwatch mis-press that is not stored."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -155,7 +156,8 @@ def test_a_stopwatch_run_under_ten_seconds_is_dropped_unless_kept(roi, db_path):
     r = roi("time", "stop")
     assert r.exit_code == 0
     flat = " ".join(r.stdout.split())
-    assert flat.startswith("Not saved: 0:00:00 on Weekly [b]x[/b] invoice is under 10 seconds")
+    # a second or two may pass between the two commands on a busy machine
+    assert re.match(r"Not saved: 0:00:0\d on Weekly \[b\]x\[/b\] invoice is under 10 seconds", flat), flat
     assert "`roi time stop --keep`" in flat
     assert len(listed(roi)) == 1
     assert roi("time", "start", NAME).exit_code == 0
