@@ -45,6 +45,7 @@ COMMANDS = {
     "import": "roi.cli.imports:import_command",
     "imports": "roi.cli.imports:imports_group",
     "report": "roi.cli.report:report",
+    "spent": "roi.cli.spent:spent",
     "doctor": "roi.cli.doctor:doctor",
 }
 
@@ -67,6 +68,7 @@ SUMMARIES = {
     "import": "Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a CSV/TSV of your own); FILE - reads standard input.",
     "imports": "Past imports: list them, show the rows one rejected, undo one (to import a file again with other options: re-importing the same file adds nothing until then).",
     "report": "Write the ranking report: assumptions, ranked table, each task's arithmetic, flags, what is not worth automating and why, and totals.",
+    "spent": "Where the time goes: logged hours per task, step, source or category, a week and as a share, with each task's state.",
     "doctor": "Check the database: where it is, its schema, SQLite's integrity check and how many rows each table holds; for a damaged one, how to recover.",
 }
 
