@@ -150,10 +150,8 @@ class CsvReading(Reading):
         self.step_col = f.get(lay.step_from) if lay.step_from else None
         self.desc_col = f.get(lay.description) if lay.description else None
         used = set(task_cols[:1]) | ({self.step_col} if self.step_col is not None else set())
-        tag_specs = [(n, f[n]) for n in lay.tag_fields if n in f and f[n] not in used]
-        list_cols = [f[n] for n in lay.tag_lists if n in f and f[n] not in used]
-        self.tag_prefixes = [n for n, _ in tag_specs]
-        tag_cols = [c for _, c in tag_specs] + list_cols
+        self.tag_prefixes = [n for n in lay.tag_fields if n in f and f[n] not in used]
+        tag_cols = [f[n] for n in self.tag_prefixes + lay.tag_lists if n in f and f[n] not in used]
         self.tag_key: Callable[[list[str]], tuple[str, ...]] | None = None
         if tag_cols:
             getter = operator.itemgetter(*tag_cols)
@@ -169,7 +167,7 @@ class CsvReading(Reading):
         self._dates_decided = True
         roles = self.layout.roles
         cols = [roles[r] for r in ("start_date", "end_date", "start", "end", "date") if r in roles]
-        if cols and self.dates.needs_scan:
+        if cols and self.dates.order is None:  # not asked for: the values tell
             ambiguous = False
             for n, (_line, row) in enumerate(self.source.rows()):
                 for c in cols if n else ():
@@ -352,11 +350,8 @@ class CsvReading(Reading):
 
 
 def _looks_like_summary(row: list[str]) -> bool:
-    for cell in row:
-        text = cell.strip().lower()
-        if text:
-            return text.startswith(_SUMMARY)
-    return False
+    """The row's first text is "Total", "Summe", ..."""
+    return next((c.strip().lower() for c in row if c.strip()), "").startswith(_SUMMARY)
 
 
 def csv_open(

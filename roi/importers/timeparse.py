@@ -58,13 +58,10 @@ class DateOrder:
             return
         a, b = int(m.group(1)), int(m.group(3))
         self.sep = self.sep or m.group(2)
-        if a > 12 >= b:
-            if not self.saw_day_first:
-                self.example = self.example or m.group(0)
-            self.saw_day_first = True
-        elif b > 12 >= a:
-            self.saw_month_first = True
-            self.example = self.example or m.group(0)
+        if a > 12 >= b or b > 12 >= a:
+            self.example = self.example or m.group(0)  # the first value that tells
+            self.saw_day_first |= a > 12
+            self.saw_month_first |= b > 12
         else:
             self.saw_ambiguous = True
 
@@ -78,11 +75,8 @@ class DateOrder:
                 f"dates mix day-first and month-first values; read as {self.label()}"
                 " (rows that do not fit are rejected; use --map date_order=dmy|mdy)"
             )
-        elif self.saw_day_first:
-            self.order = "dmy"
-            self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
-        elif self.saw_month_first:
-            self.order = "mdy"
+        elif self.saw_day_first or self.saw_month_first:
+            self.order = "dmy" if self.saw_day_first else "mdy"
             self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
         else:
             self.order = "dmy" if self.sep in (".", "-") else self.default
@@ -97,10 +91,6 @@ class DateOrder:
         sep = self.sep or "/"
         return {"dmy": f"DD{sep}MM{sep}YYYY", "mdy": f"MM{sep}DD{sep}YYYY"}.get(self.order or "", "?")
 
-    @property
-    def needs_scan(self) -> bool:
-        return self.order is None
-
     def parse(self, text: str, field: str = "date") -> tuple[int, int, int]:
         s = text.strip()
         if len(s) > TEXT_MAX:  # no regular expression runs over a long text
@@ -111,9 +101,7 @@ class DateOrder:
         else:
             m2 = _XXY.fullmatch(s)
             if not m2:
-                if not s:
-                    raise RowError(f"{field} is empty")
-                raise RowError(f"{field} {text!r} is not a date")
+                raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date")
             a, b, y = int(m2.group(1)), int(m2.group(3)), int(m2.group(4))
             if len(m2.group(4)) == 2:
                 y += 2000
@@ -134,9 +122,8 @@ def parse_time_of_day(text: str, field: str = "time") -> float:
             return float(h * 3600 + mi * 60 + s)
     m = _TIME.fullmatch(text.strip()) if len(text) <= TEXT_MAX else None
     if not m:
-        if not text.strip():
-            raise RowError(f"{field} is empty")
-        raise RowError(f"{field} {text!r} is not a time of day")
+        raise RowError(f"{field} is empty" if not text.strip()
+                       else f"{field} {text!r} is not a time of day")
     h, mi = int(m.group(1)), int(m.group(2))
     s = int(m.group(3) or 0)
     frac = float("0." + m.group(4)) if m.group(4) else 0.0
@@ -160,13 +147,6 @@ def in_range(epoch: float) -> bool:
     return FIRST_INSTANT <= epoch < PAST_LAST_INSTANT
 
 
-class _DstDay:
-    __slots__ = ("y", "m", "d")
-
-    def __init__(self, y: int, m: int, d: int) -> None:
-        self.y, self.m, self.d = y, m, d
-
-
 class LocalClock:
     """Local (naive) dates and times of one file -> UTC epoch seconds, with caches."""
 
@@ -174,14 +154,14 @@ class LocalClock:
         self.tz = tz
         self.dates = dates or DateOrder()
         self.days: dict[str, float] = {}  # date text -> UTC epoch of its local midnight
-        self.dst_days: dict[str, _DstDay] = {}  # date text of a day the zone shifts its offset
+        self.dst_days: dict[str, tuple[int, int, int]] = {}  # (y, m, d) of a day the zone shifts
         self.times: dict[str, float] = {}
         self._iso_days: dict[int, str] = {}
         self._iso_secs: dict[int, str] = {}
         self.zone = str(getattr(tz, "name", None) or getattr(tz, "key", None) or tz)
         self.adjusted: list[str] = []  # local times a DST shift skipped or repeated, since last taken
 
-    # local midnight of a date string: a float epoch, or _DstDay on a day with a shift
+    # local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift
     def day(self, text: str, field: str = "date") -> Any:
         got: Any = self.days.get(text)
         if got is None:
@@ -199,7 +179,7 @@ class LocalClock:
         if len(self.days) > 100_000:
             self.days.clear()
         if off0 != off1 or off0 is None:
-            shifted = self.dst_days[text] = _DstDay(y, m, d)
+            shifted = self.dst_days[text] = (y, m, d)
             return shifted
         midnight = self.days[text] = naive - off0.total_seconds()
         return midnight
@@ -218,7 +198,7 @@ class LocalClock:
         """Epoch of a local date (from `day`) plus seconds after midnight."""
         if type(day) is float:
             return day + seconds
-        base = datetime(day.y, day.m, day.d) + timedelta(seconds=seconds)
+        base = datetime(*day) + timedelta(seconds=seconds)
         moment = pendulum.datetime(
             base.year, base.month, base.day, base.hour, base.minute, base.second,
             base.microsecond, tz=self.tz,  # type: ignore[arg-type]
@@ -399,9 +379,7 @@ class Durations:
             h, mi = int(m.group(2)), int(m.group(3))
             if mi > 59 or (m.group(4) and int(m.group(4)) > 59):
                 raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
-            if m.group(4) is None:  # h:mm (Clockify compact, Kimai)
-                return h * 3600.0 + mi * 60.0
-            return h * 3600.0 + mi * 60.0 + int(m.group(4))
+            return h * 3600.0 + mi * 60.0 + int(m.group(4) or 0)  # h:mm too (Clockify, Kimai)
         if s.startswith("-") and s[1:2].isdigit():
             raise RowError(f"negative duration {text!r} in {field}")
         try:
