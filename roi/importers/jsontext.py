@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from roi.importers.timeparse import LocalClock
 
 _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
+_SPACES = re.compile(f"[{_WS}]*")
 
 # What a format's convert gives for one record: (start, end, task, step, description, tags).
 Got = tuple[float, float, str, "str | None", str, list[str]]
@@ -72,21 +74,11 @@ def json_start(text: str) -> int | None:
 def load_json(text: str, start: int, depth: int = 4) -> Any:
     """Parse JSON from `start`; arrays down to `depth` become `Located` lists that know
     the line of each element. Raises ValueError on malformed input or trailing junk."""
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if len(text) < 1 << 16 else _newlines(text)
-    parser = _Walker(text, newlines)
+    parser = _Walker(text, [m.start() for m in re.finditer("\n", text)])
     value, end = parser.walk(start, depth)
     if text[end:].strip(_WS + "\x00"):
         raise ValueError(f"unexpected text after the JSON value at line {parser.line(end)}")
     return value
-
-
-def _newlines(text: str) -> list[int]:
-    out = []
-    pos = text.find("\n")
-    while pos != -1:
-        out.append(pos)
-        pos = text.find("\n", pos + 1)
-    return out
 
 
 class _Walker:
@@ -114,10 +106,7 @@ class _Walker:
         return bisect.bisect_left(self.newlines, offset) + 1
 
     def skip(self, pos: int) -> int:
-        text, n = self.text, len(self.text)
-        while pos < n and text[pos] in _WS:
-            pos += 1
-        return pos
+        return _SPACES.match(self.text, pos).end()  # type: ignore[union-attr]  # "*" always matches
 
     def value(self, pos: int) -> tuple[Any, int]:
         value, end = self.decoder.raw_decode(self.text, pos)
@@ -136,43 +125,41 @@ class _Walker:
             return self.array(pos, depth)
         return self.object(pos, depth)
 
+    def opened(self, pos: int, close: str) -> tuple[bool, int]:
+        """After an opening bracket: (True, the first element) or (False, past `close`)."""
+        pos = self.skip(pos + 1)
+        return (False, pos + 1) if self.at(pos, close) else (True, pos)
+
+    def more(self, pos: int, close: str, what: str) -> tuple[bool, int]:
+        """After an element: (True, past its comma) or (False, past `close`)."""
+        pos = self.skip(pos)
+        if self.at(pos, ",") or self.at(pos, close):
+            return self.text[pos] == ",", pos + 1
+        raise ValueError(f"malformed JSON {what} at line {self.line(pos)}")
+
     def array(self, pos: int, depth: int) -> tuple[Any, int]:
         out = Located()
         out.lines = []
-        pos = self.skip(pos + 1)
-        if self.at(pos, "]"):
-            return out, pos + 1
-        while True:
+        more, pos = self.opened(pos, "]")
+        while more:
             pos = self.skip(pos)
             out.lines.append(self.line(pos))
             value, pos = self.walk(pos, depth - 1)
             out.append(value)
-            pos = self.skip(pos)
-            if self.at(pos, ","):
-                pos += 1
-            elif self.at(pos, "]"):
-                return out, pos + 1
-            else:
-                raise ValueError(f"malformed JSON array at line {self.line(pos)}")
+            more, pos = self.more(pos, "]", "array")
+        return out, pos
 
     def object(self, pos: int, depth: int) -> tuple[Any, int]:
         obj: dict[str, Any] = {}
-        pos = self.skip(pos + 1)
-        if self.at(pos, "}"):
-            return obj, pos + 1
-        while True:
+        more, pos = self.opened(pos, "}")
+        while more:
             key, pos = self.value(self.skip(pos))
             pos = self.skip(pos)
             if not isinstance(key, str) or not self.at(pos, ":"):
                 raise ValueError(f"malformed JSON object at line {self.line(pos)}")
             obj[key], pos = self.walk(pos + 1, depth - 1)
-            pos = self.skip(pos)
-            if self.at(pos, ","):
-                pos += 1
-            elif self.at(pos, "}"):
-                return obj, pos + 1
-            else:
-                raise ValueError(f"malformed JSON object at line {self.line(pos)}")
+            more, pos = self.more(pos, "}", "object")
+        return obj, pos
 
 
 # --- records -> entries ------------------------------------------------------------------------
