@@ -266,9 +266,7 @@ class PreviewRow:
     @classmethod
     def of(cls, item: Entry | Problem) -> PreviewRow:
         if isinstance(item, Problem):
-            if item.skipped:
-                return cls(line=item.line, skipped=item.reason)
-            return cls(line=item.line, error=item.reason)
+            return cls(item.line, skipped=item.reason) if item.skipped else cls(item.line, error=item.reason)
         try:
             start, end = datetime.fromtimestamp(item.start, UTC), datetime.fromtimestamp(item.end, UTC)
         except (ValueError, OverflowError, OSError):

@@ -16,8 +16,7 @@ def choose_format(source: Source, wanted: str = "auto") -> tuple[Format, int]:
         if wanted not in known:
             raise NotATaskLog(f"unknown format {wanted!r} (choose from: auto, {', '.join(known)})")
         return known[wanted], known[wanted].sniff(source)
-    scores = sorted(((fmt.sniff(source), name) for name, fmt in known.items()), reverse=True)
-    best, name = scores[0] if scores else (0, "")
+    best, name = max(((fmt.sniff(source), name) for name, fmt in known.items()), default=(0, ""))
     if best <= 0:
         raise NotATaskLog(_why_not(source))
     return known[name], best

@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from roi.db.imports import EntryRow, ImportWriter, import_transaction
@@ -63,12 +64,7 @@ def make_options(
 
 def open_file(path: str | Path, wanted: str, options: Options) -> tuple[Source, Format, Iterable[Entry | Problem]]:
     source = open_source(path).inspect(options.mapping)
-    fmt, rows = open_format(source, wanted, options)
-    return source, fmt, rows
-
-
-def _detection(fmt: Format, rows: Iterable[Entry | Problem]) -> Detection:
-    return Detection(fmt.name, getattr(rows, "title", "") or fmt.title, getattr(rows, "note", ""))
+    return (source, *open_format(source, wanted, options))
 
 
 def detect_format(path: str | Path, tz: str | None = None, **mapping: str) -> Detection:
@@ -78,7 +74,7 @@ def detect_format(path: str | Path, tz: str | None = None, **mapping: str) -> De
     decide = getattr(rows, "decide_dates", None)
     if decide is not None:
         decide()
-    return _detection(fmt, rows)
+    return Detection(fmt.name, getattr(rows, "title", "") or fmt.title, getattr(rows, "note", ""))
 
 
 def preview(
@@ -98,10 +94,9 @@ def preview(
     for item in rows:
         if len(out) >= limit:
             break
-        row = PreviewRow.of(item)
+        out.append(row := PreviewRow.of(item))
         if row.ok and not row.task:
             row.task = UNNAMED
-        out.append(row)
     return out
 
 
@@ -130,18 +125,15 @@ def run_import(
     source, fmt, rows = open_file(path, format, options)
     summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
     total = getattr(rows, "total", None)
-    try:
-        with import_transaction(store, total) as conn:
-            writer = ImportWriter(conn, name or str(source.path.resolve()), source.sha256, fmt.name, total)
-            try:
-                with gc_paused():
-                    _Import(store, writer, fmt.name, summary).run(_with_ends(rows, source), total, progress)
-            finally:
-                writer.close()
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with suppress(_Rollback), import_transaction(store, total) as conn:
+        writer = ImportWriter(conn, name or str(source.path.resolve()), source.sha256, fmt.name, total)
+        try:
+            with gc_paused():
+                _Import(store, writer, fmt.name, summary).run(_with_ends(rows, source), total, progress)
+        finally:
+            writer.close()
+        if dry_run:
+            raise _Rollback
     summary.note = getattr(rows, "note", "")
     summary.warnings = sorted([*getattr(rows, "warnings", []), *summary.warnings])[:KEEP_SKIPS]
     return summary
@@ -182,16 +174,14 @@ class _Import:
         self.seconds_exact = True
 
     def run(self, items: Iterable[Entry | Problem], total: int | None, progress: Progress | None) -> None:
-        if progress is not None:
-            progress(0, total)
+        progress = progress or (lambda done, of: None)
+        progress(0, total)
         rows = iter(items)
         while chunk := list(itertools.islice(rows, CHUNK)):
             self.take(chunk)
             self.store_chunk()
-            if progress is not None:
-                progress(self.read, total)
-        if progress is not None:
-            progress(self.read, self.read)
+            progress(self.read, total)
+        progress(self.read, self.read)
         self.finish()
 
     # -- rows -------------------------------------------------------------------------------

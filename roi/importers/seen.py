@@ -58,9 +58,8 @@ class SeenKeys:
     def _push(self, keys: np.ndarray) -> None:
         self.levels.append(keys)
         while len(self.levels) > 1 and len(self.levels[-1]) >= len(self.levels[-2]):
-            top = self.levels.pop()
-            below = self.levels.pop()
-            merged = np.concatenate((below, top))
+            merged = np.concatenate(self.levels[-2:])
+            del self.levels[-2:]
             merged.sort(kind="stable")
             self.levels.append(merged)
 

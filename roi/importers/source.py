@@ -85,7 +85,6 @@ class Source:
         from roi.importers.jsontext import json_start, load_json, looks_like_json
 
         self.mapping = dict(mapping or {})
-        stripped = self.head.lstrip()
         if looks_like_json(self.head):
             if self.size > JSON_LIMIT:
                 raise NotATaskLog(f"{self.path}: JSON file too large ({self.size} bytes)")
@@ -99,7 +98,7 @@ class Source:
                 self.kind = "json"
                 self.json_prefix = start if text[:start].strip() else 0
                 return self
-            if stripped[:1] in ("[", "{"):
+            if self.head.lstrip()[:1] in ("[", "{"):
                 raise NotATaskLog(f"{self.path} looks like JSON but does not parse as JSON")
         self.kind = "csv"
         try:
@@ -139,28 +138,27 @@ def open_source(path: str | Path) -> Source:
     """Inspect a file's bytes; NotATaskLog when it cannot be a task log at all."""
     csv.field_size_limit(FIELD_LIMIT)
     p = Path(path)
-    shown = str(p)
     try:
         mode = p.stat().st_mode  # follows symlinks: a loop or a dangling one is an OSError
         if stat.S_ISDIR(mode):
-            raise NotATaskLog(f"{shown} is a folder, not a task log file")
+            raise NotATaskLog(f"{p} is a folder, not a task log file")
         if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
-            raise NotATaskLog(f"{shown} is not a regular file (a pipe or a device); to read standard input, give -")
+            raise NotATaskLog(f"{p} is not a regular file (a pipe or a device); to read standard input, give -")
         fh = open(p, "rb")  # noqa: SIM115
     except FileNotFoundError:
-        raise NotATaskLog(f"{shown}: no such file") from None
+        raise NotATaskLog(f"{p}: no such file") from None
     except PermissionError:
-        raise NotATaskLog(f"{shown}: permission denied (cannot read it)") from None
+        raise NotATaskLog(f"{p}: permission denied (cannot read it)") from None
     except OSError as exc:
-        raise NotATaskLog(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+        raise NotATaskLog(f"{p}: cannot be read ({exc.strerror or exc})") from None
     with fh:
         first = fh.read(CHUNK)
         text = first[: first.find(NUL_RUN)] if NUL_RUN in first else first  # crash padding left out
         if not text.strip():
-            raise NotATaskLog(f"{shown} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))
+            raise NotATaskLog(f"{p} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))
         for magic, what in _MAGIC.items():
             if first.startswith(magic):
-                raise NotATaskLog(f"{shown} is {what}, not a task log (CSV, TSV or JSON)")
+                raise NotATaskLog(f"{p} is {what}, not a task log (CSV, TSV or JSON)")
         if first.startswith(codecs.BOM_UTF8):
             encoding = "utf-8-sig"
         elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -169,7 +167,7 @@ def open_source(path: str | Path) -> Source:
         else:
             encoding = "utf-8"
         if encoding != "utf-16" and b"\x00" in text[:SAMPLE_BYTES]:
-            raise NotATaskLog(f"{shown} is a binary file (it contains NUL bytes), not a task log")
+            raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
         scan = _scan(fh, first, encoding)
     if not scan.valid:
         encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
@@ -179,7 +177,7 @@ def open_source(path: str | Path) -> Source:
         head = text[:SAMPLE_BYTES].decode(encoding, errors="replace")
     head = head.lstrip("\ufeff")
     if encoding != "utf-16" and _mostly_binary(head):
-        raise NotATaskLog(f"{shown} is a binary file, not a task log")
+        raise NotATaskLog(f"{p} is a binary file, not a task log")
     source = Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul)
     if scan.nul_run is not None:
         source.cut, source.cut_line = scan.nul_run
@@ -234,8 +232,6 @@ def _scan(fh: Any, first: bytes, encoding: str) -> _Scan:
 
 def _mostly_binary(text: str) -> bool:
     sample = text[:4096]
-    if not sample:
-        return False
     odd = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f") or c == "\ufffd")
     return odd > len(sample) * 0.1
 
