@@ -36,10 +36,8 @@ FIELDS = ["app", "title", "url", "bucket", "status"]
 
 def sniff(source: Any) -> int:
     if source.kind == "csv":
-        f = source.fields
-        if "timestamp" in f and "duration" in f and ({"app", "title", "url", "status"} & set(f)):
-            return 90
-        return 0
+        f = set(source.fields)
+        return 90 if {"timestamp", "duration"} <= f and {"app", "title", "url", "status"} & f else 0
     data = source.json
     if isinstance(data, dict) and isinstance(data.get("buckets"), dict):
         return 95

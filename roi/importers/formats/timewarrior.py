@@ -37,9 +37,7 @@ def sniff(source: Any) -> int:
     if not data:
         return 5  # `timew export` of nothing is "[\n]"
     first = next((r for r in data if isinstance(r, dict)), None)
-    if first is not None and _is_basic(first.get("start")):
-        return 95
-    return 0
+    return 95 if first is not None and _is_basic(first.get("start")) else 0
 
 
 def open_(source: Any, options: Any) -> JsonReading:

@@ -30,16 +30,11 @@ def _frame_like(r: Any) -> bool:
 def sniff(source: Any) -> int:
     if source.kind == "csv":
         f = source.fields
-        if {"start", "stop", "project"} <= set(f) and ("id" in f or "tags" in f):
-            return 95
-        return 0
+        return 95 if {"start", "stop", "project"} <= set(f) and ("id" in f or "tags" in f) else 0
     data = source.json
-    if source.kind == "json" and isinstance(data, list) and data:
-        first = data[0]
-        if isinstance(first, dict) and {"project", "start", "stop"} <= set(first):
-            return 95
-        if _frame_like(first):
-            return 95
+    first = data[0] if source.kind == "json" and isinstance(data, list) and data else None
+    if isinstance(first, dict) and {"project", "start", "stop"} <= set(first) or _frame_like(first):
+        return 95
     return 0
 
 
