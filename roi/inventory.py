@@ -67,8 +67,16 @@ def flag_json(f: Flag) -> dict[str, Any]:
     return data
 
 
-def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any]:
+def task_json(
+    r: RankedTask, hourly_value: float | None = None, templates: dict[int, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """One task of `rank --json`. `from_template`: {field: template name} of the figures
+    that still have the value a category template gave them (roi.estimate.template_marks),
+    with `template_note` saying so in words (None when there are none)."""
+    from roi.estimate import marks_note
+
     o = r.outcome
+    marks = (templates or {}).get(r.id, {})
     data: dict[str, Any] = {
         "id": r.id,
         "name": r.name,
@@ -95,6 +103,8 @@ def task_json(r: RankedTask, hourly_value: float | None = None) -> dict[str, Any
         "explanation": r.explanation,
         "flags": [flag_json(f) for f in r.flags],
         "measurement_warnings": far_off_measurements(r),
+        "from_template": dict(marks),
+        "template_note": marks_note(marks),
         "learning_value": r.task.learning_value,
         "learning_note": r.task.learning_note,
         "steps": [
@@ -143,12 +153,14 @@ def ranking_json(
     horizon_weeks: float,
     generated: datetime | None = None,
     hourly_value: float | None = None,
+    templates: dict[int, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The `roi rank --json` object of DESIGN.md (money figures only with an hourly value)."""
+    """The `roi rank --json` object of DESIGN.md (money figures only with an hourly value;
+    templates: see `task_json`)."""
     data: dict[str, Any] = {
         "generated": iso(generated or utc_now()),
         "horizon_weeks": horizon_weeks,
-        "tasks": [task_json(r, hourly_value) for r in ranked],
+        "tasks": [task_json(r, hourly_value, templates) for r in ranked],
     }
     if ranked:
         data["overrun_factor"] = ranked[0].overrun_factor

@@ -46,6 +46,7 @@ COMMANDS = {
     "imports": "roi.cli.imports:imports_group",
     "report": "roi.cli.report:report",
     "spent": "roi.cli.spent:spent",
+    "estimate": "roi.cli.estimate:estimate",
     "doctor": "roi.cli.doctor:doctor",
 }
 
@@ -69,6 +70,7 @@ SUMMARIES = {
     "imports": "Past imports: list them, show the rows one rejected, undo one (to import a file again with other options: re-importing the same file adds nothing until then).",
     "report": "Write the ranking report: assumptions, ranked table, each task's arithmetic, flags, what is not worth automating and why, and totals.",
     "spent": "Where the time goes: logged hours per task, step, source or category, a week and as a share, with each task's state.",
+    "estimate": "Estimate a task as a whole in one step: one step of its measured minutes, its degree of automation, overhead and build hours, or a category template's.",
     "doctor": "Check the database: where it is, its schema, SQLite's integrity check and how many rows each table holds; for a damaged one, how to recover.",
 }
 

@@ -146,13 +146,15 @@ def task_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
     """Show a task: its steps (estimated and measured), plan, numbers and flags."""
+    from roi.estimate import marks_note, template_marks
     from roi.inventory import rank_store, task_json
 
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)
     ranked = next(r for r in rank_store(store, today=today()) if r.id == task_id)
+    marks = template_marks(store, [ranked.task])
     if as_json:
-        click.echo(json_text(task_json(ranked), indent=2))
+        click.echo(json_text(task_json(ranked, templates=marks), indent=2))
         return
     out = console()
     t = ranked.task
@@ -187,6 +189,9 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
         if plan_.actual_build_hours is not None:
             line += f", actually built in {fmt(plan_.actual_build_hours)} h"
         out.print(line)
+    note = marks_note(marks.get(task_id))
+    if note:
+        out.print(Text(f"{note[0].upper()}{note[1:]} (until you change them)", style="dim"))
     out.print(Text(ranked.explanation))
     out.print(Text.assemble("verdict: ", verdict_text(ranked.verdict), f" ({ranked.verdict_reason})"))
     if ranked.break_even and not ranked.missing:

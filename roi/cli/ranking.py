@@ -122,8 +122,11 @@ def rank(state: State, by: str, horizon: float | None, explain: bool, as_json: b
     store = state.store()
     if as_json:
         ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
+        from roi.estimate import template_marks
+
         settings = store.settings()
-        data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value)
+        data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value,
+                            templates=template_marks(store, [r.task for r in ranked]))
         click.echo(json_text(data, indent=2))
         return
     print_ranking(store, by=by, horizon=horizon, explain=explain)

@@ -21,6 +21,9 @@ The schema, for anyone reading `roi.db` with sqlite3 or datasette:
   steps an import created name it (import_batch_id), for undoing it.
 - flag_dismissal: flags a person dismissed for one task.
 - setting: key -> JSON value.
+- template_figure: figures of a task that came from a category template (`roi estimate
+  --like`): the field, the template's name and the value it gave; a figure the person has
+  changed since no longer equals that value, and is theirs.
 """
 
 from __future__ import annotations
@@ -228,6 +231,23 @@ def _plan_build_given(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE plan ADD COLUMN build_given INTEGER NOT NULL DEFAULT 1")
 
 
+def _template_figures(db: sqlite3.Connection) -> None:
+    """Which of a task's figures came from a category template (`roi estimate --like`), so
+    that every output can say so until the person changes them. `value` is the figure as
+    the template set it (text: a number, or LOW:LIKELY:HIGH for build hours)."""
+    db.execute(
+        """
+        CREATE TABLE template_figure (
+            task_id INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+            step_id INTEGER REFERENCES step(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            template TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (task_id, field)
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
@@ -235,4 +255,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0004_entry_indexes_droppable", _entry_indexes_droppable),
     ("0005_import_provenance", _import_provenance),
     ("0006_plan_build_given", _plan_build_given),
+    ("0007_template_figures", _template_figures),
 ]
