@@ -15,6 +15,14 @@ Where things are:
 - `display.py`: how names and figures become text; `commands.py`: the command palette;
   `drafts.py`: unsaved form contents; `app.tcss`: the styles.
 
+Text from data (names, paths, errors) is shown literally everywhere: `Text`/`Content`,
+never markup; control characters made visible (`roi.textsafe.visible`, `display.one_line`
+for titles, palette entries and toasts, `widgets.text_input.TextInput` for fields).
+What another connection writes (the CLI, a second app, an import worker) shows within
+half a second: the app polls `roi.db.watch.data_version` and re-ranks (ctrl+l forces it).
+If the app itself fails, the traceback goes to `tui-crash.log` in roi's data folder and
+`run_app` raises `AppFailed`: `roi` prints one line naming the log and exits 70.
+
 Every key binding has an id (`inventory.add`, `task.timer`, `form.save`, ...), so
 `App.set_keymap({"inventory.add": "plus"})` moves a key without touching the code.
 """

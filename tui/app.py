@@ -11,8 +11,11 @@ screen); full screens in `tui.screens`, modal dialogs in `tui.dialogs`, widgets 
 
 from __future__ import annotations
 
+import os
+import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,10 +27,25 @@ from roi.db.store import Store, utc_now
 from roi.db.timelog import RunningTimer, running_timer
 from roi.models import RoiError
 from roi.ranking import RankBy, RankedTask
+from roi.textsafe import visible
 from tui.commands import RoiCommands
-from tui.drafts import Drafts
+from tui.display import one_line
+from tui.drafts import PRIVATE_MODE, Drafts
 from tui.host import Clock, RoiHost
 from tui.state import RankingState
+
+#: How often the app asks SQLite whether another connection changed the database.
+WATCH_SECONDS = 0.5
+#: A toast is cut to this many characters.
+TOAST_CELLS = 400
+
+
+def crash_log_path() -> Path:
+    """Where a failure of the app itself is described: beside the drafts, in roi's data
+    folder (the traceback holds names from the inventory, so the file is private)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("roi", appauthor=False)) / "tui-crash.log"
 
 
 class RoiApp(App[None]):
@@ -42,17 +60,27 @@ class RoiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+l", "refresh", "Refresh", show=False, id="app.refresh"),
     ]
 
     #: The running stopwatch (an open time entry in the database), or None.
     timer: reactive[RunningTimer | None] = reactive(None, init=False)
 
-    def __init__(self, store: Store, *, today: date, clock: Clock | None = None) -> None:
+    def __init__(
+        self, store: Store, *, today: date, clock: Clock | None = None, crash_log: Path | None = None
+    ) -> None:
         super().__init__()
         self._state = RankingState(self, store, today=today)
         self._clock: Clock = clock or utc_now
         #: Unsaved form contents kept when a form is left with Escape, by form key.
         self._drafts = Drafts(store.path)
+        #: Where the traceback of a failure of the app itself is written.
+        self.crash_log = crash_log or crash_log_path()
+        #: The exception that stopped the app, once one did (see `run_app`).
+        self.failure: BaseException | None = None
+        #: True once the traceback is in `crash_log` (then it is not printed as well).
+        self.failure_logged = False
+        self._quit_question: object | None = None
 
     @property
     def state(self) -> RankingState:
@@ -104,8 +132,13 @@ class RoiApp(App[None]):
     ) -> None:
         """Every toast, from any screen or dialog (Widget.notify lands here), shows its text
         literally: names, paths and errors are data, and a name holding `[/b]` would
-        otherwise be read as markup (and crash the app)."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        otherwise be read as markup (and crash the app). Control characters are shown
+        escaped (a name's ESC or OSC 52 never reaches the terminal) and a toast is cut to
+        TOAST_CELLS (a 10,000-character name does not cover the screen)."""
+        shown = visible(message, keep_newlines=True)
+        if len(shown) > TOAST_CELLS:
+            shown = shown[: TOAST_CELLS - 1] + "…"
+        super().notify(shown, title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         from tui.screens.inventory import InventoryScreen
@@ -117,9 +150,67 @@ class RoiApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._state.rerank()
         self.sync_timer()
-        # The CLI (`roi time start/stop`) may change the stopwatch while the app runs.
-        self.set_interval(5.0, self.sync_timer)
+        # The CLI, a second app or an import worker may change the database (tasks, steps,
+        # plans, time entries, the stopwatch) while the app runs: look twice a second.
+        self.set_interval(WATCH_SECONDS, self.watch_database)
         self.push_screen(InventoryScreen(self._state))
+
+    def watch_database(self) -> bool:
+        """Re-rank (and re-read the stopwatch) when another connection changed the
+        database since the last full ranking; True if it had."""
+        if not self._state.changed_elsewhere():
+            return False
+        self._state.rank_all()
+        self.sync_timer()
+        return True
+
+    def action_refresh(self) -> None:
+        """Read everything again (also the flag rules file, which is not in the database)."""
+        self._state.rank_all()
+        self.sync_timer()
+        self.notify(f"Read the database again: {len(self._state.ranked)} tasks.")
+
+    # --- a failure of the app itself --------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handler for an exception nothing caught (it ends the app): keep the
+        exception for `run_app` and write the traceback to `crash_log`, with the data in
+        it made visible, instead of printing it over the terminal."""
+        if self.failure is None:
+            self.failure = error
+            self.failure_logged = self._write_crash_log(error)
+        super()._handle_exception(error)
+
+    def _write_crash_log(self, error: BaseException) -> bool:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            roi_version = version("roi")
+        except PackageNotFoundError:
+            roi_version = "unknown"
+        lines = [
+            f"roi {roi_version}, textual {version('textual')}: the terminal app stopped at "
+            f"{utc_now().isoformat(timespec='seconds')} on {self._state.store.path}",
+            "",
+            *traceback.format_exception(error),
+        ]
+        text = visible("\n".join(line.rstrip("\n") for line in lines), keep_newlines=True) + "\n"
+        try:
+            self.crash_log.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.crash_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError:
+            return False
+        return True
+
+    def _print_error_renderables(self) -> None:
+        """After the app ended: the traceback is in the log, and `run_app` says so in one
+        line; printed only when the log could not be written (or with textual --dev)."""
+        if self.failure_logged and "debug" not in self.features:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
 
     def _remember_theme(self, theme: Theme) -> None:
         store = self._state.store
@@ -191,13 +282,45 @@ class RoiApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit; a form left open keeps what was typed as a draft (the stopwatch keeps
-        running: it is an open entry in the database)."""
+        running: it is an open entry in the database). While an import runs, ask first
+        (ctrl+q again, or y, quits)."""
+        from rich.text import Text
+
+        from tui.dialogs.confirm import ConfirmScreen
+        from tui.screens.importer import ImportScreen
+
+        importing = any(isinstance(s, ImportScreen) and s.running for s in self.screen_stack)
+        if not importing or self.screen is self._quit_question:
+            self._quit_now()
+            return
+        question = Text("An import is still running.", style="bold")
+        question.append(
+            " Quit anyway? The import stops and nothing of it is kept (an import is one"
+            " transaction), so the file can be imported again later. Or stay to see its summary."
+        )
+
+        def answered(yes: bool | None) -> None:
+            self._quit_question = None
+            if yes:
+                self._quit_now()
+
+        self._quit_question = ConfirmScreen(question, yes="Quit", no="Stay")
+        self.push_screen(self._quit_question, answered)
+
+    def _quit_now(self) -> None:
         from tui.dialogs.form import FormScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, FormScreen):
                 screen.keep_draft()
         self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help":  # not offered on the help itself
+            from tui.screens.help import HelpScreen
+
+            return not isinstance(self.screen, HelpScreen)
+        return True
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -263,10 +386,32 @@ def _fulfils_the_host_protocol(app: RoiApp) -> RoiHost:
     return app  # mypy checks that RoiApp is what screens may ask for (tui.host)
 
 
-def create_app(store: Store, *, today: date, clock: Clock | None = None) -> RoiApp:
+def create_app(
+    store: Store, *, today: date, clock: Clock | None = None, crash_log: Path | None = None
+) -> RoiApp:
     """The app on this store, with this date as today and this clock for the stopwatch."""
-    return RoiApp(store, today=today, clock=clock)
+    return RoiApp(store, today=today, clock=clock, crash_log=crash_log)
 
 
-def run_app(store: Store, *, today: date) -> None:
-    create_app(store, today=today).run()
+class AppFailed(RoiError):
+    """The terminal app itself failed (a bug): `roi` says so in one line, naming the log
+    with the traceback, and exits 70 like any internal error."""
+
+    exit_code = 70
+
+
+def run_app(store: Store, *, today: date, headless: bool = False, crash_log: Path | None = None) -> None:
+    """Run the app until it is quit. If it stops on an exception, raise AppFailed (one
+    line: what failed and where the traceback is), so that `roi` exits non-zero."""
+    app = create_app(store, today=today, crash_log=crash_log)
+    app.run(headless=headless)
+    if app.failure is not None:
+        error = app.failure
+        where = (
+            f"the traceback is in {app.crash_log}" if app.failure_logged
+            else "the traceback is above (it could not be written to a log)"
+        )
+        raise AppFailed(
+            f"the terminal app stopped on an internal error ({type(error).__name__}: "
+            f"{one_line(str(error), 200)}); {where}"
+        ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from roi.fmt import fmt
@@ -26,13 +27,35 @@ def missing_text(r: RankedTask) -> str:
     return f"missing: {', '.join(r.missing)} (on the task screen, {keys})"
 
 
-def name_text(name: str, width: int | None = None, style: str = "") -> Text:
-    """A name from data, literally, optionally cut to `width` cells with an ellipsis."""
-    text = Text(visible(name), style=style, no_wrap=width is not None)
+#: Where a name may wrap (a title, a panel), it is still cut at this many cells: a
+#: 10,000-character name does not push everything else off the screen.
+LONG_NAME = 200
+
+
+def name_text(name: str, width: int | None = None, style: str = "", limit: int = LONG_NAME) -> Text:
+    """A name from data, literally, optionally cut to `width` cells with an ellipsis (on
+    one line), else wrapping but cut at `limit` cells."""
+    text = Text(one_line(name, limit) if width is None else visible(name), style=style, no_wrap=width is not None)
     if width is not None and text.cell_len > width:
         text.truncate(width - 1)
         text.append("…")
     return text
+
+
+def one_line(text: str, limit: int = 60) -> str:
+    """Text from data (a name, a path, an error) as one line of plain text for a title, a
+    palette entry or a toast: control characters and newlines made visible, cut to
+    `limit` cells with an ellipsis. Shown through `Content`/`Text`, never as markup."""
+    shown = visible(text)
+    if cell_len(shown) > limit:
+        shown = set_cell_size(shown, limit - 1) + "…"
+    return shown
+
+
+def safe_text(text: str, style: str = "") -> Text:
+    """Text that may hold data (an explanation, a flag's reason, an error) as a `Text`:
+    literal, control characters made visible, its own line breaks kept."""
+    return Text(visible(text, keep_newlines=True), style=style)
 
 
 def verdict_text(verdict: str) -> Text:
@@ -40,7 +63,7 @@ def verdict_text(verdict: str) -> Text:
 
 
 def short_flag(code: str) -> str:
-    return code.removeprefix("low-roi:")
+    return visible(code.removeprefix("low-roi:"))
 
 
 def flags_text(r: RankedTask) -> Text:
@@ -149,27 +172,27 @@ def detail_text(r: RankedTask) -> Text:
     text.append_text(name_text(r.name, style="bold"))
     text.append("  ")
     text.append_text(verdict_text(r.verdict))
-    text.append(f" ({r.verdict_reason})", style="dim")
+    text.append(f" ({visible(r.verdict_reason)})", style="dim")
     text.append(f"  {r.task.category}", style="dim")
     if r.break_even and not r.missing:
         text.append(f" · break-even {r.break_even.isoformat()}", style="dim")
     text.append("\n")
-    text.append(r.explanation)
+    text.append(visible(r.explanation, keep_newlines=True))
     if r.missing:
         text.append("\n" + missing_text(r), style=VERDICT_STYLE["needs-estimate"])
     for warning in far_off_measurements(r):
-        text.append("\n⚠ " + warning, style="bold #d7901b")
+        text.append("\n⚠ " + visible(warning), style="bold #d7901b")
     # The explanation already carries the chance of paying back when a range makes it
     # informative (roi.uncertainty); a point estimate's "100%" would only be noise.
     money = r.money_sentence()
     if money:
-        text.append("\n" + money, style="dim")
+        text.append("\n" + visible(money), style="dim")
     for flag in r.flags:
         text.append("\n")
         if flag.dismissed:
-            text.append(f"{flag.code} (dismissed): ", style="dim")
-            text.append(flag.reason, style="dim")
+            text.append(f"{visible(flag.code)} (dismissed): ", style="dim")
+            text.append(visible(flag.reason), style="dim")
         else:
-            text.append(f"⚑ {flag.code}: ", style="bold magenta")
-            text.append(flag.reason)
+            text.append(f"⚑ {visible(flag.code)}: ", style="bold magenta")
+            text.append(visible(flag.reason))
     return text

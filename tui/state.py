@@ -22,6 +22,7 @@ from textual.app import App
 from textual.message import Message
 
 from roi.db.store import Store
+from roi.db.watch import data_version
 from roi.inventory import evaluate_store, rank_store
 from roi.memory import gc_paused
 from roi.models import RoiError
@@ -94,6 +95,8 @@ class RankingState:
         self._busy = False
         self._generation = 0
         self._patched_meanwhile: set[int] = set()
+        #: The database's data version when the last full ranking read it (roi.db.watch).
+        self._seen: int | None = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -127,17 +130,33 @@ class RankingState:
         else:
             self.patch(ids)
 
+    def changed_elsewhere(self) -> bool:
+        """Has another connection (the CLI, a second app, an import worker) changed the
+        database since the last full ranking read it? Cheap: one PRAGMA, no table read."""
+        version = data_version(self.store)
+        return version is not None and version != self._seen
+
     def rank_all(self) -> None:
+        self._seen = data_version(self.store)  # what this ranking reads includes it
         if self._ranked and len(self._ranked) >= self.background_from and self._can_background():
             self._rank_in_background()
             return
-        self._publish(rank_store(self.store, today=self.today, by=self._rank_by))
+        try:
+            ranked = rank_store(self.store, today=self.today, by=self._rank_by)
+        except RoiError as exc:  # say, the flag rules file was edited into invalid TOML
+            self._cannot_rank(exc)
+            return
+        self._publish(ranked)
         self._announce(None)
 
     def patch(self, ids: Iterable[int]) -> None:
         changed = set(ids)
-        with gc_paused():  # a shift of 10,000 ranks makes 10,000 values
-            self._publish(self._patched(self._ranked, self._by_id, changed))
+        try:
+            with gc_paused():  # a shift of 10,000 ranks makes 10,000 values
+                self._publish(self._patched(self._ranked, self._by_id, changed))
+        except RoiError as exc:
+            self._cannot_rank(exc)
+            return
         if self._busy:
             self._patched_meanwhile |= changed
         self._announce(frozenset(changed))
@@ -162,6 +181,10 @@ class RankingState:
         return True
 
     # --- internals -----------------------------------------------------------------------
+
+    def _cannot_rank(self, exc: RoiError) -> None:
+        """The ranking could not be read again: the last one stays, and the reason shows."""
+        self.host.notify(f"The ranking was not updated: {exc}", severity="error")
 
     def _publish(self, ranked: list[RankedTask]) -> None:
         self._ranked = ranked
@@ -223,9 +246,17 @@ class RankingState:
         store = Store.open(self.store.path)
         try:
             ranked = rank_store(store, today=self.today, by=by)
+        except RoiError as exc:
+            self.host.call_from_thread(self._full_rank_failed, generation, exc)
+            return
         finally:
             store.close()
         self.host.call_from_thread(self._apply_full_rank, generation, ranked)
+
+    def _full_rank_failed(self, generation: int, exc: RoiError) -> None:
+        if generation == self._generation:
+            self._set_busy(False)
+            self._cannot_rank(exc)
 
     def _apply_full_rank(self, generation: int, ranked: list[RankedTask]) -> None:
         if generation != self._generation:

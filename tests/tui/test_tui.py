@@ -217,7 +217,7 @@ async def test_dismiss_a_flag_and_see_the_verdict_change_then_undo(demo_store: S
         assert isinstance(app.screen, FlagsScreen)
         reason = str(app.screen.query_one(".flag-reason", Static).render())
         assert "Email rarely pays back" in reason
-        await pilot.press("d")
+        await pilot.press("x")
         await pilot.pause()
         changed = app.by_id[task_id].verdict
         assert changed != "skip"
@@ -229,7 +229,7 @@ async def test_dismiss_a_flag_and_see_the_verdict_change_then_undo(demo_store: S
         assert any(r[1] == "Email triage" and changed in r for r in row)
         await pilot.press("f")
         await pilot.pause()
-        await pilot.press("d")  # undo
+        await pilot.press("x")  # undo
         await pilot.pause()
         assert app.by_id[task_id].verdict == "skip"
         assert (task_id, "low-roi:email") not in demo_store.dismissals()

@@ -35,7 +35,7 @@ async def test_the_flags_dialog_shows_what_matched_and_the_toast_the_change_in_h
         reason = str(app.screen.query_one(".flag-reason", Static).render())
         assert 'step "send email" matched "email"' in reason
         assert "overhead assumed on that step" in reason
-        await pilot.press("d")
+        await pilot.press("x")
         await pilot.pause()
         (note,) = [n.message for n in app._notifications]  # noqa: SLF001
         assert note == (

@@ -62,7 +62,7 @@ def test_step_form_with_invalid_values(demo_store: Store, snap_compare) -> None:
 def test_flags_dialog_after_dismissing(demo_store: Store, snap_compare) -> None:  # noqa: ANN001
     async def dismiss(pilot) -> None:  # noqa: ANN001
         await _to_task(pilot, "Email triage")
-        await pilot.press("f", "d")
+        await pilot.press("f", "x")
         await pilot.pause()
 
     assert snap_compare(make_app(demo_store), terminal_size=(100, 30), run_before=dismiss)
@@ -78,3 +78,17 @@ def test_help(demo_store: Store, snap_compare) -> None:  # noqa: ANN001
 
 def test_payback_chart_top_five(demo_store: Store, snap_compare) -> None:  # noqa: ANN001
     assert snap_compare(make_app(demo_store), terminal_size=(100, 30), press=["c", "n"])
+
+
+def test_help_scrolled_to_the_keys(demo_store: Store, snap_compare) -> None:  # noqa: ANN001
+    """The key table at 80x24, one line per key, after End (the help scrolls now)."""
+
+    async def to_the_end(pilot) -> None:  # noqa: ANN001
+        from tests.tui.helpers import until
+        from tui.screens.help import HelpView
+
+        await pilot.press("question_mark", "end")
+        view = pilot.app.screen.query_one(HelpView)
+        assert await until(pilot, lambda: view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y)
+
+    assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=to_the_end)

@@ -17,6 +17,7 @@ from textual.message import Message
 import tui
 from roi.db.store import Store
 from roi.models import Step, Task
+from roi.textsafe import visible
 from tests.conftest import TODAY
 from tui.app import RoiApp, create_app
 from tui.screens.inventory import InventoryScreen
@@ -123,7 +124,7 @@ def test_every_toast_shows_its_text_literally(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "t.db")
     hostile = "Broken [/b] markup [bold]x[/bold] \x1b[31m"
 
-    async def run() -> list[str]:
+    async def run() -> list[tuple[str, bool]]:
         app = create_app(store, today=TODAY)
         async with app.run_test() as pilot:
             await pilot.pause()
@@ -135,4 +136,5 @@ def test_every_toast_shows_its_text_literally(tmp_path: Path) -> None:
 
     shown = asyncio.run(run())
     store.close()
-    assert shown == [(hostile, False), (hostile, False)]
+    literal = visible(hostile)  # markup as characters, the escape shown escaped
+    assert shown == [(literal, False), (literal, False)]

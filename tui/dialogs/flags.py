@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from roi.fmt import fmt
 from roi.ranking import RankedTask
@@ -35,7 +35,8 @@ def flag_change_note(before: RankedTask, after: RankedTask, code: str, *, restor
 class FlagsScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="flags.close"),
-        Binding("d", "toggle_focused", "Dismiss/restore", id="flags.toggle"),
+        # not d: that deletes on the inventory and the task screen
+        Binding("x", "toggle_focused", "Dismiss/restore", id="flags.toggle"),
     ]
 
     def __init__(self, state: RankingState, task_id: int) -> None:
@@ -52,6 +53,7 @@ class FlagsScreen(ModalScreen[None]):
             yield VerticalScroll(id="flag-list")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._refresh()
@@ -69,7 +71,7 @@ class FlagsScreen(ModalScreen[None]):
         self.query_one("#flags-title", Static).update(title)
         verdict = Text("Verdict: ")
         verdict.append_text(verdict_text(r.verdict))
-        verdict.append(f" ({r.verdict_reason})", style="dim")
+        verdict.append(f" ({visible(r.verdict_reason)})", style="dim")
         self.query_one("#flags-verdict", Static).update(verdict)
         box = self.query_one("#flag-list", VerticalScroll)
         focused = self.focused.id if self.focused is not None else None
@@ -79,7 +81,7 @@ class FlagsScreen(ModalScreen[None]):
             box.mount(Static(Text("No flags on this task.", style="dim")))
         for index, flag in enumerate(r.flags):
             reason = Text()
-            reason.append(flag.code, style="dim strike" if flag.dismissed else "bold magenta")
+            reason.append(visible(flag.code), style="dim strike" if flag.dismissed else "bold magenta")
             reason.append(" (dismissed for this task)" if flag.dismissed else "")
             if flag.matched is not None:
                 reason.append("\nmatched: ", style="dim")
@@ -89,7 +91,7 @@ class FlagsScreen(ModalScreen[None]):
                     else " · decides the verdict", style="dim",
                 )
             reason.append("\n")
-            reason.append(flag.reason, style="dim" if flag.dismissed else "")
+            reason.append(visible(flag.reason), style="dim" if flag.dismissed else "")
             label = "Restore" if flag.dismissed else "Dismiss"
             button = Button(label, id=f"flag-{index}", classes="flag-button", compact=True)
             self.codes[f"flag-{index}"] = flag.code

@@ -19,12 +19,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from roi.models import Range, RoiError, describe_error
 from roi.quantities import Kind, parse, parse_range, parse_share
 from tui.host import host
 from tui.state import RankingState
+from tui.widgets.text_input import TextInput
 
 R = TypeVar("R")
 
@@ -146,7 +147,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("escape", "cancel", "Back", id="form.cancel"),
         Binding("ctrl+r", "revert", "Revert", id="form.revert"),
     ]
 
@@ -191,7 +192,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
                                 if field.choices
                                 else None
                             )
-                            yield Input(
+                            yield TextInput(
                                 placeholder=field.placeholder,
                                 id=f"f-{field.name}",
                                 suggester=suggester,
@@ -202,6 +203,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.saved_values = self.initial()
@@ -224,14 +226,16 @@ class FormScreen(ModalScreen[R], Generic[R]):
                 widget = self.query_one(f"#f-{field.name}")
                 if isinstance(widget, Checkbox):
                     widget.value = bool(values.get(field.name, False))
-                elif isinstance(widget, Input):
+                elif isinstance(widget, Input):  # a TextInput: control characters shown escaped
                     widget.value = str(values.get(field.name, "") or "")
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for field in self.FIELDS:
             widget = self.query_one(f"#f-{field.name}")
-            if isinstance(widget, Checkbox | Input):
+            if isinstance(widget, TextInput):  # an untouched name keeps its control characters
+                result[field.name] = widget.text
+            elif isinstance(widget, Checkbox | Input):
                 result[field.name] = widget.value
         return result
 

@@ -10,9 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from tui.display import name_text, safe_text
 from tui.state import RankingState
+from tui.widgets.text_input import TextInput
 
 FORMATS = (("text", "txt"), ("md", "md"), ("html", "html"), ("csv", "csv"), ("json", "json"))
 
@@ -41,14 +43,15 @@ class ReportScreen(ModalScreen[Path | None]):
                         yield RadioButton(name, value=name == self.format, name=name, id=f"fmt-{name}")
             with Horizontal(classes="field-row"):
                 yield Label("File", classes="field-label")
-                yield Input(id="path", compact=True)
+                yield TextInput(id="path", compact=True)
             with Horizontal(classes="field-row"):
                 yield Label("Top N", classes="field-label")
-                yield Input(id="top", placeholder="all tasks", compact=True, type="integer")
+                yield TextInput(id="top", placeholder="all tasks", compact=True, type="integer")
             yield Static(id="report-result")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
                 yield Button("Export", id="export", variant="primary")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._set_default_path()
@@ -59,8 +62,8 @@ class ReportScreen(ModalScreen[Path | None]):
         ext = dict(FORMATS)[self.format]
         today = self.state.today.isoformat()
         path = str(self.directory / f"roi-report-{today}.{ext}")
-        box = self.query_one("#path", Input)
-        if not box.value or box.value == self._auto_path:
+        box = self.query_one("#path", TextInput)
+        if not box.value or box.text == self._auto_path:
             box.value = path
         self._auto_path = path
 
@@ -79,7 +82,7 @@ class ReportScreen(ModalScreen[Path | None]):
         except ImportError:
             result.update(Text("The report module is not available in this version.", style="bold red"))
             return
-        target = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        target = Path(self.query_one("#path", TextInput).text.strip()).expanduser()
         top_text = self.query_one("#top", Input).value.strip()
         state = self.state
         try:
@@ -93,11 +96,11 @@ class ReportScreen(ModalScreen[Path | None]):
                 top=int(top_text) if top_text else None,
             )
         except Exception as exc:  # RoiError or an OS error: shown, never a traceback
-            result.update(Text(f"Not written: {exc}", style="bold red"))
+            result.update(safe_text(f"Not written: {exc}", style="bold red"))
             return
         self.written = Path(written)
         text = Text("Written to ")
-        text.append(str(self.written.resolve()), style="bold")
+        text.append_text(name_text(str(self.written.resolve()), style="bold", limit=1000))
         result.update(text)
         self.notify(f"Report written to {self.written}", title="Report")
 

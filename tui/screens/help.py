@@ -1,13 +1,16 @@
-"""The method in a few lines, and the keys."""
+"""The method in a few lines, and every key: one line per key, in a scrolling view that
+has the focus (up/down, page up/down, home/end, j/k and the mouse wheel scroll it)."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Header, Markdown, Static
 
-HELP = """\
+METHOD = """\
 # roi: which chores are worth automating
 
 **The method** (a factory engineer's, applied to your own week):
@@ -19,37 +22,123 @@ HELP = """\
 4. Estimate the **build** (and weekly upkeep). Payback = build hours / weekly gain.
    If it never pays back within the horizon, keep doing it by hand.
 5. **Overhead counts against the gain**: email and calendar invites carry a low-ROI
-   flag for that reason. Dismiss a flag (`f`) when your numbers say otherwise.
+   flag for that reason. Dismiss a flag (`x` in the flags dialog) when your numbers say
+   otherwise.
 
-Measured minutes (3 timed entries by default) replace your estimates.
-
-## Keys
-
-| Where | Key | Does |
-|---|---|---|
-| everywhere | `ctrl+p` | command palette: find a task or an action |
-| everywhere | `?` / `F1` | this help |
-| everywhere | `ctrl+q` | quit (a running stopwatch keeps running) |
-| inventory | `/` | filter by typing (name, category, tag, verdict) |
-| inventory | `enter` | open the task |
-| inventory | `a` / `d` | add / delete a task |
-| inventory | `s` | sort by payback or by net hours |
-| inventory, task | `t` | start or stop the stopwatch (the selected step; in the inventory the task, or its only step) |
-| task | `b` | time building the automation (becomes the plan's actual build hours) |
-| inventory, task | `f` / `c` | flags / payback chart |
-| inventory | `i` / `r` / `,` | import a time log / export the report / settings |
-| inventory | `m` | roadmap: the builds in rank order within your weekly budget |
-| roadmap | `+` / `-` | one hour a week more / less of building |
-| task | `a` / `e` / `d` | add / edit / delete a step |
-| task | `shift+up` / `shift+down` | move the step up / down (also `K` / `J`) |
-| task | `n` / `p` | edit the task's fields / its plan |
-| forms | `ctrl+s` / `enter` | save (only when every field is valid) |
-| forms | `escape` | leave without saving (what you typed is kept as a draft) |
-| forms | `ctrl+r` | revert the draft to the saved values |
-| chart | `n` | the selected task or the top five |
-
-The mouse works too: click a row, a column, a button.
+Measured minutes (3 timed entries by default) replace your estimates. What the CLI or
+another roi changes shows here within a second.
 """
+
+#: (where, [(key, what it does)]): every key of the app, one line each. A test checks
+#: that each screen's bindings are listed under its heading.
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Everywhere", (
+        ("ctrl+p", "command palette: find a task or an action"),
+        ("?", "this help (also F1)"),
+        ("ctrl+l", "read the database again (changes also come alone)"),
+        ("ctrl+q", "quit (a running stopwatch keeps running)"),
+    )),
+    ("Inventory", (
+        ("/", "filter by typing (name, category, tag, verdict)"),
+        ("esc", "clear the filter"),
+        ("up / down, k / j", "move the cursor"),
+        ("page up / page down", "a screen up / down"),
+        ("home / end", "the first / the last task"),
+        ("enter", "open the task"),
+        ("a", "add a task"),
+        ("d / delete", "delete the task"),
+        ("t", "start/stop the stopwatch (task, or its one step)"),
+        ("s", "sort by payback or by net hours"),
+        ("f", "the task's flags"),
+        ("c", "payback chart of the task"),
+        ("m", "roadmap: the builds in rank order, within budget"),
+        ("i", "import a time log"),
+        ("r", "export the report"),
+        (",", "settings"),
+        ("q", "quit"),
+    )),
+    ("Task", (
+        ("a", "add a step"),
+        ("e / enter", "edit the step"),
+        ("d / delete", "delete the step"),
+        ("shift+up / K", "move the step up"),
+        ("shift+down / J", "move the step down"),
+        ("t", "start or stop the stopwatch on the step"),
+        ("b", "time building it (the plan's actual build hours)"),
+        ("n", "edit the task's fields"),
+        ("p", "edit the plan"),
+        ("f", "the task's flags"),
+        ("c", "payback chart of the task"),
+        ("esc", "back to the inventory"),
+    )),
+    ("Forms and settings", (
+        ("ctrl+s / enter", "save (only when every field is valid)"),
+        ("esc", "back, unsaved (what you typed is kept as a draft)"),
+        ("ctrl+r", "revert the draft to the saved values"),
+        ("tab / shift+tab", "next / previous field"),
+    )),
+    ("Questions", (
+        ("y", "yes"),
+        ("n / esc", "no"),
+    )),
+    ("Flags dialog", (
+        ("x", "dismiss or restore the focused flag (or the first)"),
+        ("esc / q", "close"),
+    )),
+    ("Report dialog", (
+        ("ctrl+s / enter", "export"),
+        ("esc", "close"),
+    )),
+    ("Chart", (
+        ("n", "the selected task or the top five"),
+        ("esc / q", "back"),
+    )),
+    ("Roadmap", (
+        ("+ / =", "one hour a week more of building"),
+        ("-", "one hour a week less"),
+        ("esc / q", "back"),
+    )),
+    ("Import", (
+        ("ctrl+s", "import the file"),
+        ("F2", "browse files"),
+        ("F5", "preview again"),
+        ("ctrl+z", "undo the import"),
+        ("esc", "back"),
+    )),
+    ("Help", (
+        ("up / down, k / j", "scroll (also the mouse wheel)"),
+        ("page up / page down", "a screen up / down"),
+        ("home / end", "the top / the end"),
+        ("esc / q", "back"),
+    )),
+)
+
+#: The key column's width.
+KEY_CELLS = 21
+
+
+def keys_text() -> Text:
+    """The key table: a heading per place, then one line per key (never wrapped: a line
+    too long for the terminal is cut with an ellipsis)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for index, (where, keys) in enumerate(KEYS):
+        if index:
+            text.append("\n")
+        text.append(where, style="bold underline")
+        for key, does in keys:
+            text.append("\n  ")
+            text.append(key.ljust(KEY_CELLS), style="bold")
+            text.append(does)
+    return text
+
+
+class HelpView(VerticalScroll, can_focus=True):
+    """The help's scrolling body."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="help.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="help.up"),
+    ]
 
 
 class HelpScreen(Screen[None]):
@@ -57,9 +146,12 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Markdown(HELP, id="help")
+        with HelpView(id="help"):
+            yield Markdown(METHOD, id="help-method")
+            yield Static(Text("Keys", style="bold"), id="help-keys-title")
+            yield Static(keys_text(), id="help-keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "help"
-        self.query_one(Markdown).focus()
+        self.query_one(HelpView).focus()

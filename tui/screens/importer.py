@@ -32,11 +32,18 @@ from textual.widgets import (
 
 from roi.db.store import Store
 from roi.fmt import fmt
-from tui.display import name_text
+from roi.textsafe import visible
+from tui.display import name_text, safe_text
 from tui.state import RankingState
 from tui.widgets.path_input import PathSuggester
+from tui.widgets.text_input import TextInput
 
 FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
+
+
+class ImportStopped(Exception):
+    """Raised in the import's thread at its next progress report once the app has been
+    quit: the import's one transaction is rolled back, and the process can end."""
 
 
 class ImportScreen(Screen[bool]):
@@ -65,7 +72,7 @@ class ImportScreen(Screen[bool]):
             with Vertical(id="import-main"):
                 with Horizontal(classes="field-row"):
                     yield Label("File", classes="field-label")
-                    yield Input(
+                    yield TextInput(
                         placeholder="path of a Toggl, Clockify, Harvest, … export (→ completes)",
                         id="import-path",
                         suggester=PathSuggester(),
@@ -73,19 +80,19 @@ class ImportScreen(Screen[bool]):
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Format", classes="field-label")
-                    yield Input(
+                    yield TextInput(
                         "auto",
                         id="import-format",
                         suggester=SuggestFromList(FORMAT_CHOICES),
                         compact=True,
                     )
                     yield Label("Time zone", classes="field-label")
-                    yield Input(id="import-tz", compact=True)
+                    yield TextInput(id="import-tz", compact=True)
                 with Horizontal(classes="field-row"):
                     yield Label("Task from", classes="field-label")
-                    yield Input(placeholder="default: description / project", id="import-task-from", compact=True)
+                    yield TextInput(placeholder="default: description / project", id="import-task-from", compact=True)
                     yield Label("Step from", classes="field-label")
-                    yield Input(placeholder="default: none", id="import-step-from", compact=True)
+                    yield TextInput(placeholder="default: none", id="import-step-from", compact=True)
                 yield Static(id="import-detected")
                 preview: DataTable[object] = DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
                 yield preview
@@ -117,7 +124,7 @@ class ImportScreen(Screen[bool]):
 
     def options(self) -> dict[str, Any]:
         def value(widget_id: str) -> str | None:
-            return self.query_one(widget_id, Input).value.strip() or None
+            return self.query_one(widget_id, TextInput).text.strip() or None
 
         return {
             "format": value("#import-format") or "auto",
@@ -128,7 +135,7 @@ class ImportScreen(Screen[bool]):
 
     @property
     def path(self) -> Path | None:
-        text = self.query_one("#import-path", Input).value.strip()
+        text = self.query_one("#import-path", TextInput).text.strip()
         return Path(text).expanduser() if text else None
 
     @on(Input.Changed)
@@ -168,7 +175,7 @@ class ImportScreen(Screen[bool]):
             detected.update(Text("Type the path of a time log, or press F2 to browse.", style="dim"))
             return
         if not path.is_file():
-            detected.update(Text(f"No file at {path}", style="dim"))
+            detected.update(name_text(f"No file at {path}", style="dim", limit=1000))
             return
         options = self.options()
         try:
@@ -183,12 +190,12 @@ class ImportScreen(Screen[bool]):
                 store=self.state.store,
             )
         except Exception as exc:  # NotATaskLog, RoiError, OSError: say it, do not crash
-            detected.update(Text(f"Cannot import this file: {exc}", style="bold red"))
+            detected.update(safe_text(f"Cannot import this file: {exc}", style="bold red"))
             return
         text = Text("Detected: ")
-        text.append(detection.title, style="bold")
+        text.append(visible(detection.title), style="bold")
         if detection.note:
-            text.append(f" ({detection.note})", style="dim")
+            text.append(f" ({visible(detection.note)})", style="dim")
         if options["format"] != "auto":
             text.append(f" · reading as {options['format']}")
         detected.update(text)
@@ -241,12 +248,14 @@ class ImportScreen(Screen[bool]):
         try:
             result = write(store)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, exc, failed)
+            if self.app.is_running:
+                self.app.call_from_thread(self._failed, exc, failed)
             return
         finally:
             if own:
                 store.close()
-        self.app.call_from_thread(done, result)
+        if self.app.is_running:
+            self.app.call_from_thread(done, result)
 
     @work(thread=True, exclusive=True, group="import")
     def _import(self, path: Path, options: dict[str, Any]) -> None:
@@ -259,6 +268,8 @@ class ImportScreen(Screen[bool]):
         )
 
     def _progress_from_thread(self, done: int, total: int | None) -> None:
+        if not self.app.is_running:  # quit while importing (the app asked first)
+            raise ImportStopped("the app was quit before the import finished; nothing of it was kept")
         now = time.monotonic()
         if now - self._last_progress < 0.05 and done != total:
             return
@@ -274,7 +285,7 @@ class ImportScreen(Screen[bool]):
         self.query_one("#import-undo", Button).disabled = False
         summary = self.query_one("#import-summary", Static)
         summary.display = True
-        summary.update(Text(f"{what}: {exc}", style="bold red"))
+        summary.update(safe_text(f"{what}: {exc}", style="bold red"))
         self.query_one("#import-run", Button).disabled = False
 
     def _finished(self, summary: Any) -> None:
@@ -290,11 +301,11 @@ class ImportScreen(Screen[bool]):
         text.append(".")
         if summary.note:  # how the file was read: time zone, date order, AFK cuts
             text.append("\n")
-            text.append_text(name_text(summary.note, style="dim"))
+            text.append_text(name_text(summary.note, style="dim", limit=1000))
         created = getattr(summary, "tasks_created", [])
         if created:
             text.append(f"\nNew tasks ({len(created)}): ")
-            text.append_text(name_text(_few(created)))
+            text.append_text(name_text(_few(created), limit=1000))
         earlier = summary.earlier_batch if not summary.imported and summary.duplicates else None
         if earlier is not None:
             text.append(f"\nThis file was imported before (import {earlier}). To import it again with other"
@@ -369,11 +380,11 @@ class ImportScreen(Screen[bool]):
         text.append(f": removed {undone.entries} entr{'y' if undone.entries == 1 else 'ies'} ({fmt(undone.hours, 2)} h)")
         if undone.tasks_removed:
             text.append(f" and {len(undone.tasks_removed)} task{'s' if len(undone.tasks_removed) != 1 else ''}: ")
-            text.append_text(name_text(_few(undone.tasks_removed)))
+            text.append_text(name_text(_few(undone.tasks_removed), limit=1000))
         text.append(".")
         if undone.tasks_kept:
             text.append(f"\nKept {len(undone.tasks_kept)} it created that something else holds on to: ")
-            text.append_text(name_text(_few(undone.tasks_kept)))
+            text.append_text(name_text(_few(undone.tasks_kept), limit=1000))
         box = self.query_one("#import-summary", Static)
         box.display = True
         box.update(text)

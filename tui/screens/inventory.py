@@ -14,12 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from roi.ranking import RankedTask
+from tui.display import name_text
 from tui.display import table_columns as columns_for
 from tui.host import host
 from tui.state import RankingBusy, RankingChanged, RankingState
 from tui.widgets.detail import TaskDetail
 from tui.widgets.ranked_table import RankedTable
 from tui.widgets.stopwatch import Stopwatch
+from tui.widgets.text_input import TextInput
 
 
 def matches(r: RankedTask, needle: str) -> bool:
@@ -63,7 +65,7 @@ class InventoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filter-bar"):
-            yield Input(
+            yield TextInput(
                 placeholder="/ filter by name, category, tag, verdict…", id="filter", compact=True
             )
             yield Label(id="sort-label")
@@ -214,7 +216,7 @@ class InventoryScreen(Screen[None]):
             return
         r = self.state.by_id[task_id]
         question = Text("Delete task ")
-        question.append_text(Text(r.name, style="bold"))
+        question.append_text(name_text(r.name, 50, style="bold"))
         question.append(f" with its {len(r.steps)} step(s), plan and time entries?")
 
         def done(yes: bool | None) -> None:

@@ -81,7 +81,7 @@ class RoadmapScreen(Screen[None]):
         left_out = left_out_sentence(plan)
         if left_out:
             summary.append("\n")
-            summary.append_text(name_text(left_out, style="dim"))
+            summary.append_text(name_text(left_out, style="dim", limit=2000))
         self.query_one("#roadmap-summary", Static).update(summary)
         table = self.query_one(DataTable)
         table.clear()

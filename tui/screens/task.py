@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from roi.db.timelog import measurements
 from roi.fmt import fmt, fmt_weeks
 from roi.ranking import RankedTask, far_off_measurements
-from tui.display import flags_text, missing_text, name_text, verdict_text
+from roi.textsafe import visible
+from tui.display import flags_text, missing_text, name_text, one_line, verdict_text
 from tui.host import host
 from tui.state import RankingChanged, RankingState
 from tui.widgets.stopwatch import Stopwatch
@@ -88,7 +89,7 @@ class TaskScreen(Screen[None]):
             return
         self.ranked = r
         t = r.task
-        self.sub_title = t.name
+        self.sub_title = one_line(t.name)
         fields = Text()
         fields.append_text(name_text(t.name, style="bold"))
         fields.append(f"  #{r.rank} · {t.category} · {t.status}", style="dim")
@@ -104,21 +105,21 @@ class TaskScreen(Screen[None]):
             fields.append(" · learning value")
         if t.notes:
             fields.append("\n")
-            fields.append_text(name_text(t.notes, style="italic"))
+            fields.append_text(name_text(t.notes, style="italic", limit=300))
         self.query_one("#task-fields", Static).update(fields)
 
         verdict = Text()
         verdict.append_text(verdict_text(r.verdict))
-        verdict.append(f" — {r.verdict_reason}", style="dim")
+        verdict.append(f" — {visible(r.verdict_reason)}", style="dim")
         if r.flags:
             verdict.append("  ")
             verdict.append_text(flags_text(r))
         verdict.append("\n")
-        verdict.append(r.explanation)
+        verdict.append(visible(r.explanation, keep_newlines=True))
         if r.missing:
             verdict.append("\n" + missing_text(r), style="bold")
         for warning in far_off_measurements(r):
-            verdict.append("\n⚠ " + warning, style="bold #d7901b")
+            verdict.append("\n⚠ " + visible(warning), style="bold #d7901b")
         self.query_one("#task-verdict", Static).update(verdict)
 
         self._fill_steps(r)
@@ -229,7 +230,7 @@ class TaskScreen(Screen[None]):
             return
         step = next(s for s in self.ranked.steps if s.id == step_id)
         question = Text("Delete step ")
-        question.append_text(name_text(step.name, style="bold"))
+        question.append_text(name_text(step.name, 50, style="bold"))
         question.append("? Its time entries stay with the task.")
 
         def done(yes: bool | None) -> None:
