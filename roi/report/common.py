@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from roi.ranking import RankedTask, StepView, far_off_measurements, fmt
 from roi.report.model import Report, TaskLog, Totals
 from roi.roadmap import left_out_sentence
+from roi.spent import SpentRow
 
 TITLE = "Automation ROI report"
 NOT_WORTH = "Not worth automating (yet)"
 NEEDS_ESTIMATE = "Needs an estimate (left out of every total)"
 ROADMAP = "Roadmap"
+SPENT = "Where the time goes"
 VERDICT_WORDS = {"automate": "automate", "maybe": "maybe", "skip": "skip", "needs-estimate": "needs-estimate"}
 
 
@@ -234,9 +236,41 @@ def start_line(r: RankedTask, report: Report) -> str | None:
 
 
 def extra_lines(r: RankedTask, report: Report) -> list[str]:
-    """The optional lines under a task's arithmetic: start date, Monte Carlo, money."""
-    lines = (start_line(r, report), uncertainty_line(r), money_line(r, report), *far_off_measurements(r))
+    """The optional lines under a task's arithmetic: start date, Monte Carlo, money, the
+    figures a template gave."""
+    lines = (start_line(r, report), uncertainty_line(r), money_line(r, report), *far_off_measurements(r),
+             template_line(r, report))
     return [line for line in lines if line]
+
+
+def template_line(r: RankedTask, report: Report) -> str | None:
+    from roi.estimate import marks_note
+
+    note = marks_note(report.templates.get(r.id))
+    return None if note is None else f"{note[0].upper()}{note[1:]} (until you change them)."
+
+
+def spent_intro(report: Report) -> str:
+    """The first sentence of "Where the time goes"."""
+    s = report.spent
+    if s is None or s.total_hours is None or s.since is None:
+        return ("No time logged yet: time a task with `roi time start TASK` or import a log with "
+                "`roi import FILE`, and the hours each task takes show here.")
+    shown = len(report.spent_rows)
+    rest = len(s.logged) - shown
+    text = (f"From {s.since.isoformat()} to {s.until.isoformat()} ({weeks_text(s.weeks)}): "
+            f"{hours(s.total_hours)} h logged from every source, {hours(s.total_hours_per_week or 0.0)} h a week")
+    text += f"; the top {shown} of {len(s.logged)} tasks with time logged" if rest else ""
+    unlogged = len(s.rows) - len(s.logged)
+    if unlogged:
+        text += f". {unlogged} task{'s have' if unlogged != 1 else ' has'} no time logged"
+    return text + "."
+
+
+def spent_cells(row: SpentRow) -> tuple[str, str, str, str, str]:
+    """(name, hours, h/week, share, state) of a row, as text (name unescaped)."""
+    return (row.name, hours(row.hours or 0.0), hours(row.hours_per_week or 0.0),
+            f"{(row.share or 0.0) * 100:.1f}%", row.state or "")
 
 
 def money_line(r: RankedTask, report: Report) -> str | None:

@@ -19,6 +19,7 @@ from roi.inventory import rank_store
 from roi.models import RoiError, Settings
 from roi.ranking import RankBy, RankedTask
 from roi.roadmap import Roadmap, build_roadmap
+from roi.spent import Spent, SpentRow, where_time_goes
 
 Format = Literal["text", "md", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = ("text", "md", "html", "csv", "json")
@@ -71,6 +72,14 @@ class Report:
     chart_tasks: int = 5
     roadmap: Roadmap | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    spent: Spent | None = None  # where the time goes: logged hours per task (roi.spent)
+    spent_top: int = 10  # the rows of it the report lists
+    templates: dict[int, dict[str, str]] = field(default_factory=dict)  # task id -> {field: template}
+
+    @property
+    def spent_rows(self) -> list[SpentRow]:
+        """The logged tasks the "Where the time goes" section lists, most hours first."""
+        return [] if self.spent is None else list(self.spent.logged[: self.spent_top])
 
     @property
     def shown(self) -> list[RankedTask]:
@@ -180,6 +189,8 @@ def build_report(
         raise RoiError(f"--top must be at least 1 (got {top})")
     if horizon_weeks is not None and not (math.isfinite(horizon_weeks) and horizon_weeks > 0):
         raise RoiError(f"--horizon must be a positive number of weeks (got {horizon_weeks!r})")
+    from roi.estimate import template_marks
+
     settings = store.settings()
     ranked = rank_store(store, today=today, by=by, horizon_weeks=horizon_weeks, settings=settings)  # type: ignore[arg-type]
     horizon = horizon_weeks or settings.horizon_weeks
@@ -199,6 +210,8 @@ def build_report(
         totals=totals(ranked, shown, settings, today),
         roadmap=build_roadmap(ranked, budget_hours_per_week or settings.build_budget_hours_per_week,
                               today, horizon),
+        spent=where_time_goes(store, today=today, ranked=ranked),
+        templates=template_marks(store, [r.task for r in ranked]),
     )
 
 

@@ -53,11 +53,13 @@ def render(report: Report) -> str:
         "build_hours", "build_cost_hours", "upkeep_hours_per_week", "payback_weeks",
         "break_even", "net_hours", "roi", "per_week", "per_week_source", "minutes_source",
         "flags", "verdict_reason", "explanation", "missing",
+        "logged_hours", "logged_hours_per_week", "logged_share", "from_template",
     ]
     if money:
         header += ["weekly_value", "net_value"]
     if chance:
         header += ["payback_probability", "payback_weeks_p50", "payback_weeks_p90", "expected_net_hours"]
+    logged = {r.task_id: r for r in (report.spent.rows if report.spent else ()) if r.task_id is not None}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -72,6 +74,10 @@ def render(report: Report) -> str:
             _text(";".join(common.flag_label(f.code, f.dismissed) for f in r.flags)),
             _text(r.verdict_reason), _text(r.explanation), ";".join(r.missing),
         ]
+        spent = logged.get(r.id)  # no time logged: empty cells (unknown, not 0)
+        row += [_number(spent.hours), _number(spent.hours_per_week), _number(spent.share)] if spent else ["", "", ""]
+        marks = report.templates.get(r.id, {})
+        row.append(_text(";".join(f"{field}={name}" for field, name in sorted(marks.items()))))
         if money:
             row += [_number(o.net_weekly_gain * money, 2), _number(o.net_hours * money, 2)]
         if chance:

@@ -51,6 +51,9 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .verdict.maybe { color: var(--maybe); background: #fdf3df; }
 .verdict.skip { color: var(--skip); background: #fbe9ea; }
 .verdict.needs-estimate { color: #6b3fa0; background: #f1eafa; }
+.verdict.flagged { color: var(--maybe); background: #fdf3df; }
+.verdict.live { color: #1f4e8c; background: #e8f0fa; }
+svg.bars { width: 100%; max-width: 40rem; height: auto; display: block; }
 .flag { color: var(--maybe); font-size: .78em; white-space: nowrap; }
 ol.details { padding-left: 2rem; }
 ol.details li { margin: 0 0 .8rem; }
@@ -146,6 +149,30 @@ def _detail(r: RankedTask, report: Report) -> str:
     return "".join(parts)
 
 
+def _spent(report: Report) -> list[str]:
+    """"Where the time goes": the intro, a bar chart of hours a week, the top rows with
+    a sparkline of each one's weeks."""
+    out = ['<section id="where-the-time-goes">', f"<h2>{h(common.SPENT)}</h2>",
+           f"<p>{h(common.spent_intro(report))}</p>"]
+    rows = report.spent_rows
+    if report.spent is None or not rows:
+        return [*out, "</section>"]
+    out += ['<figure class="spent">', svg.weekly_bars(report.spent),
+            f"<figcaption>Hours logged each week from {h(str(report.spent.since))}, every task and source."
+            "</figcaption>", "</figure>",
+            '<table class="spent">',
+            '<thead><tr><th scope="col" class="l">Task</th><th scope="col">Hours</th><th scope="col">h/week</th>'
+            '<th scope="col">Share</th><th scope="col" class="l">Weeks</th><th scope="col" class="l">State</th>'
+            "</tr></thead>", "<tbody>"]
+    for r in rows:
+        name, hours, per_week, share, state = common.spent_cells(r)
+        out.append(f'<tr><td class="task">{h(name)}</td><td>{h(hours)}</td><td>{h(per_week)}</td>'
+                   f'<td>{h(share)}</td><td class="l">{svg.sparkline(r.weekly, r.name)}</td>'
+                   f'<td class="l">{_verdict(state) if state else ""}</td></tr>')
+    out += ["</tbody>", "</table>", "</section>"]
+    return out
+
+
 def render(report: Report) -> str:
     title = f"{common.TITLE} {report.today.isoformat()}"
     out = [
@@ -185,6 +212,7 @@ def render(report: Report) -> str:
                 "(break-even).</figcaption>", "</figure>"]
     out.append("</section>")
     if report.ranked:
+        out += _spent(report)
         out += ['<section id="ranking">', "<h2>Ranking</h2>", *_table(report),
                 '<p class="note">ROI = net hours over the horizon / build cost. Payback and '
                 "break-even count from each plan's start date (today unless set).</p>", "</section>"]

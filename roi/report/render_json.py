@@ -16,7 +16,7 @@ def _round(value: float | None) -> float | None:
 
 def report_json(report: Report) -> dict[str, Any]:
     data = ranking_json(report.shown, horizon_weeks=report.horizon_weeks, generated=report.generated,
-                        hourly_value=report.hourly_value)
+                        hourly_value=report.hourly_value, templates=report.templates)
     s = report.settings
     t = report.totals
     data = {"schema_version": SCHEMA_VERSION, **data}
@@ -70,6 +70,12 @@ def report_json(report: Report) -> dict[str, Any]:
         "automate_weekly_value": _round(t.weekly_value),
         "automate_net_value": _round(t.net_value),
     }
+    if report.spent is not None:
+        from roi.spent import spent_json
+
+        # the `roi spent --json` object of the top rows, and the total hours of each week
+        data["where_the_time_goes"] = spent_json(report.spent, top=report.spent_top) | {
+            "weekly_hours": list(report.spent.weekly)}
     if report.roadmap is not None:
         from roi.roadmap import roadmap_json
 

@@ -36,6 +36,12 @@ def render(report: Report) -> str:
         out += [esc(common.counts_sentence(report.totals)), ""]
     if not report.ranked:
         return "\n".join(out)
+    out += [f"## {common.SPENT}", "", esc(common.spent_intro(report)), ""]
+    if report.spent_rows:
+        out += [_row(["Task", "Hours", "h/week", "Share", "State"]), _row([":--", "--:", "--:", "--:", ":--"])]
+        out += [_row([esc(name), h, per_week, share, state])
+                for name, h, per_week, share, state in map(common.spent_cells, report.spent_rows)]
+        out.append("")
     money = bool(report.hourly_value)
     chance = any(common.informative(r) for r in report.shown)
     header = ["#", "Task", "Saved h/wk", "Build h", "Upkeep h/wk", "Payback", "Break-even",

@@ -244,6 +244,7 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
     out = [header, summary]
     if not report.ranked:
         return out
+    out.append(spent_block(report, width))
     table = [heading("Ranking"), *ranking_table(report, width)]
     note = "! = flagged low-ROI; " if any(r.active_flags for r in report.shown) else ""
     unknown = "? = not estimated yet; " if report.needs_estimate else ""
@@ -289,6 +290,31 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
         ), width)
     out.append(skipped)
     return out
+
+
+def spent_block(report: Report, width: int) -> list[Line]:
+    """"Where the time goes": the intro, then a table of the top rows."""
+    block = [[(common.SPENT, "bold underline")]]
+    block += wrap([(_v(common.spent_intro(report)), "")], width)
+    rows = [common.spent_cells(r) for r in report.spent_rows]
+    if not rows:
+        return block
+    heads = ("Task", "Hours", "h/week", "Share", "State")
+    widths = [max(len(heads[i]), *(len(row[i]) for row in rows)) for i in range(1, 5)]
+    name_width = max(width - sum(widths) - 4, MIN_TASK_WIDTH)
+    name_width = min(name_width, max(4, *(_cells(_v(row[0])) for row in rows)))
+    head: Line = _pad([(heads[0], "bold")], name_width)
+    for i, w in enumerate(widths, start=1):
+        head += [(" ", ""), *_pad([(heads[i], "bold")], w, i < 4)]
+    block.append(head)
+    for row, r in zip(rows, report.spent_rows, strict=True):
+        for k, part in enumerate(wrap([(_v(row[0]), "")], name_width)):
+            line: Line = _pad(part, name_width)
+            for i, w in enumerate(widths, start=1):
+                style = VERDICT_STYLE.get(r.state or "", "") if i == 4 else ""
+                line += [(" ", ""), *_pad([(row[i], style)] if k == 0 else [], w, i < 4)]
+            block.append(line)
+    return block
 
 
 def render(report: Report, width: int = WIDTH) -> str:

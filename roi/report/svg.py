@@ -10,6 +10,7 @@ from html import escape
 
 from roi.ranking import RankedTask, fmt
 from roi.report.model import Report
+from roi.spent import Spent
 from roi.textsafe import visible
 
 # Okabe-Ito colours (distinguishable with colour-blindness), each with its own dash
@@ -144,3 +145,45 @@ def swatch(s: Series) -> str:
     dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
     return (f'<svg class="swatch" viewBox="0 0 36 12" width="36" height="12" aria-hidden="true">'
             f'<line x1="1" y1="6" x2="35" y2="6" stroke="{s.color}" stroke-width="3"{dash}/></svg>')
+
+
+# --- where the time goes: hours a week --------------------------------------------------
+
+BARS_WIDTH, BARS_HEIGHT, BARS_LEFT, BARS_BOTTOM = 560, 120, 40, 18
+
+
+def weekly_bars(spent: Spent) -> str:
+    """A small bar chart of the hours logged in each week of the period."""
+    weeks = list(spent.weekly) or [0.0]
+    top = nice_ticks(0.0, max(max(weeks), 0.1), 2)[-1]
+    pw, ph = BARS_WIDTH - BARS_LEFT - 4, BARS_HEIGHT - BARS_BOTTOM - 6
+    step = pw / len(weeks)
+    since = escape(str(spent.since))
+    out = [
+        f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BARS_WIDTH} {BARS_HEIGHT}" '
+        f'role="img" aria-label="Hours logged each week from {since}" font-family="inherit" font-size="11">',
+        f'<line x1="{BARS_LEFT}" x2="{BARS_LEFT + pw}" y1="{6 + ph}" y2="{6 + ph}" stroke="#333"/>',
+        f'<text x="{BARS_LEFT - 4}" y="10" text-anchor="end" fill="#444">{escape(fmt(top))} h</text>',
+        f'<text x="{BARS_LEFT - 4}" y="{6 + ph}" text-anchor="end" fill="#444">0</text>',
+    ]
+    for i, value in enumerate(weeks):
+        height = ph * value / top if top else 0.0
+        out.append(f'<rect x="{_n(BARS_LEFT + i * step + step * 0.1)}" y="{_n(6 + ph - height)}" '
+                   f'width="{_n(max(step * 0.8, 0.5))}" height="{_n(height)}" fill="#0072B2">'
+                   f'<title>week {i + 1}: {escape(fmt(value, 2))} h</title></rect>')
+    out.append(f'<text x="{BARS_LEFT}" y="{BARS_HEIGHT - 4}" fill="#444">week 1</text>')
+    out.append(f'<text x="{BARS_LEFT + pw}" y="{BARS_HEIGHT - 4}" text-anchor="end" fill="#444">'
+               f'week {len(weeks)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def sparkline(weekly: tuple[float, ...], name: str, width: int = 90, height: int = 18) -> str:
+    """One row's hours a week as a small line (its name in the title, escaped)."""
+    values = list(weekly) or [0.0]
+    top = max(values) or 1.0
+    step = width / max(len(values) - 1, 1)
+    points = " ".join(f"{_n(i * step)},{_n(height - 1 - (height - 2) * v / top)}" for i, v in enumerate(values))
+    return (f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{escape(visible(name))}: hours each week">'
+            f'<polyline points="{points}" fill="none" stroke="#0072B2" stroke-width="1.5"/></svg>')
