@@ -95,7 +95,13 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         ))
         for r in pending:
             out.print(Text.assemble(("? ", "magenta"), visible(r.name), ": ", visible(r.explanation)))
+    from roi.estimate import marks_note, template_marks
+
+    marks = template_marks(store, [r.task for r in ranked])
     for r in ranked:
+        note = marks_note(marks.get(r.id))
+        if note:
+            out.print(Text.assemble(("~ ", "cyan"), f"{visible(r.name)}: {note} (until you change them)"))
         for warning in far_off_measurements(r):
             out.print(Text.assemble(("! ", "yellow"), f"{visible(r.name)}: ", visible(warning)))
         if explain:

@@ -66,6 +66,7 @@ def test_a_template_fills_what_is_not_given_and_is_marked_until_changed(roi, imp
     show = roi("task", "show", "Weekly report")
     assert "from the writing template (until you change them)" in flat(show.stdout)
     assert json.loads(roi("task", "show", "Weekly report", "--json").stdout)["from_template"]["build_hours"] == "writing"
+    assert "Weekly report: overhead, failure rate and build hours from the writing template" in flat(roi("rank").stdout)
     # the person changes the build estimate and the failure rate: those are theirs now
     assert roi("plan", "Weekly report", "--build-hours", "5").exit_code == 0
     assert roi("step", "edit", "Weekly report", "1", "--failure-rate", "20%").exit_code == 0
