@@ -66,7 +66,8 @@ def spent(ctx: click.Context, since: str | None, until: str | None, by: str, as_
     else:
         assert found.since is not None
         out.print(Text(
-            f"From {found.since.isoformat()} to {found.until.isoformat()} ({fmt(found.weeks)} weeks): "
+            f"From {found.since.isoformat()} to {found.until.isoformat()} ({fmt(found.weeks)} "
+            f"week{'' if fmt(found.weeks) == '1' else 's'}): "
             f"{_hours(found.total_hours)} h logged, {_hours(found.total_hours_per_week)} h a week.",
             style="dim",
         ))
