@@ -41,8 +41,7 @@ def timed(db_path: Path) -> Path:
     return db_path
 
 
-@pytest.mark.parametrize("options", [[], ["--json"], ["--format", "{task} / {step}: {elapsed} ({minutes} min, {kind})"],
-                                     ["--quiet"], ["-q", "--json"]])
+@pytest.mark.parametrize("options", [[], ["-q", "--json"], ["--format", "{task} / {step}: {elapsed} ({minutes} min, {kind})"]])
 def test_the_fast_path_says_what_the_full_command_says(timed: Path, options: list[str]) -> None:
     args = ["--db", str(timed), "time", "status", *options]
     idle_fast, idle_full = run(*args), run(*args, full=True)
