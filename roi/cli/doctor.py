@@ -62,7 +62,7 @@ def _count(n: int | None) -> str:
 
 def _print(h: Health, code: int) -> None:
     out = console()
-    out.print(Text(f"database: {visible(h.path)}"))
+    out.print(Text(f"database: {visible(h.path)}"), soft_wrap=True)  # a path is never cut
     if code == 1:
         out.print(Text("no database there (roi creates one on first use)."))
         return
