@@ -110,3 +110,40 @@ def test_times_beyond_year_9999_are_rejected_rows_not_tracebacks(tmp_path, roi) 
     summary = json.loads(result.stdout)
     assert summary["imported"] == 1 and summary["rejected"] == 1
     assert "Traceback" not in result.output
+
+
+EXTREME_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["1e308", "1e309", "-1e308", "1e-320", "4e18", "9" * 400, "0x10", "1_000"]),
+)
+EXTREME_DATES = st.one_of(
+    st.datetimes().map(lambda d: d.isoformat()),  # years 1 to 9999
+    st.integers(min_value=-10**6, max_value=10**6).map(lambda y: f"{y}-01-01T00:00:00Z"),
+    st.sampled_from(["0000-01-01", "9999-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "2024-13-01", "1e20"]),
+)
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(EXTREME_DATES, EXTREME_NUMBERS), min_size=1, max_size=12))
+def test_extreme_numbers_and_dates_cost_their_row_only(rows: list[tuple[str, str]]) -> None:
+    """Every per-row conversion is inside the per-row handling: whatever the value, the
+    row is imported or rejected with its line, and the good row after it is kept."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "log.csv"
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["Start", "Minutes", "Task"])
+        for start, minutes in rows:
+            w.writerow([start, minutes, "extreme"])
+        w.writerow(["2024-01-02T09:00:00Z", "30", "good"])
+        path.write_text(out.getvalue(), encoding="utf-8")
+        store = Store.open(Path(tmp) / "roi.db")
+        try:
+            s = run_import(store, path, tz="UTC")
+            assert s.rows_read == len(rows) + 1
+            assert s.imported + s.rejected + s.skipped + s.duplicates == len(rows) + 1
+            assert {line for line, _ in s.errors} <= set(range(2, len(rows) + 2))
+            assert "good" in {t.name for t in store.list_tasks()}
+        finally:
+            store.close()
