@@ -168,7 +168,7 @@ class RoiApp(App[None]):
         """Read everything again (also the flag rules file, which is not in the database)."""
         self._state.rank_all()
         self.sync_timer()
-        self.notify(f"Read the database again: {len(self._state.ranked)} tasks.")
+        self.notify(f"Read the database again: {len(self._state.ranked)} tasks.", markup=False)
 
     # --- a failure of the app itself --------------------------------------------------
 
@@ -218,7 +218,7 @@ class RoiApp(App[None]):
             try:
                 store.set_setting("theme", theme.name)
             except Exception as exc:  # a busy database: the theme still applies now
-                self.notify(f"The theme was not saved: {exc}", severity="warning")
+                self.notify(f"The theme was not saved: {exc}", severity="warning", markup=False)
 
     # --- stopwatch -----------------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class RoiApp(App[None]):
                 title="Stopwatch", severity="warning",
             )
             return
-        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch")
+        self.notify(f"Saved {format_duration(seconds)} on {what}", title="Stopwatch", markup=False)
         self._state.rerank([timer.task_id])
 
     def cancel_timer(self) -> None:
@@ -379,7 +379,7 @@ class RoiApp(App[None]):
 
     def action_toggle_sort(self) -> None:
         self._state.set_order("net" if self._state.rank_by == "payback" else "payback")
-        self.notify(f"Ranked by {'net hours' if self._state.rank_by == 'net' else 'payback'}")
+        self.notify(f"Ranked by {'net hours' if self._state.rank_by == 'net' else 'payback'}", markup=False)
 
 
 def _fulfils_the_host_protocol(app: RoiApp) -> RoiHost:

@@ -184,7 +184,7 @@ class RankingState:
 
     def _cannot_rank(self, exc: RoiError) -> None:
         """The ranking could not be read again: the last one stays, and the reason shows."""
-        self.host.notify(f"The ranking was not updated: {exc}", severity="error")
+        self.host.notify(f"The ranking was not updated: {exc}", severity="error", markup=False)
 
     def _publish(self, ranked: list[RankedTask]) -> None:
         self._ranked = ranked

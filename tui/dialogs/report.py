@@ -102,7 +102,7 @@ class ReportScreen(ModalScreen[Path | None]):
         text = Text("Written to ")
         text.append_text(name_text(str(self.written.resolve()), style="bold", limit=1000))
         result.update(text)
-        self.notify(f"Report written to {self.written}", title="Report")
+        self.notify(f"Report written to {self.written}", title="Report", markup=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

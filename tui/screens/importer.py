@@ -390,7 +390,7 @@ class ImportScreen(Screen[bool]):
         box.update(text)
         self.query_one("#import-run", Button).disabled = False
         self.state.rerank()
-        self.notify(f"Import {undone.batch.id} undone.", title="Import")
+        self.notify(f"Import {undone.batch.id} undone.", title="Import", markup=False)
 
     @on(Button.Pressed, "#import-close")
     def action_close(self) -> None:
