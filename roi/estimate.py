@@ -25,7 +25,7 @@ from roi.errors import RoiError
 from roi.fmt import fmt
 from roi.models import Plan, Range, Step, Task
 from roi.quantities import BUILD_HOURS, MINUTES, QuantityError, parse, parse_range, parse_share
-from roi.seeds import seed_path
+from roi.seeds import read_own_file, seed_path
 from roi.textsafe import visible
 
 __all__ = [
@@ -117,16 +117,7 @@ def _file_error(path: Path, problem: str) -> TemplatesFileError:
 
 
 def _read_user(path: Path) -> dict[str, Template]:
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise _file_error(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _file_error(path, f"is not UTF-8 text (byte {exc.start + 1})") from None
+    text = read_own_file(path, lambda problem: _file_error(path, problem))
     try:
         return _parse(text, f"'{visible(str(path))}'")
     except TemplatesFileError:

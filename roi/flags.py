@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from roi.models import CATEGORIES, FlagField, FlagMatch, RoiError, Step, Task
-from roi.seeds import seed_path
+from roi.seeds import read_own_file, seed_path
 from roi.textsafe import visible
 
 USER_RULES_ENV = "ROI_FLAGS"
@@ -123,16 +123,7 @@ def _user_file_error(path: Path, problem: str) -> FlagsFileError:
 
 
 def _read_user_rules(path: Path) -> list[FlagRule]:
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise _user_file_error(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise _user_file_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _user_file_error(path, f"is not UTF-8 text (byte {exc.start + 1})") from None
+    text = read_own_file(path, lambda problem: _user_file_error(path, problem))
     try:
         return parse_rules(text, f"'{visible(str(path))}'")
     except RoiError as exc:
