@@ -38,7 +38,9 @@ from roi.explanation import (  # the words of the ranking (re-exported)
 from roi.flags import FlagRule, load_rules, rule_matches
 from roi.fmt import fmt, fmt_weeks
 from roi.models import Flag, Measurement, Settings, Step, Task
-from roi.settled import VERDICTS, Missing, RankBy, RankedTask, Settled, Source, StepView, Verdict
+from roi.settled import (
+    VERDICTS, Missing, RankBy, RankedTask, Settled, Source, StepView, Verdict, frequency_measurement,
+)
 from roi.uncertainty import Overrun, Uncertainty
 
 __all__ = [
@@ -116,7 +118,7 @@ def _frequency(
 ) -> tuple[float, Source, float | None, int]:
     task_id = int(task.id or 0)
     mine = [m for (t, _s), m in measured.items() if t == task_id]
-    occurrences = max((m.samples for m in mine), default=0)
+    occurrences = max((m.occurrences for m in mine), default=0)
     measured_per_week = None
     if occurrences >= min_samples:
         first = min(m.first_start for m in mine)
@@ -176,6 +178,7 @@ def settle_task(
         horizon_weeks=horizon, overrun_factor=overrun, measured_samples=occurrences,
         measured_minutes=whole.median_minutes if whole else None,
         hourly_value=settings.hourly_value, currency=settings.currency,
+        measurement=frequency_measurement(int(task.id or 0), measured),
     )
 
 
@@ -230,10 +233,16 @@ def evaluate_tasks(
     `simulate`, the Monte Carlo's figures (overrun: the history to draw the overrun
     factor from, default the setting) go into each verdict and explanation."""
     rules = load_rules() if rules is None else rules
+    # Each task is settled with its own measurements only: looking a task's up in the
+    # whole dict would make a ranking quadratic in the number of tasks.
+    per_task: dict[int, dict[tuple[int, int | None], Measurement]] = {}
+    for key, m in (measured or {}).items():
+        per_task.setdefault(key[0], {})[key] = m
     settled = [
         settle_task(
-            t, settings, today=today, measured=measured, dismissed=dismissed, rules=rules,
-            horizon_weeks=horizon_weeks, overrun_factor=overrun_factor,
+            t, settings, today=today, measured=per_task.get(int(t.id or 0), {}),
+            dismissed=dismissed, rules=rules, horizon_weeks=horizon_weeks,
+            overrun_factor=overrun_factor,
         )
         for t in tasks
     ]
