@@ -2,9 +2,12 @@
 today. Screens and dialogs receive it in their constructor, read it, and hear about
 changes through the messages below; nothing else holds a copy of the ranking.
 
-Rankings are values: a change never edits a `RankedTask` or the published list. A patch
-or a full re-rank builds a new list (and a new index by id), with a new value where only
-a rank moved (`with_rank`), and then tells every screen on the stack which tasks changed.
+Rankings are values: a change never edits a `RankedTask` or the published ranking. A
+patch or a full re-rank builds a new `Ranking` (and its index by id) and then tells every
+screen on the stack which tasks changed. A value whose rank only moved is made when it is
+first read (`with_rank`): when the last of 10,000 tasks moves to the top every rank
+shifts, and making 10,000 values up front cost 40-50 ms (three frames) where the table
+reads one screen of rows.
 
 This is also the TUI's one door to the core's ranking functions (`evaluate_store`,
 `rank_store`, `sort_key`): if they move, this file is where the TUI follows.
@@ -13,10 +16,10 @@ This is also the TUI's one door to the core's ranking functions (`evaluate_store
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from textual.app import App
 from textual.message import Message
@@ -68,10 +71,93 @@ def with_rank(r: RankedTask, rank: int) -> RankedTask:
     return new
 
 
-def in_order(ranked: Iterable[RankedTask], by: RankBy) -> list[RankedTask]:
-    """A new list in rank order, ranks from 1 (`roi.ranking.order`, with `with_rank`)."""
-    result = sorted(ranked, key=lambda r: sort_key(r, by))
-    return [with_rank(r, position) for position, r in enumerate(result, start=1)]
+class Ranking(Sequence[RankedTask]):
+    """Tasks in rank order, each read with its rank equal to its place (from 1).
+
+    Built from values in order whose `rank` may be stale (a task above moved); the value
+    with the right rank is made on first read and kept. The ids and each id's place are
+    kept beside the values, so a patch shifts plain ints, not values."""
+
+    __slots__ = ("_items", "_ids", "_place")
+
+    def __init__(self, items: list[RankedTask], ids: list[int] | None = None) -> None:
+        self._items = items
+        self._ids = ids if ids is not None else [r.id for r in items]
+        self._place = {task_id: index for index, task_id in enumerate(self._ids)}
+
+    @classmethod
+    def _made(cls, items: list[RankedTask], ids: list[int], place: dict[int, int]) -> Ranking:
+        new = cls.__new__(cls)
+        new._items, new._ids, new._place = items, ids, place
+        return new
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> RankedTask: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedTask]: ...
+    def __getitem__(self, index: int | slice) -> RankedTask | list[RankedTask]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self._items)))]
+        if index < 0:
+            index += len(self._items)
+        if not 0 <= index < len(self._items):
+            raise IndexError(index)
+        return self._at(index)
+
+    def _at(self, index: int) -> RankedTask:
+        r = self._items[index]
+        if r.rank != index + 1:
+            r = with_rank(r, index + 1)
+            self._items[index] = r  # the same task, now with its rank: a cache, not an edit
+        return r
+
+    def __iter__(self) -> Iterator[RankedTask]:
+        for index in range(len(self._items)):
+            yield self._at(index)
+
+    def place(self, task_id: int) -> int | None:
+        """The task's index in the ranking (its rank - 1), None when it is not ranked."""
+        return self._place.get(task_id)
+
+    def ids(self) -> Sequence[int]:
+        return self._ids
+
+    def stored(self, index: int) -> RankedTask:
+        """The value at `index` as stored (its rank may be stale): for re-sorting only."""
+        return self._items[index]
+
+
+class ById(Mapping[int, RankedTask]):
+    """The ranking's tasks by id, each with its current rank."""
+
+    __slots__ = ("_ranking",)
+
+    def __init__(self, ranking: Ranking) -> None:
+        self._ranking = ranking
+
+    def __getitem__(self, task_id: int) -> RankedTask:
+        index = self._ranking.place(task_id)
+        if index is None:
+            raise KeyError(task_id)
+        return self._ranking[index]
+
+    def __contains__(self, task_id: object) -> bool:
+        return isinstance(task_id, int) and self._ranking.place(task_id) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ranking.ids())
+
+    def __len__(self) -> int:
+        return len(self._ranking)
+
+
+def in_order(ranked: Iterable[RankedTask], by: RankBy) -> Ranking:
+    """A new ranking in rank order, ranks from 1 (`roi.ranking.order`; each value with
+    its new rank is made when it is read, `with_rank`)."""
+    return Ranking(sorted(ranked, key=lambda r: sort_key(r, by)))
 
 
 class RankingState:
@@ -88,8 +174,8 @@ class RankingState:
         self.store = store
         self.today = today
         self._rank_by: RankBy = rank_by
-        self._ranked: list[RankedTask] = []
-        self._by_id: dict[int, RankedTask] = {}
+        self._ranked = Ranking([])
+        self._by_id = ById(self._ranked)
         #: From this many tasks a full re-rank runs in a thread.
         self.background_from = BACKGROUND_FROM
         self._busy = False
@@ -101,8 +187,8 @@ class RankingState:
     # --- reading -------------------------------------------------------------------------
 
     @property
-    def ranked(self) -> Sequence[RankedTask]:
-        """Every task in rank order (a new list after each change, never edited)."""
+    def ranked(self) -> Ranking:
+        """Every task in rank order (a new Ranking after each change, never edited)."""
         return self._ranked
 
     @property
@@ -146,14 +232,14 @@ class RankingState:
         except RoiError as exc:  # say, the flag rules file was edited into invalid TOML
             self._cannot_rank(exc)
             return
-        self._publish(ranked)
+        self._publish(Ranking(ranked))
         self._announce(None)
 
     def patch(self, ids: Iterable[int]) -> None:
         changed = set(ids)
         try:
             with gc_paused():  # a shift of 10,000 ranks makes 10,000 values
-                self._publish(self._patched(self._ranked, self._by_id, changed))
+                self._publish(self._patched(self._ranked, changed))
         except RoiError as exc:
             self._cannot_rank(exc)
             return
@@ -186,9 +272,9 @@ class RankingState:
         """The ranking could not be read again: the last one stays, and the reason shows."""
         self.host.notify(f"The ranking was not updated: {exc}", severity="error", markup=False)
 
-    def _publish(self, ranked: list[RankedTask]) -> None:
+    def _publish(self, ranked: Ranking) -> None:
         self._ranked = ranked
-        self._by_id = {r.id: r for r in ranked}
+        self._by_id = ById(ranked)
 
     def _announce(self, task_ids: frozenset[int] | None) -> None:
         for screen in self.host.screen_stack:
@@ -199,36 +285,42 @@ class RankingState:
         for screen in self.host.screen_stack:
             screen.post_message(RankingBusy(busy))
 
-    def _patched(
-        self, ranked: list[RankedTask], by_id: Mapping[int, RankedTask], ids: set[int]
-    ) -> list[RankedTask]:
+    def _patched(self, ranked: Ranking, ids: set[int]) -> Ranking:
         """A new ranking with the changed tasks re-evaluated and each moved to its place by
-        bisection: the ranking stays sorted by `sort_key`, so nothing else is re-sorted."""
+        bisection: the ranking stays sorted by `sort_key`, so nothing else is re-sorted,
+        and the tasks whose rank shifted get their new value only when read (Ranking)."""
         fresh = evaluate_store(self.store, today=self.today, ids=sorted(ids))
         by = self._rank_by
-        result = list(ranked)
+        items = list(ranked._items)  # noqa: SLF001
+        order = list(ranked.ids())
 
         def key(r: RankedTask) -> tuple[float, ...]:
             return sort_key(r, by)
 
-        low = len(result)
+        low = len(items)
         for task_id in ids:
-            old = by_id.get(task_id)
-            if old is None:
+            index = ranked.place(task_id)
+            if index is None:
                 continue
-            index = bisect_left(result, key(old), key=key)
-            if not (index < len(result) and result[index] is old):
-                # not where its key says (should not happen): search
-                index = next(i for i, r in enumerate(result) if r is old)
-            result.pop(index)
+            # the place moved by the pops before this one: find it by its key, then its id
+            old = ranked.stored(index)
+            index = bisect_left(items, key(old), key=key)
+            if not (index < len(items) and order[index] == task_id):
+                index = order.index(task_id)  # not where its key says (should not happen)
+            items.pop(index)
+            order.pop(index)
             low = min(low, index)
         for r in fresh:
-            index = bisect_left(result, key(r), key=key)
-            result.insert(index, r)
+            index = bisect_left(items, key(r), key=key)
+            items.insert(index, r)
+            order.insert(index, r.id)
             low = min(low, index)
-        for position in range(low, len(result)):  # ranks above `low` did not move
-            result[position] = with_rank(result[position], position + 1)
-        return result
+        place = dict(ranked._place)  # noqa: SLF001
+        for task_id in ids:
+            place.pop(task_id, None)
+        for index in range(low, len(order)):  # places above `low` did not move
+            place[order[index]] = index
+        return Ranking._made(items, order, place)  # noqa: SLF001
 
     def _can_background(self) -> bool:
         return self.store.path not in (None, ":memory:") and self.host.is_running
@@ -261,9 +353,9 @@ class RankingState:
     def _apply_full_rank(self, generation: int, ranked: list[RankedTask]) -> None:
         if generation != self._generation:
             return  # a newer full re-rank is on its way
-        by_id = {r.id: r for r in ranked}
+        result = in_order(ranked, self._rank_by)
         if self._patched_meanwhile:  # edits made while it ran are newer than its reads
-            ranked = self._patched(ranked, by_id, self._patched_meanwhile)
-        self._publish(in_order(ranked, self._rank_by))
+            result = self._patched(result, self._patched_meanwhile)
+        self._publish(result)
         self._set_busy(False)
         self._announce(None)
