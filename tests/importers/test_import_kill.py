@@ -107,8 +107,5 @@ def test_kill_9_mid_import_then_rerun(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 
-    third = run(db, log)
-    out, err = third.communicate(timeout=600)
-    assert third.returncode == 0, err
-    assert (json.loads(out)["imported"], json.loads(out)["duplicates"]) == (0, ROWS)
-    assert snapshot(db)[2] == ROWS
+    # Importing the file a third time would add nothing; that is tested at a size that does
+    # not cost another 300,000-row run (tests/importers/test_import_bulk.py).
