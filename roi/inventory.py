@@ -74,6 +74,7 @@ def task_json(
     that still have the value a category template gave them (roi.estimate.template_marks),
     with `template_note` saying so in words (None when there are none)."""
     from roi.estimate import marks_note
+    from roi.explanation import occurrence_sentence
 
     o = r.outcome
     marks = (templates or {}).get(r.id, {})
@@ -87,6 +88,9 @@ def task_json(
         "rank": r.rank,
         "per_week": round(r.per_week, 4),
         "per_week_source": r.per_week_source,
+        # how the log's entries became occurrences: entries, sessions or counted (None: not logged)
+        "occurrence_rule": r.measurement.rule if r.measurement else None,
+        "occurrence_note": occurrence_sentence(r) or None,
         "saved_minutes_per_occurrence": round(o.saved_minutes_per_occurrence, 4),
         "weekly_hours_saved": round(o.weekly_hours_saved, 4),
         "net_weekly_gain": round(o.net_weekly_gain, 4),

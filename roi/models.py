@@ -299,6 +299,21 @@ class Measurement:
     median_minutes: float
     first_start: datetime
     last_start: datetime
+    # How the log's entries became occurrences (roi.db.measurements): "entries" (one
+    # each), "sessions" (fragments joined), "counted" (occurrences without durations,
+    # such as messages or invites: frequency only, `samples` 0). `entries`: rows read;
+    # `counted`: occurrences for the frequency (0: `samples`); `sources`: formats, comma-joined.
+    rule: str = "entries"
+    entries: int = 0
+    counted: int = 0
+    sources: str = ""
+    gap_minutes: float | None = None
+
+    @property
+    def occurrences(self) -> int:
+        """Occurrences for the frequency: counted ones (messages, invites) where there
+        are any, else the timed samples."""
+        return self.counted or self.samples
 
     def per_week(self, occurrences: int | None = None) -> float:
         """Occurrences a week over the log's span.
@@ -366,6 +381,8 @@ class Settings(Model):
     build_budget_hours_per_week: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=168.0)] = 4.0
     seed: int = 1205
     theme: Annotated[str, Field(max_length=60)] | None = None
+    session_gap: Annotated[float, BeforeValidator(_finite), Field(ge=0.0, le=1440.0)] = 5.0
+    me: Annotated[str, Field(max_length=320)] | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -403,6 +420,8 @@ SETTING_HELP = {
     "monte_carlo_samples": "samples of the Monte Carlo over three-point estimates (default 10000)",
     "build_budget_hours_per_week": "hours a week you can spend building, for the roadmap (default 4)",
     "seed": "random seed of the Monte Carlo, so figures are repeatable",
+    "session_gap": "minutes between fragments (window events, sub-minute entries) that still join one session (default 5)",
+    "me": "your email address: mail sent from it and invites it organised are yours (calendar and mailbox imports)",
     "theme": "colour theme of the terminal app, as last chosen in its command palette (default: textual-dark)",
 }
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 from roi import payback
 from roi.fmt import fmt
-from roi.models import Flag, Range, Task
+from roi.models import Flag, Measurement, Range, Task
 from roi.uncertainty import StepSpread, TaskSpread, Uncertainty
 
 RankBy = Literal["payback", "net", "confidence"]
@@ -61,6 +61,7 @@ class Settled:
     measured_minutes: float | None = None
     hourly_value: float | None = None
     currency: str = "$"
+    measurement: Measurement | None = None  # what the frequency was measured from (its rule), if logged
 
     @property
     def id(self) -> int:
@@ -163,3 +164,10 @@ class RankedTask(Settled):
     explanation: str = ""
     uncertainty: Uncertainty | None = None
     rank: int = 0
+
+
+def frequency_measurement(task_id: int, measured: dict[tuple[int, int | None], Measurement]) -> Measurement | None:
+    """The measurement a task's frequency comes from: the one with the most occurrences
+    (the whole task's on a tie), or None when nothing of the task is logged."""
+    mine = [(m.occurrences, step_id is None, m) for (t, step_id), m in measured.items() if t == task_id]
+    return max(mine, key=lambda x: (x[0], x[1]))[2] if mine else None

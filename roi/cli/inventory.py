@@ -28,6 +28,7 @@ from roi.models import (
 )
 from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK, parse_range, parse_share
 from roi.quantities import parse as parse_quantity
+from roi.explanation import occurrence_sentence
 from roi.ranking import far_off_measurements
 from roi.textsafe import json_text, visible
 
@@ -167,6 +168,8 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
         out.print("frequency: not given yet")
     else:
         out.print(f"frequency: {fmt(ranked.per_week, 2)} a week ({ranked.per_week_source})")
+    if rule := occurrence_sentence(ranked):
+        out.print(Text(rule, style="dim"))
     min_samples = store.settings().min_samples
     table = Table(box=None, header_style="bold")
     for column in ("#", "Step", "Manual min", "Source", "Automation", "Overhead", "Failure", "Saved min"):

@@ -248,6 +248,21 @@ def _template_figures(db: sqlite3.Connection) -> None:
     )
 
 
+def _measurement_rule(db: sqlite3.Connection) -> None:
+    """A measurement says how the log's entries became occurrences (`rule`: entries,
+    sessions or counted), how many entries it read, how many occurrences count for the
+    frequency (messages and invites carry no time), their sources and the session gap
+    used. The measurements are made again under the new rules."""
+    db.execute("ALTER TABLE measurement ADD COLUMN rule TEXT NOT NULL DEFAULT 'entries'")
+    db.execute("ALTER TABLE measurement ADD COLUMN entries INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE measurement ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE measurement ADD COLUMN sources TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE measurement ADD COLUMN gap_minutes REAL")
+    from roi.db.measurements import compute_measurements
+
+    compute_measurements(db, None)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
@@ -256,4 +271,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0005_import_provenance", _import_provenance),
     ("0006_plan_build_given", _plan_build_given),
     ("0007_template_figures", _template_figures),
+    ("0009_measurement_rule", _measurement_rule),
 ]

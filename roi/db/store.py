@@ -373,6 +373,10 @@ class Store(Connection):
                     " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     [key, json.dumps(stored)],
                 )
+            if key == "session_gap":  # the sessions of fragment logs are made with it
+                from roi.db.measurements import compute_measurements
+
+                compute_measurements(conn, None)
         return settings
 
     # --- flags -------------------------------------------------------------------------
