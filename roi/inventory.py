@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from roi import calibration
+from roi.agents import agent_runs
 from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
 from roi.flags import load_rules
@@ -36,7 +37,7 @@ def evaluate_store(
     return evaluate_tasks(
         store.list_tasks(ids=ids), settings, today=today, measured=measurements(store),
         dismissed=store.dismissals(), rules=load_rules(), horizon_weeks=horizon_weeks,
-        overrun_factor=overrun.factor, simulate=simulate, overrun=overrun,
+        overrun_factor=overrun.factor, simulate=simulate, overrun=overrun, runs=agent_runs(store),
     )
 
 
@@ -129,6 +130,7 @@ def task_json(
             for s in r.steps
         ],
     }
+    data |= measured_runs_json(r)
     if hourly_value:
         data["money"] = {
             "hourly_value": hourly_value,
@@ -148,6 +150,37 @@ def task_json(
                 "overrun_source": u.overrun_source,
             }
         )
+    return data
+
+
+def measured_runs_json(r: RankedTask) -> dict[str, Any]:
+    """`overhead`: the task's overhead minutes per occurrence (all steps) and their source;
+    `running_cost`: money per occurrence and a week with its source, or None when nobody
+    gave one. Both are `measured` from the agent sessions attached as the task's runs
+    (the overhead from `min_samples` sessions on; the cost from the first), with
+    `agent_sessions` saying how many. Money stays money: no hours figure includes it."""
+    runs = r.agent_runs
+    sources = sorted({s.overhead_source for s in r.steps})
+    data: dict[str, Any] = {"overhead": {
+        "minutes_per_occurrence": round(sum(s.overhead for s in r.steps), 4) if r.steps else None,
+        "source": sources[0] if len(sources) == 1 else ("mixed" if sources else None),
+        "agent_sessions": runs.sessions if runs else 0,
+    }}
+    if runs is not None:
+        cost = runs.cost_per_run
+        data["running_cost"] = {
+            "per_occurrence": None if cost is None else round(cost, 4),
+            "per_week": None if cost is None else round(cost * r.per_week, 4),
+            "currency": runs.currency, "source": "measured", "agent_sessions": runs.sessions,
+            "priced_sessions": runs.priced_sessions, "unpriced_models": list(runs.unpriced_models),
+        }
+    else:
+        given = sum(s.running_cost for s in r.steps)
+        data["running_cost"] = None if not given else {
+            "per_occurrence": round(given, 4), "per_week": round(given * r.per_week, 4),
+            "currency": r.currency, "source": "given", "agent_sessions": 0,
+            "priced_sessions": None, "unpriced_models": [],
+        }
     return data
 
 

@@ -380,6 +380,7 @@ class Settings(Model):
     monte_carlo_samples: Annotated[int, Field(ge=0, le=1_000_000)] = 10_000
     build_budget_hours_per_week: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=168.0)] = 4.0
     seed: int = 1205
+    agent_idle_gap: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=1440.0)] = 5.0
     theme: Annotated[str, Field(max_length=60)] | None = None
     session_gap: Annotated[float, BeforeValidator(_finite), Field(ge=0.0, le=1440.0)] = 5.0
     me: Annotated[str, Field(max_length=320)] | None = None
@@ -420,6 +421,7 @@ SETTING_HELP = {
     "monte_carlo_samples": "samples of the Monte Carlo over three-point estimates (default 10000)",
     "build_budget_hours_per_week": "hours a week you can spend building, for the roadmap (default 4)",
     "seed": "random seed of the Monte Carlo, so figures are repeatable",
+    "agent_idle_gap": "minutes between two events of an agent session beyond which you were away (default 5)",
     "session_gap": "minutes between fragments (window events, sub-minute entries) that still join one session (default 5)",
     "me": "your email address: mail sent from it and invites it organised are yours (calendar and mailbox imports)",
     "theme": "colour theme of the terminal app, as last chosen in its command palette (default: textual-dark)",

@@ -27,6 +27,7 @@ from datetime import date
 
 from roi import payback
 from roi import uncertainty as monte_carlo
+from roi.agentlogs.runs import AgentRuns, share
 from roi.explanation import (  # the words of the ranking (re-exported)
     FAR_OFF,
     MISSING_WORDS,
@@ -108,6 +109,17 @@ def _settle_steps(
     return tuple(views), whole
 
 
+def _measured_overhead(steps: tuple[StepView, ...], runs: AgentRuns) -> tuple[StepView, ...]:
+    """The overhead the task's agent runs measured (median active minutes per run) in
+    place of the estimates, spread over the steps by the share of the work each automates."""
+    parts = share(runs.overhead_minutes, [s.automation * s.manual for s in steps])
+    return tuple(
+        replace(s, overhead=o, overhead_source="measured",
+                saved=payback.StepInputs(s.manual, s.automation, o, s.failure_rate, s.running_cost).saved)
+        for s, o in zip(steps, parts, strict=True)
+    )
+
+
 def _step_ratio(step: Step, rules: list[FlagRule] | None) -> float | None:
     return next((r.default_overhead_ratio for r in rules or () if r.default_overhead_ratio is not None
                  and r.matches_step(step)), None)
@@ -143,8 +155,11 @@ def settle_task(
     rules: tuple[FlagRule, ...] | None = None,
     horizon_weeks: float | None = None,
     overrun_factor: float | None = None,
+    runs: dict[int, AgentRuns] | None = None,
 ) -> Settled:
-    """Settle one task's inputs and compute its outcome and flags."""
+    """Settle one task's inputs and compute its outcome and flags. `runs`: by task id, what
+    its agent sessions attached as runs measured (overhead replaces the estimate from
+    `min_samples` sessions on)."""
     measured = measured or {}
     dismissed = dismissed or set()
     rules = load_rules() if rules is None else rules
@@ -159,6 +174,9 @@ def settle_task(
         task, measured, settings.min_samples,
         [r for r, m in active if m.field != "step"], [r for r, m in active if m.field == "step"],
     )
+    agent = (runs or {}).get(int(task.id or 0))
+    if agent is not None and agent.used(settings.min_samples) and steps:
+        steps = _measured_overhead(steps, agent)
     per_week, per_week_source, per_week_measured, occurrences = _frequency(
         task, measured, settings.min_samples
     )
@@ -178,7 +196,7 @@ def settle_task(
         horizon_weeks=horizon, overrun_factor=overrun, measured_samples=occurrences,
         measured_minutes=whole.median_minutes if whole else None,
         hourly_value=settings.hourly_value, currency=settings.currency,
-        measurement=frequency_measurement(int(task.id or 0), measured),
+        measurement=frequency_measurement(int(task.id or 0), measured), agent_runs=agent,
     )
 
 
@@ -228,6 +246,7 @@ def evaluate_tasks(
     overrun: Overrun | None = None,
     samples: int | None = None,
     seed: int | None = None,
+    runs: dict[int, AgentRuns] | None = None,
 ) -> list[RankedTask]:
     """Settle every task and conclude it, in the given order (not ranked). With
     `simulate`, the Monte Carlo's figures (overrun: the history to draw the overrun
@@ -242,7 +261,7 @@ def evaluate_tasks(
         settle_task(
             t, settings, today=today, measured=per_task.get(int(t.id or 0), {}),
             dismissed=dismissed, rules=rules, horizon_weeks=horizon_weeks,
-            overrun_factor=overrun_factor,
+            overrun_factor=overrun_factor, runs=runs,
         )
         for t in tasks
     ]

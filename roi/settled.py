@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from roi import payback
+from roi.agentlogs.runs import AgentRuns
 from roi.fmt import fmt
 from roi.models import Flag, Measurement, Range, Task
 from roi.uncertainty import StepSpread, TaskSpread, Uncertainty
@@ -61,6 +62,7 @@ class Settled:
     measured_minutes: float | None = None
     hourly_value: float | None = None
     currency: str = "$"
+    agent_runs: AgentRuns | None = None  # what the task's `--runs` agent sessions measured, if any
     measurement: Measurement | None = None  # what the frequency was measured from (its rule), if logged
 
     @property
@@ -137,7 +139,8 @@ class Settled:
             # a flag's default overhead scales with the sampled manual minutes
             flagged = view.overhead_source == "flag default" and view.manual
             steps.append(StepSpread(
-                manual=manual, overhead=step.overhead_range,
+                manual=manual,
+                overhead=Range.single(view.overhead) if view.overhead_source == "measured" else step.overhead_range,
                 overhead_ratio=view.overhead / view.manual if flagged else 0.0,
                 automation=step.automation, failure_rate=step.failure_rate, saved=view.saved,
             ))

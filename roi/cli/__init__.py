@@ -48,6 +48,7 @@ COMMANDS = {
     "spent": "roi.cli.spent:spent",
     "estimate": "roi.cli.estimate:estimate",
     "doctor": "roi.cli.doctor:doctor",
+    "agents": "roi.cli.agents:agents",
 }
 
 
@@ -71,6 +72,7 @@ SUMMARIES = {
     "report": "Write the ranking report: assumptions, ranked table, each task's arithmetic, flags, what is not worth automating and why, and totals.",
     "spent": "Where the time goes: logged hours per task, step, source or category, a week and as a share, with each task's state.",
     "estimate": "Estimate a task as a whole in one step: one step of its measured minutes, its degree of automation, overhead and build hours, or a category template's.",
+    "agents": "Coding-agent sessions: how many, your active hours in them, their tokens and cost.",
     "doctor": "Check the database: where it is, its schema, SQLite's integrity check and how many rows each table holds; for a damaged one, how to recover.",
 }
 

@@ -87,10 +87,14 @@ class _Bar:
 @click.option("--step-from", metavar="FIELD", help="Column or field that names the step (default: none).")
 @click.option("--map", "maps", metavar="KEY=COLUMN", multiple=True,
               help="Name a column: date, start, end, duration, minutes, hours, seconds, task, step, description, project, tags; or date_order=dmy|mdy.")
+@click.option("--me", metavar="ADDRESS", help="Calendar and mailbox: your email address (default: the me setting).")
+@click.option("--build", metavar="TASK", help="Agent session logs: their active hours are TASK's actual build hours.")
+@click.option("--runs", metavar="TASK", help="Agent session logs: each session is one run of TASK's automation (measured overhead and cost).")
 @click.pass_context
 def import_command(
     ctx: click.Context, file: Path, fmt: str, tz: str | None, dry_run: bool, as_json: bool,
     task_from: str | None, step_from: str | None, maps: tuple[str, ...],
+    build: str | None = None, runs: str | None = None, me: str | None = None,
 ) -> None:
     """Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a
     CSV/TSV of your own); FILE - reads standard input. Exit code 0: all rows imported or knowingly skipped; 1: some rows
@@ -98,6 +102,13 @@ def import_command(
     import signal
 
     from rich.markup import escape
+
+    from roi.cli import agents  # Claude Code / Codex session logs (roi.agentlogs)
+
+    if agents.is_agent_path(file, fmt):
+        return agents.import_agent_logs(ctx.obj.store(), file, build=build, runs=runs, dry_run=dry_run, as_json=as_json)
+    if build or runs:
+        raise click.UsageError("--build and --runs take coding-agent session logs (Claude Code, Codex)")
 
     mapping = _mapping(maps)
     err = console(stderr=True)
@@ -124,7 +135,7 @@ def import_command(
         with _readable(file) as path:
             try:
                 summary = run_import(store, path, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
-                                     step_from=step_from, mapping=mapping, progress=bar,
+                                     step_from=step_from, mapping=mapping, progress=bar, me=me,
                                      name="(standard input)" if stdin else None)
             except NotATaskLog as exc:
                 raise NotATaskLog(str(exc).replace(str(path), str(shown))) from None

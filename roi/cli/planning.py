@@ -34,12 +34,16 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
     overrun = calibration.overrun(store, settings.overrun_factor)
     ranked = {r.id: r for r in rank_store(store, today=today())}
     realised = calibration.realised_savings(store)
+    from roi.agents import build_source
+
+    sources = {b.task_id: build_source(store, b.task_id, b.actual_hours) for b in builds}
     data: dict[str, Any] = {
         "builds": [
             {"id": b.task_id, "name": b.task_name, "estimated_hours": b.estimated_hours,
-             "actual_hours": b.actual_hours, "ratio": round(b.ratio, 4)}
+             "actual_hours": b.actual_hours, "ratio": round(b.ratio, 4), "actual_source": sources[b.task_id]}
             for b in builds
         ],
+        "measured_builds": sum(1 for v in sources.values() if v.startswith("measured")),
         "build_count": len(builds),
         "overrun_factor": round(overrun.factor, 4) if builds else None,
         "in_use": overrun.calibrated,
@@ -71,11 +75,15 @@ def calibrate(ctx: click.Context, as_json: bool) -> None:
                   "`roi plan TASK --actual-build-hours H` or time it with `roi time start TASK --build`.")
     else:
         table = Table(box=None, header_style="bold")
-        for column in ("Task", "Estimated h", "Actual h", "Actual / estimate"):
-            table.add_column(column, justify="left" if column == "Task" else "right")
+        for column in ("Task", "Estimated h", "Actual h", "Actual / estimate", "Actual from"):
+            table.add_column(column, justify="right" if column.endswith(("h", "estimate")) else "left")
         for b in builds:
-            table.add_row(Text(visible(b.task_name)), fmt(b.estimated_hours), fmt(b.actual_hours), f"x{fmt(b.ratio, 2)}")
+            table.add_row(Text(visible(b.task_name)), fmt(b.estimated_hours), fmt(b.actual_hours), f"x{fmt(b.ratio, 2)}",
+                          sources[b.task_id])
         out.print(table)
+        if data["measured_builds"]:
+            n = data["measured_builds"]
+            out.print(f"{n} of the {len(builds)} builds are measured (agent sessions imported with --build), not typed.")
         out.print(f"Your overrun factor: x{fmt(data['overrun_factor'], 2)} over {len(builds)} build{'s' if len(builds) != 1 else ''}.")
         if overrun.calibrated:
             out.print("The ranking now uses it instead of the overrun_factor setting.")

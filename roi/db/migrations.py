@@ -24,6 +24,11 @@ The schema, for anyone reading `roi.db` with sqlite3 or datasette:
 - template_figure: figures of a task that came from a category template (`roi estimate
   --like`): the field, the template's name and the value it gave; a figure the person has
   changed since no longer equals that value, and is theirs.
+- agent_session / agent_usage: one coding-agent session (Claude Code, Codex) per
+  (source, session_id): its file (size and mtime, to see it grew), start, end, events,
+  active seconds under the idle gap it was read with, working directory, and the task it
+  is attached to as its build or its runs; agent_usage: its tokens by model and kind.
+  Nothing of the prompts, code or tool output is stored.
 """
 
 from __future__ import annotations
@@ -263,6 +268,48 @@ def _measurement_rule(db: sqlite3.Connection) -> None:
     compute_measurements(db, None)
 
 
+def _agent_sessions(db: sqlite3.Connection) -> None:
+    """Coding-agent sessions read from their logs (roi.agentlogs): the figures only, keyed
+    by (source, session_id) so that re-reading a grown file updates its row."""
+    db.execute(
+        """
+        CREATE TABLE agent_session (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            file TEXT NOT NULL,
+            file_size INTEGER NOT NULL,
+            file_mtime_ns INTEGER NOT NULL,
+            started TEXT,
+            ended TEXT,
+            events INTEGER NOT NULL DEFAULT 0,
+            active_s REAL NOT NULL DEFAULT 0,
+            idle_gap_s REAL NOT NULL,
+            cwd TEXT NOT NULL DEFAULT '',
+            sidechain INTEGER NOT NULL DEFAULT 0,
+            task_id INTEGER REFERENCES task(id) ON DELETE SET NULL,
+            role TEXT CHECK (role IN ('build', 'runs')),
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (source, session_id)
+        )"""
+    )
+    db.execute("CREATE INDEX agent_session_task ON agent_session(task_id, role)")
+    db.execute("CREATE INDEX agent_session_file ON agent_session(file)")
+    db.execute(
+        """
+        CREATE TABLE agent_usage (
+            session INTEGER NOT NULL REFERENCES agent_session(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            input INTEGER NOT NULL DEFAULT 0,
+            output INTEGER NOT NULL DEFAULT 0,
+            cache_write INTEGER NOT NULL DEFAULT 0,
+            cache_read INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (session, model)
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
@@ -271,5 +318,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0005_import_provenance", _import_provenance),
     ("0006_plan_build_given", _plan_build_given),
     ("0007_template_figures", _template_figures),
+    ("0008_agent_sessions", _agent_sessions),
     ("0009_measurement_rule", _measurement_rule),
 ]

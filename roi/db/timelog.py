@@ -270,10 +270,15 @@ def edit_entry(
 
 
 def record_build_time(store: Store, task_id: int) -> None:
-    """Build time logged with the stopwatch becomes the plan's actual build hours."""
+    """Build time logged with the stopwatch, and the active time of the agent sessions
+    attached as the task's build (roi.agentlogs), becomes the plan's actual build hours."""
     row = store.row(
-        "SELECT count(*) AS entries, coalesce(sum(duration_s), 0) AS seconds FROM time_entry"
-        """ WHERE task_id = ? AND kind = 'build' AND "end" IS NOT NULL""",
+        "SELECT (SELECT count(*) FROM time_entry"
+        """ WHERE task_id = ?1 AND kind = 'build' AND "end" IS NOT NULL)"""
+        " + (SELECT count(*) FROM agent_session WHERE task_id = ?1 AND role = 'build') AS entries,"
+        " (SELECT coalesce(sum(duration_s), 0) FROM time_entry"
+        """ WHERE task_id = ?1 AND kind = 'build' AND "end" IS NOT NULL)"""
+        " + (SELECT coalesce(sum(active_s), 0) FROM agent_session WHERE task_id = ?1 AND role = 'build') AS seconds",
         [task_id],
     )
     if row is None or not row["entries"]:  # the last timed build was removed: none recorded

@@ -94,6 +94,7 @@ class Options:
     task_from: str | None = None
     step_from: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
+    me: str | None = None  # the person's email address (calendar and mailbox formats)
 
 
 @runtime_checkable

@@ -53,16 +53,22 @@ def make_options(
     task_from: str | None = None,
     step_from: str | None = None,
     mapping: dict[str, str] | None = None,
+    me: str | None = None,
 ) -> Options:
     name = tz or (store.settings().timezone if store is not None else None)
     try:
         zone, zone_name = timezone(name)
     except ValueError as exc:
         raise RoiError(str(exc)) from None
-    return Options(zone, zone_name, task_from or None, step_from or None, dict(mapping or {}))
+    me = me or (store.settings().me if store is not None else None)
+    return Options(zone, zone_name, task_from or None, step_from or None, dict(mapping or {}), me=me)
 
 
 def open_file(path: str | Path, wanted: str, options: Options) -> tuple[Source, Format, Iterable[Entry | Problem]]:
+    if Path(path).is_dir():  # a Maildir is a folder (cur, new, tmp)
+        from roi.importers.formats.mailbox import open_maildir
+
+        return open_maildir(Path(path), wanted, options)
     source = open_source(path).inspect(options.mapping)
     return (source, *open_format(source, wanted, options))
 
@@ -115,13 +121,14 @@ def run_import(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     name: str | None = None,
+    me: str | None = None,
 ) -> ImportSummary:
     """Import one task log into the store; see ImportSummary for what it reports.
 
     Raises NotATaskLog (nothing written) for unusable input; bad rows are reported in
     the summary and the good ones kept. `progress(done_rows, total_rows_or_None)`; `name`
     is what the import is recorded as (default: the file's full path)."""
-    options = make_options(store, tz, task_from, step_from, mapping)
+    options = make_options(store, tz, task_from, step_from, mapping, me=me)
     source, fmt, rows = open_file(path, format, options)
     summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
     total = getattr(rows, "total", None)

@@ -5,9 +5,11 @@ from roi.importers.formats import (  # noqa: F401  (each module registers its fo
     clockify,
     generic,
     harvest,
+    ics,
+    mailbox,
     timewarrior,
     toggl,
     watson,
 )
 
-BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
+BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "ics", "mailbox", "generic")
