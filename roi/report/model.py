@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from roi import payback
+from roi.agents import AgentSummary
 from roi.db.store import Store, utc_now
 from roi.db.timelog import LogSource, TaskLog, log_sources, task_logs
 from roi.inventory import rank_store
 from roi.models import RoiError, Settings
 from roi.ranking import RankBy, RankedTask
+from roi.report.agents import section as agent_section
 from roi.roadmap import Roadmap, build_roadmap
 from roi.spent import Spent, SpentRow, where_time_goes
 
@@ -75,6 +77,7 @@ class Report:
     spent: Spent | None = None  # where the time goes: logged hours per task (roi.spent)
     spent_top: int = 10  # the rows of it the report lists
     templates: dict[int, dict[str, str]] = field(default_factory=dict)  # task id -> {field: template}
+    agents: AgentSummary | None = None  # coding-agent sessions by project (roi.report.agents), if any
 
     @property
     def spent_rows(self) -> list[SpentRow]:
@@ -212,6 +215,7 @@ def build_report(
                               today, horizon),
         spent=where_time_goes(store, today=today, ranked=ranked),
         templates=template_marks(store, [r.task for r in ranked]),
+        agents=agent_section(store, settings.timezone),
     )
 
 

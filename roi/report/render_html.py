@@ -213,6 +213,10 @@ def render(report: Report) -> str:
     out.append("</section>")
     if report.ranked:
         out += _spent(report)
+        if report.agents is not None:
+            from roi.report import agents
+
+            out += agents.html(report.agents)
         out += ['<section id="ranking">', "<h2>Ranking</h2>", *_table(report),
                 '<p class="note">ROI = net hours over the horizon / build cost. Payback and '
                 "break-even count from each plan's start date (today unless set).</p>", "</section>"]

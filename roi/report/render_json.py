@@ -76,6 +76,10 @@ def report_json(report: Report) -> dict[str, Any]:
         # the `roi spent --json` object of the top rows, and the total hours of each week
         data["where_the_time_goes"] = spent_json(report.spent, top=report.spent_top) | {
             "weekly_hours": list(report.spent.weekly)}
+    if report.agents is not None:
+        from roi.report import agents
+
+        data["agents"] = agents.json(report.agents)
     if report.roadmap is not None:
         from roi.roadmap import roadmap_json
 

@@ -42,6 +42,10 @@ def render(report: Report) -> str:
         out += [_row([esc(name), h, per_week, share, state])
                 for name, h, per_week, share, state in map(common.spent_cells, report.spent_rows)]
         out.append("")
+    if report.agents is not None:
+        from roi.report import agents
+
+        out += agents.markdown(report.agents, esc)
     money = bool(report.hourly_value)
     chance = any(common.informative(r) for r in report.shown)
     header = ["#", "Task", "Saved h/wk", "Build h", "Upkeep h/wk", "Payback", "Break-even",

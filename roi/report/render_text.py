@@ -245,6 +245,11 @@ def blocks(report: Report, width: int = WIDTH) -> list[list[Line]]:
     if not report.ranked:
         return out
     out.append(spent_block(report, width))
+    if report.agents is not None:
+        from roi.report import agents
+
+        lines = agents.text_lines(report.agents, width)
+        out.append([[(lines[0], "bold underline")], *([(text, "")] for text in lines[1:])])
     table = [heading("Ranking"), *ranking_table(report, width)]
     note = "! = flagged low-ROI; " if any(r.active_flags for r in report.shown) else ""
     unknown = "? = not estimated yet; " if report.needs_estimate else ""
