@@ -94,9 +94,18 @@ class Column:
     label: str
     right: bool = False
     max_width: int | None = None
+    #: A column that gives up width when the others need it (the task names), down to this.
+    min_width: int | None = None
 
 
-#: The inventory's columns, label and key, in order (all of them from WIDE columns up).
+def fixed(value: float, digits: int) -> str:
+    """A number for a table column: always `digits` decimals (so a column of them lines up
+    on the point when right-aligned), never '-0.00'."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+#: The inventory's columns, label and key, in order (all of them when they fit).
 COLUMNS = (
     ("#", "rank"),
     ("Task", "task"),
@@ -109,20 +118,34 @@ COLUMNS = (
     ("Verdict", "verdict"),
     ("Flags", "flags"),
 )
-#: Below WIDE columns, category, net hours and break-even move to the detail panel.
+ALL_KEYS = [key for _label, key in COLUMNS]
+KEY_INDEX = {key: index for index, key in enumerate(ALL_KEYS)}
+#: When the wide layout does not fit, category and break-even move to the detail panel,
+#: and so does net hours unless the ranking is by net hours (then build hours do).
 NARROW = ("rank", "task", "saved", "build", "payback", "verdict", "flags")
-NARROW_LABELS = {"saved": "h/wk", "build": "Build"}
+NARROW_BY_NET = ("rank", "task", "saved", "net", "payback", "verdict", "flags")
+NARROW_LABELS = {"saved": "h/wk", "build": "Build h"}
 RIGHT = {"rank", "saved", "build", "payback", "net"}
+#: The task names' column: at most this wide, and down to the second figure when the
+#: other columns need the room (wide, narrow).
+TASK_WIDTH = {True: (40, 20), False: (40, 14)}
+#: The column each ranking order sorts by, and its header's mark (ascending, descending).
+SORTED_COLUMN = {"payback": ("payback", "▲"), "net": ("net", "▼"), "confidence": ("net", "▼")}
 
 
-def table_columns(wide: bool) -> list[Column]:
+def table_columns(wide: bool, by: str = "payback") -> list[Column]:
     labels = {key: label for label, key in COLUMNS}
-    keys = [key for _label, key in COLUMNS]
+    keys = ALL_KEYS
     if not wide:
         labels |= NARROW_LABELS
-        keys = [key for key in keys if key in NARROW]
+        keep = NARROW_BY_NET if by in ("net", "confidence") else NARROW
+        keys = [key for key in keys if key in keep]
+    top, least = TASK_WIDTH[wide]
     return [
-        Column(key, labels[key], right=key in RIGHT, max_width=(40 if wide else 24) if key == "task" else None)
+        Column(
+            key, labels[key], right=key in RIGHT,
+            max_width=top if key == "task" else None, min_width=least if key == "task" else None,
+        )
         for key in keys
     ]
 
@@ -143,13 +166,13 @@ def plain_cells(r: RankedTask, keys: list[str]) -> tuple[str, ...]:
         elif key == "category":
             out.append(r.task.category)
         elif key == "saved":  # net of upkeep: what payback divides the build by
-            out.append("?" if unknown & {"steps", "per_week"} else fmt(o.net_weekly_gain, 2))
+            out.append("?" if unknown & {"steps", "per_week"} else fixed(o.net_weekly_gain, 2))
         elif key == "build":
-            out.append("?" if "build_hours" in unknown else fmt(r.build_hours))
+            out.append("?" if "build_hours" in unknown else fixed(r.build_hours, 1))
         elif key == "payback":
-            out.append(short_weeks(r.payback_weeks))
+            out.append("never" if r.payback_weeks is None else fixed(r.payback_weeks, 1) + " wk")
         elif key == "net":
-            out.append(fmt(o.net_hours))
+            out.append(fixed(o.net_hours, 1))
         elif key == "break_even":
             out.append(r.break_even.isoformat() if r.break_even else "—")
         elif key == "verdict":

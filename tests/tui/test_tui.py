@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from roi.db.store import Store
 from roi.models import Step, Task
@@ -68,6 +68,11 @@ async def fill(pilot, values: dict[str, str], *, keys: bool = False) -> None:  #
     is a round trip through the app: slow, so only where the keys themselves matter)."""
     screen = pilot.app.screen
     for name, value in values.items():
+        widget = screen.query_one(f"#f-{name}")
+        if isinstance(widget, Select):  # category, status: chosen, not typed
+            widget.value = value
+            await pilot.pause()
+            continue
         box = screen.query_one(f"#f-{name}", Input)
         box.focus()
         box.value = ""

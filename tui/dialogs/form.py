@@ -7,19 +7,20 @@ record) and comes back the next time the same form is opened; ctrl+r reverts it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from roi.models import Range, RoiError, describe_error
 from roi.quantities import Kind, parse, parse_range, parse_share
@@ -34,9 +35,24 @@ R = TypeVar("R")
 class Field:
     name: str
     label: str
-    kind: str = "input"  # input | check
+    kind: str = "input"  # input | check | select (one of `choices`)
     placeholder: str = ""
     choices: tuple[str, ...] = ()
+    #: What the field means, shown under it all the time (a placeholder goes when typing).
+    help: str = ""
+
+
+def in_words(message: str, fields: tuple[Field, ...], aliases: dict[str, str]) -> str:
+    """A message with the model's field names (`failure_rate`, `horizon_weeks`) put in the
+    form's words (its labels: "failure rate", "horizon weeks")."""
+    names = {f.name: f.label.lower() for f in fields}
+    for alias, target in aliases.items():
+        if target in names:
+            end = alias.rsplit("_", 1)[-1]
+            names[alias] = f"{names[target]} ({end})" if end in ("low", "high") else names[target]
+    for name in sorted(names, key=len, reverse=True):
+        message = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w])", names[name], message)
+    return message
 
 
 class FormErrors(Exception):
@@ -174,6 +190,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def commit(self, model: Any) -> R:
         raise NotImplementedError
 
+    def preview(self, model: Any) -> Text | None:
+        """What saving would change, shown under the fields while typing (None: nothing)."""
+        return None
+
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -186,6 +206,11 @@ class FormScreen(ModalScreen[R], Generic[R]):
                         yield Label(field.label, classes="field-label")
                         if field.kind == "check":
                             yield Checkbox(field.placeholder, id=f"f-{field.name}", compact=True)
+                        elif field.kind == "select":
+                            yield Select(
+                                [(choice, choice) for choice in field.choices],
+                                id=f"f-{field.name}", compact=True, allow_blank=False,
+                            )
                         else:
                             suggester = (
                                 SuggestFromList(field.choices, case_sensitive=False)
@@ -198,8 +223,11 @@ class FormScreen(ModalScreen[R], Generic[R]):
                                 suggester=suggester,
                                 compact=True,
                             )
+                    if field.help:
+                        yield Static(Text(field.help), classes="field-help")
                     yield Static(id=f"err-{field.name}", classes="field-error")
             yield Static(id="form-error", classes="field-error")
+            yield Static(id="form-preview")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
@@ -220,12 +248,22 @@ class FormScreen(ModalScreen[R], Generic[R]):
         if first:
             self.query_one(f"#f-{first}").focus()
 
+    #: Lines a form takes besides its fields: title, notes, preview, buttons, border.
+    AROUND_FIELDS = 11
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A form taller than the screen scrolls its fields; preview and buttons stay."""
+        self.query_one(".fields").styles.max_height = max(4, event.size.height - self.AROUND_FIELDS)
+
     def _fill(self, values: dict[str, Any]) -> None:
-        with self.prevent(Input.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Checkbox.Changed, Select.Changed):
             for field in self.FIELDS:
                 widget = self.query_one(f"#f-{field.name}")
                 if isinstance(widget, Checkbox):
                     widget.value = bool(values.get(field.name, False))
+                elif isinstance(widget, Select):
+                    value = str(values.get(field.name) or "")
+                    widget.value = value if value in field.choices else field.choices[0]
                 elif isinstance(widget, Input):  # a TextInput: control characters shown escaped
                     widget.value = str(values.get(field.name, "") or "")
 
@@ -235,6 +273,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
             widget = self.query_one(f"#f-{field.name}")
             if isinstance(widget, TextInput):  # an untouched name keeps its control characters
                 result[field.name] = widget.text
+            elif isinstance(widget, Select):
+                result[field.name] = "" if widget.value is Select.BLANK else str(widget.value)
             elif isinstance(widget, Checkbox | Input):
                 result[field.name] = widget.value
         return result
@@ -257,25 +297,45 @@ class FormScreen(ModalScreen[R], Generic[R]):
             if field.name not in self.touched and not self.tried:
                 message = ""
             box = self.query_one(f"#err-{field.name}", Static)
-            box.update(Text(message))
+            box.update(Text(in_words(message, self.FIELDS, self.ALIASES)))
             box.display = bool(message)
             self.query_one(f"#f-{field.name}").set_class(bool(message), "-invalid")
         stray = [m for k, m in errors.items() if k not in {f.name for f in self.FIELDS}]
         self._form_error(" ".join(stray))
         self.query_one("#save", Button).disabled = bool(errors)
+        self._show_preview(errors)
         return not errors
+
+    def _show_preview(self, errors: dict[str, str]) -> None:
+        box = self.query_one("#form-preview", Static)
+        shown: Text | None = None
+        if self.model is not None:
+            try:
+                shown = self.preview(self.model)
+            except RoiError as exc:
+                shown = Text(str(exc), style="dim")
+        elif errors and type(self).preview is not FormScreen.preview:
+            shown = Text("The effect shows here once the fields are valid.", style="dim italic")
+        box.update(shown or "")
+        box.display = shown is not None
 
     def _form_error(self, message: str) -> None:
         box = self.query_one("#form-error", Static)
-        box.update(Text(message))
+        box.update(Text(in_words(message, self.FIELDS, self.ALIASES)))
         box.display = bool(message)
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
-    def _changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Checkbox.Changed | Select.Changed) -> None:
         widget_id = event.control.id or ""
-        self.touched.add(widget_id.removeprefix("f-"))
+        name = widget_id.removeprefix("f-")
+        self.touched.add(name)
         self.validate_form()
+        # the field and its problem in view, not scrolled off (also when set by a paste)
+        error = self.query(f"#err-{name}")
+        target = error.first() if error and error.first().display else event.control
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

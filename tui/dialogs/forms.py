@@ -38,12 +38,16 @@ class TaskForm(FormScreen[int | None]):
 
     FIELDS = (
         Field("name", "Name", placeholder="e.g. Weekly invoices"),
-        Field("category", "Category", placeholder=", ".join(CATEGORIES[:5]) + ", …", choices=CATEGORIES),
+        Field("category", "Category", kind="select", choices=CATEGORIES),
         Field("per_week", "Times a week", placeholder="3, 5/day, 2/month or LOW:LIKELY:HIGH"),
-        Field("status", "Status", placeholder=" / ".join(STATUSES), choices=STATUSES),
+        Field("per_week_pinned", "Pin frequency", kind="check",
+              placeholder="keep this figure even when the time log measures another"),
+        Field("status", "Status", kind="select", choices=STATUSES),
         Field("tags", "Tags", placeholder="comma, separated"),
         Field("notes", "Notes"),
-        Field("learning_value", "Learning value", kind="check", placeholder="keep it for what it teaches"),
+        Field("learning_value", "Learning value", kind="check",
+              placeholder="worth building for what it teaches, even if it does not pay back"),
+        Field("learning_note", "Learning note", placeholder="what building it would teach you"),
     )
     ALIASES = {"per_week_low": "per_week", "per_week_high": "per_week"}
 
@@ -64,6 +68,8 @@ class TaskForm(FormScreen[int | None]):
             "tags": ", ".join(t.tags),
             "notes": t.notes,
             "learning_value": t.learning_value,
+            "learning_note": t.learning_note,
+            "per_week_pinned": t.per_week_pinned,
         }
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -76,6 +82,8 @@ class TaskForm(FormScreen[int | None]):
             "tags": p.text("tags"),
             "notes": p.text("notes"),
             "learning_value": bool(values.get("learning_value")),
+            "learning_note": p.text("learning_note"),
+            "per_week_pinned": bool(values.get("per_week_pinned")),
             "per_week": per_week.likely if per_week else None,
             "per_week_low": None if per_week is None or per_week.is_point else per_week.low,
             "per_week_high": None if per_week is None or per_week.is_point else per_week.high,
@@ -96,11 +104,16 @@ class StepForm(FormScreen[int | None]):
 
     FIELDS = (
         Field("name", "Step", placeholder="e.g. Read the email"),
-        Field("minutes", "Minutes by hand", placeholder="per occurrence: 5, 90s, 1h30m or 3:5:12"),
-        Field("automation", "Automation", placeholder="share automated: 0.8 or 80%"),
-        Field("overhead", "Overhead min", placeholder="prompting, checking: 1, 30s or 0.5:1:3"),
-        Field("failure_rate", "Failure rate", placeholder="0.1 or 10%"),
-        Field("running_cost", "Running cost", placeholder="money per occurrence"),
+        Field("minutes", "Minutes by hand", placeholder="5, 90s, 1h30m or 3:5:12",
+              help="what one occurrence takes you by hand"),
+        Field("automation", "Automation", placeholder="0.8 or 80%",
+              help="share of the step the automation takes over"),
+        Field("overhead", "Overhead min", placeholder="1, 30s or 0.5:1:3",
+              help="minutes you still spend asking and checking"),
+        Field("failure_rate", "Failure rate", placeholder="0.1 or 10%",
+              help="share of runs you redo by hand anyway"),
+        Field("running_cost", "Running cost", placeholder="0.02",
+              help="money a run costs (counts via hourly value)"),
         Field("pinned", "Pin estimate", kind="check", placeholder="logged time does not replace it"),
     )
     ALIASES = {
@@ -154,6 +167,11 @@ class StepForm(FormScreen[int | None]):
                       running_cost=step.running_cost)
         return fields
 
+    def preview(self, model: dict[str, Any]) -> Text:
+        from tui.dialogs.preview import step_preview
+
+        return step_preview(self.state.by_id.get(self.task_id), self.step_id, model)
+
     def commit(self, model: dict[str, Any]) -> int | None:
         store = self.state.store
         if self.step_id is None:
@@ -166,11 +184,15 @@ class PlanForm(FormScreen[bool]):
     """The build plan of a task: build hours (or a range), upkeep, dates."""
 
     FIELDS = (
-        Field("build_hours", "Build hours", placeholder="4, 3h, 2d (8 h days) or 2:4:12"),
-        Field("upkeep_hours_per_week", "Upkeep h/week", placeholder="0, 30m/week, 2h/month"),
-        Field("start_date", "Start date", placeholder="YYYY-MM-DD (default today)"),
-        Field("actual_build_hours", "Actual build h", placeholder="once built: 5, 5h, 2d"),
-        Field("built_on", "Built on", placeholder="YYYY-MM-DD"),
+        Field("build_hours", "Build hours", placeholder="4, 3h, 2d (8 h days) or 2:4:12",
+              help="your estimate; the overrun is added on top"),
+        Field("upkeep_hours_per_week", "Upkeep h/week", placeholder="0, 30m/week, 2h/month",
+              help="keeping it working, taken off the weekly gain"),
+        Field("start_date", "Start date", placeholder="YYYY-MM-DD",
+              help="break-even counts from it (empty: today)"),
+        Field("actual_build_hours", "Actual build h", placeholder="once built: 5, 5h, 2d",
+              help="what it took: calibrates later overruns"),
+        Field("built_on", "Built on", placeholder="YYYY-MM-DD", help="the day it went live"),
     )
     ALIASES = {"build_low": "build_hours", "build_high": "build_hours"}
 
@@ -201,7 +223,8 @@ class PlanForm(FormScreen[bool]):
                 try:
                     date.fromisoformat(text)
                 except ValueError:
-                    p.errors[name] = f"{name} must be a date YYYY-MM-DD (got {text!r})."
+                    label = "the start date" if name == "start_date" else "the day it was built"
+                    p.errors[name] = f"{label} must be a date like 2026-12-01 (got {text!r})."
         fields: dict[str, Any] = {
             "build_hours": build.likely if build else 0.0,
             "build_low": None if build is None or build.is_point else build.low,
@@ -213,6 +236,11 @@ class PlanForm(FormScreen[bool]):
         }
         plan = p.validate(Plan, fields, self.ALIASES)
         return plan.model_dump(exclude={"task_id"})
+
+    def preview(self, model: dict[str, Any]) -> Text:
+        from tui.dialogs.preview import plan_preview
+
+        return plan_preview(self.state.by_id.get(self.task_id), model)
 
     def commit(self, model: dict[str, Any]) -> bool:
         self.state.store.set_plan(self.task_id, **model)

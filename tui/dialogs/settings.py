@@ -7,12 +7,12 @@ from typing import Any
 
 from rich.text import Text
 
-from roi.models import RoiError, Settings
+from roi.models import SETTING_HELP, RoiError, Settings
 from roi.quantities import parse_setting
 from tui.dialogs.form import Field, FormScreen, Parsed, number_text
 from tui.state import RankingState
 
-EDITABLE = (
+_EDITABLE = (
     Field("horizon_weeks", "Horizon weeks", placeholder="52"),
     Field("overrun_factor", "Overrun factor", placeholder=">= 1, e.g. 1.5"),
     Field("automate_within", "Automate within", placeholder="share of horizon, 0.25 or 25%"),
@@ -23,6 +23,10 @@ EDITABLE = (
     Field("currency", "Currency", placeholder="$, €, £, EUR, CHF, ..."),
     Field("min_samples", "Min samples", placeholder="timed entries before measured wins, 3"),
     Field("build_budget_hours_per_week", "Build h/week", placeholder="hours a week for building: 4, 1h/day"),
+)
+#: Each setting with what it means under it (roi.models.SETTING_HELP, as `roi config list`).
+EDITABLE = tuple(
+    Field(f.name, f.label, placeholder=f.placeholder, help=SETTING_HELP.get(f.name, "")) for f in _EDITABLE
 )
 
 

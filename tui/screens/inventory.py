@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from roi.ranking import RankedTask
-from tui.display import name_text
+from tui.display import SORTED_COLUMN, VERDICT_STYLE, name_text
 from tui.display import table_columns as columns_for
 from tui.host import host
 from tui.state import RankingBusy, RankingChanged, RankingState
@@ -31,8 +31,51 @@ def matches(r: RankedTask, needle: str) -> bool:
     return all(word in hay.casefold() for word in needle.casefold().split())
 
 
-#: Terminal width from which every column fits.
-WIDE = 110
+def portfolio_text(ranked: Sequence[RankedTask], horizon: float, overrun: float, width: int = 200) -> Text:
+    """One line: how many tasks each verdict has, what the tasks marked automate give back
+    a week and cost to build (with the overrun), over which horizon; in fewer words when
+    the long form does not fit in `width` cells."""
+    counts = {"automate": 0, "maybe": 0, "skip": 0, "needs-estimate": 0}
+    back = build = cost = 0.0
+    for r in ranked:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+        if r.verdict == "automate":
+            back += r.outcome.net_weekly_gain
+            build += r.build_hours
+            cost += r.outcome.build_cost
+    for short in (False, True):
+        text = Text()
+        for verdict, style in VERDICT_STYLE.items():
+            if counts.get(verdict) or verdict != "needs-estimate":
+                if text:
+                    text.append(" · ")
+                text.append(f"{counts.get(verdict, 0)} ", style="bold")
+                text.append(verdict.replace("-", " "), style=style.replace("bold ", ""))
+        if counts["automate"]:
+            built = f"{cost:.1f} h" if overrun == 1 else f"{cost:.1f} h ({build:.1f} est.)"
+            text.append(
+                f" │ +{back:.2f} h/wk, {built} to build" if short
+                else f"  │ automate gives back {back:.2f} h/wk for {built} of building"
+            )
+        over = "no overrun" if overrun == 1 else f"×{overrun:g} overrun"
+        text.append(
+            f" │ {horizon:g} wk, {over}" if short else f"  │ horizon {horizon:g} weeks · {over}",
+            style="dim",
+        )
+        if text.cell_len <= width:
+            break
+    return text
+
+
+def empty_text(total: int, needle: str) -> Text:
+    """What an empty table says: nothing yet, or nothing that matches the filter."""
+    if total == 0:
+        return Text("No tasks yet. Press a to add one, or i to import a time log.", style="dim")
+    text = Text("None of the ", style="dim")
+    text.append(f"{total} tasks matches ")
+    text.append_text(name_text(needle, 40, style="bold"))
+    text.append(" (name, category, tag, verdict or flag). Press esc to clear the filter.")
+    return text
 
 
 class InventoryScreen(Screen[None]):
@@ -69,27 +112,38 @@ class InventoryScreen(Screen[None]):
                 placeholder="/ filter by name, category, tag, verdict…", id="filter", compact=True
             )
             yield Label(id="sort-label")
+        yield Label(id="portfolio")
         yield RankedTable(columns_for(False), id="inventory")
+        yield Label(id="inventory-empty")
         yield TaskDetail(id="detail")
         yield Stopwatch()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._set_columns(self.app.size.width)
         self.refresh_table(full=True)
         self.query_one(RankedTable).focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._set_columns(event.size.width):
-            self.refresh_table(full=True)
+        self._set_columns(event.size.width)
+        self.refresh_table(full=False, changed=frozenset())
 
     def _set_columns(self, width: int) -> bool:
-        """Narrow terminals drop category, net hours and break-even (the panel has them)."""
-        wide = width >= WIDE
-        if wide == self.wide:
+        """All columns when they fit in `width` as measured (the task names give up room
+        first, down to 20 cells); otherwise category, break-even and net hours (or build
+        hours, when ranked by net hours) move to the detail panel. The column the ranking
+        is sorted by is always shown, with a mark."""
+        table = self.query_one(RankedTable)
+        by = self.state.rank_by
+        key, mark = SORTED_COLUMN.get(by, ("payback", "▲"))
+        table.sort_key, table.sort_mark = key, mark
+        room = width - 2  # the scrollbar's gutter
+        wide = table.needed_width(columns_for(True, by)) <= room
+        columns = columns_for(wide, by)
+        if wide == self.wide and [c.key for c in columns] == [c.key for c in table.columns]:
+            table.set_sort(key, mark)
             return False
         self.wide = wide
-        self.query_one(RankedTable).columns = columns_for(wide)
+        table.set_columns(columns)
         return True
 
     # --- data --------------------------------------------------------------------------
@@ -108,7 +162,6 @@ class InventoryScreen(Screen[None]):
     def refresh_table(self, *, full: bool, changed: AbstractSet[int] | None = None) -> None:
         """Show the ranking (filtered), rebuilding only the changed rows' cells."""
         ranked = self.state.ranked
-        self._sort_label()
         needle = self.needle
         self.shown = [r for r in ranked if matches(r, needle)] if needle else ranked
         by_id = self.state.by_id
@@ -117,15 +170,31 @@ class InventoryScreen(Screen[None]):
             r = by_id.get(task_id)
             return r.rank - 1 if r is not None else None
 
-        self.query_one(RankedTable).set_rows(
-            self.shown, changed=changed, full=full, locate=None if needle else locate
-        )
+        table = self.query_one(RankedTable)
+        table.set_rows(self.shown, changed=changed, full=full, locate=None if needle else locate)
+        self._set_columns(self.app.size.width)
+        self._sort_label()
+        empty = self.query_one("#inventory-empty", Label)
+        empty.display = not self.shown
+        if not self.shown:
+            empty.update(empty_text(len(ranked), needle))
+        if full or changed is not None:
+            if ranked:
+                horizon, overrun = ranked[0].horizon_weeks, ranked[0].overrun_factor
+            else:
+                settings = self.state.store.settings()
+                horizon, overrun = settings.horizon_weeks, settings.overrun_factor
+            self.query_one("#portfolio", Label).update(
+                portfolio_text(ranked, horizon, overrun, self.app.size.width - 2)
+            )
         self._show_detail()
 
     def _sort_label(self) -> None:
         state = self.state
         by = "net hours" if state.rank_by == "net" else "payback"
-        text = Text(f"by {by} · {len(state.ranked)} tasks")
+        total = len(state.ranked)
+        count = f"{len(self.shown)} of {total} tasks" if self.needle else f"{total} tasks"
+        text = Text(f"by {by} · {count}")
         if state.busy:
             text.append(" · re-ranking…", style="italic")
         self.query_one("#sort-label", Label).update(text)

@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from roi.ranking import RankedTask
-from tui.display import Column, plain_cells
+from tui.display import ALL_KEYS, KEY_INDEX, Column, plain_cells
 
 
 class RankedTable(ScrollView, can_focus=True):
@@ -134,20 +134,45 @@ class RankedTable(ScrollView, can_focus=True):
 
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.columns = columns
+        self._columns = columns
         self.rows: Sequence[RankedTask] = []
+        #: Cells of every column in ALL_KEYS, by task id: a change of layout re-uses them.
         self._cells: dict[int, tuple[str, ...]] = {}
+        #: The widest cell of each of ALL_KEYS over the rows (labels not included).
+        self._content: list[int] = [0] * len(ALL_KEYS)
+        self._shown = [KEY_INDEX[c.key] for c in columns]
         self._widths: list[int] = []
         self._index: dict[int, int] | None = None
         self._locate: Callable[[int], int | None] | None = None
         self._selected: int | None = None
+        #: The column sorted by (its header shows `sort_mark`), and the mark.
+        self.sort_key: str | None = None
+        self.sort_mark = "▲"
 
     # --- data --------------------------------------------------------------------------
 
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: list[Column]) -> None:
+        self.set_columns(columns)
+
     def set_columns(self, columns: list[Column]) -> None:
-        self.columns = columns
-        self._cells.clear()
-        self.set_rows(self.rows, full=True)
+        """Show these columns (the cells of all of them are kept, so nothing is re-read)."""
+        self._columns = columns
+        self._shown = [KEY_INDEX[c.key] for c in columns]
+        self._lay_out()
+        self.refresh()
+
+    def set_sort(self, key: str | None, mark: str) -> None:
+        self.sort_key, self.sort_mark = key, mark
+        self._lay_out()
+        self.refresh()
+
+    def label(self, column: Column) -> str:
+        return f"{column.label} {self.sort_mark}" if column.key == self.sort_key else column.label
 
     def set_rows(
         self,
@@ -170,15 +195,15 @@ class RankedTable(ScrollView, can_focus=True):
                 self._cells.pop(task_id, None)
         self.rows = rows
         self._index = None
-        if full or not self._widths:
-            self._widths = self._measure(rows)
+        if full or not any(self._content):
+            self._content = self._measure(rows)
         else:
             for task_id in changed or ():
                 row = self.row_index(task_id)
                 if row is not None:
                     self._widen(self._cells_of(self.rows[row]))
-        self._widen_rank(len(rows))
-        self.virtual_size = Size(self._total_width(), len(rows) + 1)
+        self._content[KEY_INDEX["rank"]] = max(self._content[KEY_INDEX["rank"]], len(str(len(rows))))
+        self._lay_out()
         target = self.row_index(keep) if keep is not None else None
         with self.prevent(self.Highlighted):
             self.cursor_row = min(target if target is not None else self.cursor_row, max(len(rows) - 1, 0))
@@ -190,34 +215,54 @@ class RankedTable(ScrollView, can_focus=True):
     def _cells_of(self, r: RankedTask) -> tuple[str, ...]:
         cells = self._cells.get(r.id)
         if cells is None:
-            cells = plain_cells(r, [c.key for c in self.columns])
+            cells = plain_cells(r, ALL_KEYS)
             self._cells[r.id] = cells
         return cells
 
     def _measure(self, rows: Sequence[RankedTask]) -> list[int]:
-        widths = [cell_len(c.label) for c in self.columns]
+        widths = [0] * len(ALL_KEYS)
         for r in rows:
             for i, text in enumerate(self._cells_of(r)):
                 size = len(text) if text.isascii() else cell_len(text)
                 if size > widths[i]:
                     widths[i] = size
-        return self._capped(widths)
+        return widths
 
     def _widen(self, cells: tuple[str, ...]) -> None:
-        widths = list(self._widths)
         for i, text in enumerate(cells):
-            widths[i] = max(widths[i], cell_len(text))
-        self._widths = self._capped(widths)
+            self._content[i] = max(self._content[i], cell_len(text))
 
-    def _widen_rank(self, count: int) -> None:
-        for i, column in enumerate(self.columns):
-            if column.key == "rank":
-                self._widths[i] = max(self._widths[i], len(str(count)))
+    def column_width(self, column: Column) -> int:
+        """What a column needs: its widest cell or its label (with the sort mark), within
+        the column's cap."""
+        width = max(self._content[KEY_INDEX[column.key]], cell_len(self.label(column)))
+        return min(width, column.max_width) if column.max_width else width
 
-    def _capped(self, widths: list[int]) -> list[int]:
-        return [
-            min(w, c.max_width) if c.max_width else w for w, c in zip(widths, self.columns, strict=True)
-        ]
+    def needed_width(self, columns: list[Column]) -> int:
+        """The cells these columns take with nothing cut but the task names, which take
+        at least their column's `min_width` (the widest name is cut to fit)."""
+        total = 0
+        for column in columns:
+            width = self.column_width(column)
+            if column.min_width:
+                width = min(width, column.min_width)
+            total += width + 2
+        return total
+
+    def _lay_out(self) -> None:
+        """Column widths for the shown columns: the task column gives up what the others
+        need of the width there is, down to its min_width (then the table scrolls)."""
+        widths = [self.column_width(c) for c in self._columns]
+        room = self.scrollable_content_region.width or (self.app.size.width - 2 if self.is_attached else 0)
+        spare = room - sum(w + 2 for w in widths)
+        for i, column in enumerate(self._columns):
+            if column.min_width and spare < 0:
+                widths[i] = max(column.min_width, widths[i] + spare, cell_len(self.label(column)))
+        self._widths = widths
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+
+    def on_resize(self) -> None:
+        self._lay_out()
 
     def _total_width(self) -> int:
         return sum(w + 2 for w in self._widths)
@@ -252,11 +297,15 @@ class RankedTable(ScrollView, can_focus=True):
     def row_texts(self, index: int) -> list[str]:
         """The cells of a row as shown (tests and accessibility)."""
         r = self.rows[index]
-        cells = list(self._cells_of(r))
+        cells = self._shown_cells(r)
         for i, column in enumerate(self.columns):
             if column.key == "rank":
                 cells[i] = str(r.rank)  # ranks are drawn live, never cached
         return cells
+
+    def _shown_cells(self, r: RankedTask) -> list[str]:
+        cells = self._cells_of(r)
+        return [cells[i] for i in self._shown]
 
     # --- cursor --------------------------------------------------------------------------
 
@@ -325,7 +374,7 @@ class RankedTable(ScrollView, can_focus=True):
         scroll_x = int(self.scroll_x)
         if y == 0:
             style = self.get_component_rich_style("ranked-table--header")
-            cells = [c.label for c in self.columns]
+            cells = [self.label(c) for c in self.columns]
             strip = self._strip(cells, style, None, None)
         else:
             index = int(self.scroll_y) + y - 1
@@ -333,7 +382,7 @@ class RankedTable(ScrollView, can_focus=True):
             if index >= len(self.rows):
                 return Strip([Segment(" " * width, base)], width)
             r = self.rows[index]
-            cells = list(self._cells_of(r))
+            cells = self._shown_cells(r)
             if index == self.cursor_row:
                 name = "ranked-table--cursor" if self.has_focus else "ranked-table--cursor-blurred"
                 style = base + self.get_component_rich_style(name)
