@@ -61,6 +61,7 @@ class RoiApp(App[None]):
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+l", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("ctrl+g", "agents", "Agents", show=False, id="app.agents"),
     ]
 
     #: The running stopwatch (an open time entry in the database), or None.
@@ -361,6 +362,12 @@ class RoiApp(App[None]):
         from tui.screens.roadmap import RoadmapScreen
 
         self.push_screen(RoadmapScreen(self._state))
+
+    def action_agents(self) -> None:
+        from tui.screens.agents import AgentsScreen
+
+        if not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen(self._state))
 
     def action_report(self) -> None:
         from tui.dialogs.report import ReportScreen

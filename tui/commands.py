@@ -42,6 +42,7 @@ ACTIONS = (
     Action("Payback chart of the top five", "chart", "cumulative net hours, break-even marked"),
     Action("Roadmap", "roadmap", "build the worthwhile automations one after another within a weekly budget",
            "inventory.roadmap"),
+    Action("Agent sessions", "agents", "Claude Code and Codex sessions: your hours, tokens and cost", "app.agents"),
     Action("Settings", "settings", "horizon, overrun factor, thresholds, time zone, hourly value",
            "inventory.settings"),
     Action("Sort by payback / net hours", "toggle_sort", "switch the ranking order", "inventory.sort"),
