@@ -19,6 +19,15 @@ VERDICT_STYLE = {"automate": "bold #3fa34d", "maybe": "bold #d7901b", "skip": "b
 MISSING_KEYS = {"steps": "a: add a step", "per_week": "n: the task's frequency", "build_hours": "p: the plan"}
 
 
+def local_zone(store: object) -> object:
+    """The person's time zone for showing times: the timezone setting, else the system's
+    (as `roi time list` shows them)."""
+    import pendulum
+
+    name = store.settings().timezone  # type: ignore[attr-defined]
+    return pendulum.timezone(name) if name else pendulum.local_timezone()
+
+
 def missing_text(r: RankedTask) -> str:
     """'' or 'missing: build_hours (open the task, then p: the plan)'."""
     if not r.missing:

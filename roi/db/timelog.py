@@ -383,3 +383,16 @@ def go_live_entries(store: Store) -> list[GoLiveEntry]:
         )
     ]
 
+
+
+def entry_imports(store: Store, task_id: int) -> dict[int, tuple[int, str]]:
+    """For the task's imported entries: entry id -> (import batch id, the file's name),
+    so a list of entries can say which import each came from."""
+    return {
+        row["id"]: (row["batch_id"], row["file_name"])
+        for row in store.rows(
+            "SELECT e.id, e.batch_id, b.file_name FROM time_entry e"
+            " JOIN import_batch b ON b.id = e.batch_id WHERE e.task_id = ?",
+            [task_id],
+        )
+    }

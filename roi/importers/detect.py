@@ -24,8 +24,9 @@ def choose_format(source: Source, wanted: str = "auto") -> tuple[Format, int]:
 
 def _why_not(source: Source) -> str:
     if source.kind == "json":
-        return (f"{source.path} is JSON but not a task log this version knows (Timewarrior export,"
-                " Watson log or frames, ActivityWatch export)")
+        from roi.importers.jsontext import not_known
+
+        return not_known(source)
     cols = ", ".join(repr(h) for h in source.header[:12] if h) or "none"
     return (f"{source.path} has no recognisable task-log columns (found: {cols}); name them with"
             " --map, e.g. --map date=Datum --map task=Aufgabe --map minutes=Min")

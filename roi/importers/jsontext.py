@@ -11,10 +11,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
+from roi.importers.jsonstream import JsonHead
 from roi.importers.timeparse import LocalClock
 
 _decoder = json.JSONDecoder()
@@ -26,6 +27,58 @@ Got = tuple[float, float, str, "str | None", str, list[str]]
 # One entry; several (a record cut in pieces, each with a suffix that tells it apart in
 # the content hash); a skipped Problem; or None (nothing at all).
 Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
+
+
+def inspect_json(source: Any) -> bool:
+    """Whether a source is JSON (then its kind is "json"). A text that starts with `[` or
+    `{` is parsed when a format first asks for `source.json` (so that a big export can
+    be streamed instead); one with a banner before its JSON is parsed now, to find it."""
+    from roi.importers.source import JSON_LIMIT
+
+    def parse(text: str, start: int) -> Any:
+        try:
+            return load_json(text, start)
+        except (ValueError, RecursionError) as exc:
+            raise NotATaskLog(f"{source.path} is not valid JSON: {exc}") from None
+
+    def whole() -> Any:
+        if source.size > JSON_LIMIT:
+            raise NotATaskLog(f"{source.path}: JSON file too large ({source.size} bytes)")
+        text = source.read_text().lstrip("\ufeff")
+        return text, json_start(text)
+
+    source.kind = "json"
+    if source.head.lstrip(_WS + "\ufeff")[:1] in ("[", "{"):
+        source.json_loader = lambda: parse(*whole())  # type: ignore[arg-type]  # starts at once: never None
+        return True
+    text, start = whole()
+    if start is None:
+        source.kind = ""
+        return False
+    source.json_prefix = start if text[:start].strip() else 0
+    source.json_loader = lambda: parse(text, start)
+    return True
+
+
+def head_of(source: Any) -> JsonHead:
+    """What the start of a JSON source shows (for a sniff: it parses nothing more)."""
+    head = getattr(source, "json_head", None)
+    if head is None:
+        parsed = source.json_loader is None or source.json_prefix
+        head = source.json_head = JsonHead.of_value(source.json) if parsed else JsonHead.of_text(source.head)
+    return head
+
+
+def not_known(source: Any) -> str:
+    """Why a JSON source is none of the formats, saying what it looks like (it is parsed
+    first: a malformed one is said to be so)."""
+    data = source.json
+    if isinstance(data, dict) and data and all(isinstance(v, dict) and "count" in v for v in data.values()):
+        return (f"{source.path} is JSON but not a task log: Timewarrior's tags.data (tag counts, not intervals;"
+                " import the data folder or its YYYY-MM.data files)")
+    return (f"{source.path} is JSON but not a task log this version knows ({JsonHead.of_value(data).describe()}:"
+            " not a known tracker export; it reads Timewarrior exports, Watson logs and frames, ActivityWatch"
+            " exports, Toggl and Clockify API time entries)")
 
 
 def looks_like_json(head: str) -> bool:
@@ -188,13 +241,15 @@ class JsonReading(Reading):
     def __init__(
         self,
         title: str,
-        records: list[tuple[int, Any]],
+        records: Iterable[tuple[int, Any]],
         convert: Convert,
         options: Options,
         note: str = "",
         fields: list[str] | None = None,
         identity: Callable[[Any], str] = canonical,
         finish: Callable[[], str] | None = None,
+        total: int | None = None,
+        raw_of: Callable[[Any], str] = raw,
     ) -> None:
         for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
             if choice and fields is not None and choice.strip().lower() not in fields:
@@ -203,8 +258,9 @@ class JsonReading(Reading):
         self.records = records
         self.convert = convert
         self.identity = identity
+        self.raw = raw_of
         self.clock = LocalClock(options.tz)
-        self.total = len(records)
+        self.total = len(records) if total is None and isinstance(records, list) else total
         self.note = note
         self.finish = finish
 
@@ -218,13 +274,13 @@ class JsonReading(Reading):
         try:
             got = self.convert(record, self.clock)
         except RowError as exc:
-            yield Problem(line, str(exc), raw(record))
+            yield Problem(line, str(exc), self.raw(record))
             return
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-            yield Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300], raw(record))
+            yield Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300], self.raw(record))
             return
         if isinstance(got, Problem):
-            yield Problem(line, got.reason, got.raw or raw(record), got.skipped)
+            yield Problem(line, got.reason, got.raw or self.raw(record), got.skipped)
             return
         if got is None:
             return
@@ -234,10 +290,10 @@ class JsonReading(Reading):
             try:  # a time past year 9999 (or before year 1) cannot be stored or shown
                 start_text, end_text = self.clock.iso(start), self.clock.iso(end)
             except RowError as exc:
-                yield Problem(line, str(exc), raw(record))
+                yield Problem(line, str(exc), self.raw(record))
                 continue
             if end < start:
-                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", raw(record))
+                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", self.raw(record))
                 continue
             yield Entry(
                 line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
@@ -255,6 +311,13 @@ def choose(fields: dict[str, Any], chain: list[str], choice: str | None) -> str:
         if value not in (None, ""):
             return str(value).strip()
     return ""
+
+
+def free_text(values: list[str]) -> bool:
+    """Texts that are mostly different from row to row (notes, not the names of tasks
+    that recur): over half of 20 or more, once empties are left out."""
+    given = [v for v in values if v]
+    return len(given) >= 20 and len(set(given)) > len(given) / 2
 
 
 def tag_fields(tags: Any) -> tuple[dict[str, str], list[str]]:

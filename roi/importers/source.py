@@ -61,13 +61,21 @@ class Source:
     delimiter: str = ","
     header: list[str] = field(default_factory=list)
     fields: dict[str, int] = field(default_factory=dict)  # normalised header name -> column
-    json: Any = None
     json_prefix: int = 0  # characters before the JSON value (a shell banner), passed over
+    json_loader: Any = field(default=None, repr=False)  # parses the JSON on first use of .json
+    _json: Any = field(default=None, repr=False)
     mapping: dict[str, str] = field(default_factory=dict)  # the person's --map choices
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON, read on first use (a big export is streamed by its format instead)."""
+        if self.json_loader is not None:
+            self._json, self.json_loader = self.json_loader(), None
+        return self._json
 
     def open_text(self) -> io.TextIOWrapper:
         """The text, streamed; newline="" as the csv module wants."""
@@ -82,24 +90,11 @@ class Source:
 
     def inspect(self, mapping: dict[str, str] | None = None) -> Source:
         """Decide CSV or JSON and read the header or the JSON value."""
-        from roi.importers.jsontext import json_start, load_json, looks_like_json
+        from roi.importers.jsontext import inspect_json, looks_like_json
 
         self.mapping = dict(mapping or {})
-        if looks_like_json(self.head):
-            if self.size > JSON_LIMIT:
-                raise NotATaskLog(f"{self.path}: JSON file too large ({self.size} bytes)")
-            text = self.read_text().lstrip("\ufeff")
-            start = json_start(text)
-            if start is not None:
-                try:
-                    self.json = load_json(text, start)
-                except (ValueError, RecursionError) as exc:
-                    raise NotATaskLog(f"{self.path} is not valid JSON: {exc}") from None
-                self.kind = "json"
-                self.json_prefix = start if text[:start].strip() else 0
-                return self
-            if self.head.lstrip()[:1] in ("[", "{"):
-                raise NotATaskLog(f"{self.path} looks like JSON but does not parse as JSON")
+        if looks_like_json(self.head) and inspect_json(self):
+            return self
         self.kind = "csv"
         try:
             self.delimiter = sniff_delimiter(self.head)
@@ -140,8 +135,10 @@ def open_source(path: str | Path) -> Source:
     p = Path(path)
     try:
         mode = p.stat().st_mode  # follows symlinks: a loop or a dangling one is an OSError
-        if stat.S_ISDIR(mode):
-            raise NotATaskLog(f"{p} is a folder, not a task log file")
+        if stat.S_ISDIR(mode):  # a backed-up Timewarrior data folder, else not a task log
+            from roi.importers.formats.timewarrior_data import folder_source
+
+            return folder_source(p)
         if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
             raise NotATaskLog(f"{p} is not a regular file (a pipe or a device); to read standard input, give -")
         fh = open(p, "rb")  # noqa: SIM115

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,11 +13,11 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from roi.db.timelog import measurements
+from roi.db.timelog import entries, entry_imports, measurements
 from roi.fmt import fmt, fmt_weeks
 from roi.ranking import RankedTask, far_off_measurements
 from roi.textsafe import visible
-from tui.display import flags_text, missing_text, name_text, one_line, verdict_text
+from tui.display import flags_text, local_zone, missing_text, name_text, one_line, verdict_text
 from tui.host import host
 from tui.state import RankingChanged, RankingState
 from tui.widgets.stopwatch import Stopwatch
@@ -33,6 +35,31 @@ STEP_COLUMNS = (
     ("Fail", "fail"),
     ("Saved", "saved"),
 )
+ENTRY_COLUMNS = (("When", "when"), ("Min", "minutes"), ("Step", "step"), ("Source", "source"), ("Id", "id"))
+
+
+def right(text: str | Text, style: str = "") -> Text:
+    """A number for a table cell, right-aligned (so a column lines up on the point)."""
+    cell = text if isinstance(text, Text) else Text(text, style=style)
+    cell.justify = "right"
+    return cell
+
+
+def far_steps(r: RankedTask) -> set[str]:
+    """Names of the steps whose measured median is far from the estimate (the warnings
+    of roi.explanation.far_off_measurements, which name each such step)."""
+    warnings = far_off_measurements(r)
+    return {s.name for s in r.steps if any(w.startswith(f'Step "{visible(s.name)}"') for w in warnings)}
+
+
+def entry_source(source: str, kind: str, batch: tuple[int, str] | None) -> Text:
+    """'stopwatch', 'manual', or the import it came from: 'toggl: import 3 (week.csv)'."""
+    text = Text(visible(source))
+    if batch is not None:
+        text.append(f": import {batch[0]} ({one_line(PurePath(batch[1]).name, 24)})", style="dim")
+    if kind == "build":
+        text.append(" (build)", style="dim")
+    return text
 
 
 class TaskScreen(Screen[None]):
@@ -64,6 +91,9 @@ class TaskScreen(Screen[None]):
             yield Static(id="task-verdict")
         table: DataTable[object] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="entries-title")
+        logged: DataTable[object] = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        yield logged
         with Horizontal(id="task-bottom"):
             yield Static(id="plan")
         yield Stopwatch()
@@ -73,6 +103,9 @@ class TaskScreen(Screen[None]):
         table = self.query_one("#steps", DataTable)
         for label, key in STEP_COLUMNS:
             table.add_column(label, key=key)
+        logged = self.query_one("#entries", DataTable)
+        for label, key in ENTRY_COLUMNS:
+            logged.add_column(label, key=key)
         self.refresh_task()
         table.focus()
 
@@ -123,6 +156,7 @@ class TaskScreen(Screen[None]):
         self.query_one("#task-verdict", Static).update(verdict)
 
         self._fill_steps(r)
+        self._fill_entries()
 
         plan = Text()
         plan.append("Plan: ", style="bold")
@@ -151,31 +185,71 @@ class TaskScreen(Screen[None]):
         selected = self.selected_step()
         measured = measurements(self.state.store)
         need = self.state.store.settings().min_samples
+        far = far_steps(r)
         table.clear()
         for index, s in enumerate(r.steps, start=1):
             m = measured.get((self.task_id, s.id))
             if m is None:
                 shown = Text("—", style="dim")
             else:
-                shown = Text(f"{fmt(m.median_minutes)} ({m.samples}×)")
+                shown = Text(f"{m.median_minutes:.1f} ({m.samples}×)")
                 if m.samples < need:  # too few to be used: say so, not only in grey
-                    shown = Text(f"{fmt(m.median_minutes)} ({m.samples} of {need})", style="dim")
-            used = Text(fmt(s.manual))
+                    shown = Text(f"{m.median_minutes:.1f} ({m.samples} of {need})", style="dim")
+                if s.name in far:  # the outlier warning beside the median it is about
+                    shown = Text("⚠ ", style="bold #d7901b") + shown
+            used = Text(f"{s.manual:.1f}")
             used.append(f" {SOURCE_SHORT.get(s.manual_source, s.manual_source)}", style="dim")
             table.add_row(
-                str(index),
+                right(str(index)),
                 name_text(s.name, 24),
-                fmt(s.estimated_minutes),
-                shown,
-                used,
-                f"{fmt(s.automation * 100, 0)}%",
-                fmt(s.overhead),
-                f"{fmt(s.failure_rate * 100, 0)}%",
-                Text(fmt(s.saved), style="red" if s.saved < 0 else ""),
+                right(f"{s.estimated_minutes:.1f}"),
+                right(shown),
+                right(used),
+                right(f"{s.automation * 100:.0f}%"),
+                right(f"{s.overhead:.1f}"),
+                right(f"{s.failure_rate * 100:.0f}%"),
+                right(f"{s.saved:.1f}", style="red" if s.saved < 0 else ""),
                 key=str(s.id),
             )
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)), animate=False)
+
+    def _fill_entries(self) -> None:
+        """The task's logged time, newest first: when, how long, which step, where from."""
+        table = self.query_one("#entries", DataTable)
+        selected = self.selected_entry()
+        store = self.state.store
+        found = list(reversed(entries(store, task_id=self.task_id)))
+        batches = entry_imports(store, self.task_id) if found else {}
+        zone = local_zone(store)
+        table.clear()
+        for e in found:
+            start = e.start.astimezone(zone)
+            table.add_row(
+                f"{start:%Y-%m-%d %H:%M}",
+                right(f"{e.minutes:.1f}"),
+                name_text(e.step, 20) if e.step else Text("whole task", style="dim"),
+                entry_source(e.source, e.kind, batches.get(e.id)),
+                right(str(e.id), style="dim"),
+                key=str(e.id),
+            )
+        total = sum(e.minutes for e in found)
+        title = Text("Time entries ", style="bold")
+        if found:
+            title.append(f"{len(found)}, {total / 60:.2f} h", style="dim")
+            title.append("  · tab here, then enter: edit, d: delete", style="dim")
+        else:
+            title.append("none yet: t times the selected step, i imports a log", style="dim")
+        self.query_one("#entries-title", Static).update(title)
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)), animate=False)
+
+    def selected_entry(self) -> int | None:
+        table = self.query_one("#entries", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return int(key) if key else None
 
     def selected_step(self) -> int | None:
         table = self.query_one("#steps", DataTable)
@@ -193,6 +267,45 @@ class TaskScreen(Screen[None]):
     @on(DataTable.RowSelected, "#steps")
     def _selected(self) -> None:
         self.action_edit_step()
+
+    @on(DataTable.RowSelected, "#entries")
+    def _entry_selected(self) -> None:
+        self.action_edit_entry()
+
+    def _on_entries(self) -> bool:
+        return self.query_one("#entries", DataTable).has_focus
+
+    def action_edit_entry(self) -> None:
+        from tui.dialogs.entry import EntryForm
+
+        entry_id = self.selected_entry()
+        if entry_id is not None:
+            self.app.push_screen(EntryForm(self.state, self.task_id, entry_id), self._entry_changed)
+
+    def _entry_changed(self, result: object) -> None:
+        if result:
+            self.state.rerank([self.task_id])
+            self.refresh_task()
+
+    def action_delete_entry(self) -> None:
+        from roi.db.timelog import remove_entries
+        from tui.dialogs.confirm import ConfirmScreen
+
+        entry_id = self.selected_entry()
+        if entry_id is None:
+            return
+        row = self.query_one("#entries", DataTable).get_row(str(entry_id))
+        question = Text(f"Delete the time entry of {row[0]} ({row[1].plain if isinstance(row[1], Text) else row[1]} min")
+        question.append(", ")
+        question.append_text(row[2] if isinstance(row[2], Text) else Text(str(row[2])))
+        question.append(")? The measured minutes follow.")
+
+        def done(yes: bool | None) -> None:
+            if yes and self.state.write(lambda store: remove_entries(store, [entry_id]), changed=[self.task_id]):
+                self.refresh_task()
+                self.notify("Time entry deleted.")
+
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), done)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -225,6 +338,9 @@ class TaskScreen(Screen[None]):
     def action_delete_step(self) -> None:
         from tui.dialogs.confirm import ConfirmScreen
 
+        if self._on_entries():
+            self.action_delete_entry()
+            return
         step_id = self.selected_step()
         if step_id is None or self.ranked is None:
             return

@@ -3,13 +3,16 @@
 from roi.importers.formats import (  # noqa: F401  (each module registers its format)
     activitywatch,
     clockify,
+    clockify_api,
     generic,
     harvest,
     ics,
     mailbox,
     timewarrior,
     toggl,
+    toggl_api,
     watson,
 )
 
-BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "ics", "mailbox", "generic")
+BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "toggl-api", "clockify-api",
+            "ics", "mailbox", "generic")

@@ -20,11 +20,13 @@ CSV: ``timestamp,duration,app,title`` (columns from the first event's data).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from typing import Any
 
-from roi.importers.api import FormatInfo, Options, Problem, RowError, register
+from roi.importers.api import FormatInfo, NotATaskLog, Options, Problem, RowError, register
 from roi.importers.csvlog import Layout, csv_open
-from roi.importers.jsontext import JsonReading, choose, lines_of, text
+from roi.importers.jsonstream import Stream
+from roi.importers.jsontext import JsonReading, choose, head_of, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "activitywatch"
@@ -38,12 +40,10 @@ def sniff(source: Any) -> int:
     if source.kind == "csv":
         f = set(source.fields)
         return 90 if {"timestamp", "duration"} <= f and {"app", "title", "url", "status"} & f else 0
-    data = source.json
-    if isinstance(data, dict) and isinstance(data.get("buckets"), dict):
+    head = head_of(source)
+    if head.kind == "object" and head.opens.get("buckets") == "{":
         return 95
-    if isinstance(data, list) and data and isinstance(data[0], dict) and {"timestamp", "duration"} <= set(data[0]):
-        return 80
-    return 0
+    return 80 if isinstance(head.first, dict) and {"timestamp", "duration"} <= set(head.first) else 0
 
 
 def layout(source: Any) -> Layout:
@@ -118,55 +118,92 @@ def active_parts(start: float, end: float, spans: list[tuple[float, float]]) -> 
 
 
 class _Export:
-    """An export's buckets: the window events to read (each with its bucket), the not-AFK
-    periods of each host, and what the cut took out, for the note."""
+    """An export's buckets, read as a stream twice: first their metadata, how many events
+    each has and the not-AFK periods of each host; then the events to import, one at a
+    time (a year is a million events: never all in memory)."""
 
-    def __init__(self, data: Any, options: Options) -> None:
-        self.options = options
-        self.records: list[tuple[int, Any]] = []  # (line, (bucket, event)); bucket None: not read
-        self.skipped_buckets: list[str] = []
+    def __init__(self, source: Any, options: Options) -> None:
+        self.source, self.options = source, options
+        self.meta: dict[str, Any] = {}  # bucket id -> its metadata (without its events)
+        self.split = False  # events under a top-level "events" object, not in their buckets
+        self.total = 0
         self.afk_buckets: list[str] = []
         self.active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
         self.spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
         self.window_hosts: set[str] = set()
         self.cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
-        if isinstance(data, list):
-            self.records = [(line, ("events", ev)) for line, ev in zip(lines_of(data), data, strict=False)]
-        else:
-            self._buckets(data)
-        self.records.sort(key=lambda r: r[0])
-
-    def _buckets(self, data: dict[str, Any]) -> None:
-        buckets = data.get("buckets") or {}
-        split = data.get("events") if isinstance(data.get("events"), dict) else None
-
-        def events_of(bucket_id: str, meta: Any) -> list[Any]:
-            events = split.get(bucket_id, []) if split is not None else (
-                meta.get("events", []) if isinstance(meta, dict) else [])
-            return events if isinstance(events, list) else []
-
-        for bucket_id, meta in buckets.items():
-            if _is("afkstatus", "afk", str(bucket_id), meta):
-                self.afk_buckets.append(str(bucket_id))
-                periods = self.active.setdefault(_host(str(bucket_id), meta), [])
-                periods.extend(not_afk_spans(events_of(bucket_id, meta)))
-        self.active = {host: merged(spans) for host, spans in self.active.items()}
-        for bucket_id, meta in buckets.items():
-            events = events_of(bucket_id, meta)
-            window = _is("currentwindow", "window", bucket_id, meta)
-            if window:
-                host = _host(str(bucket_id), meta)
+        spans: dict[str, list[Any]] = {}  # bucket -> the not-afk periods among its events
+        for where, bucket, _line, ev in self._walk():
+            self.total += 1
+            data = ev.get("data") if isinstance(ev, dict) else None
+            if isinstance(data, dict) and data.get("status") == "not-afk":
+                spans.setdefault(f"{where}\x1f{bucket}", []).append(ev)
+        for bucket_id, meta in self.meta.items():
+            if _is("afkstatus", "afk", bucket_id, meta):
+                self.afk_buckets.append(bucket_id)
+                events = spans.get(f"{'split' if self.split else 'bucket'}\x1f{bucket_id}", [])
+                self.active.setdefault(_host(bucket_id, meta), []).extend(not_afk_spans(events))
+        self.active = {host: merged(periods) for host, periods in self.active.items()}
+        for bucket_id, meta in self.meta.items():
+            if _is("currentwindow", "window", bucket_id, meta):
+                host = _host(bucket_id, meta)
                 self.window_hosts.add(host)
                 if host in self.active:
                     self.spans_of[bucket_id] = self.active[host]
+        self.skipped_buckets = [b for b in self.meta if b not in self.spans_of and b not in self.afk_buckets
+                                and not _is("currentwindow", "window", b, self.meta[b])]
+
+    def _walk(self) -> Iterator[tuple[str, str, int, Any]]:
+        """(where, bucket, line, event) for every event, in file order: where is "bucket"
+        (inside its bucket), "split" (the wrapper's "events" object) or "list" (a bare
+        list of events). Bucket metadata is kept in self.meta as it goes by."""
+        with self.source.open_text() as fh:
+            fh.read(self.source.json_prefix)
+            stream = Stream(fh)
+            try:
+                if stream.peek() == "[":
+                    for line in stream.elements():
+                        yield "list", "events", line, stream.value()
+                else:
+                    for key in stream.members():
+                        if key == "buckets" and stream.peek() == "{":
+                            for bucket in stream.members():
+                                yield from self._bucket(stream, str(bucket))
+                        elif key == "events" and stream.peek() == "{":
+                            self.split = True
+                            for bucket in stream.members():
+                                if stream.peek() != "[":
+                                    stream.value()  # not a list of events: passed over
+                                    continue
+                                for line in stream.elements():
+                                    yield "split", str(bucket), line, stream.value()
+                        else:
+                            stream.value()
+                stream.end()
+            except ValueError as exc:
+                raise NotATaskLog(f"{self.source.path} is not valid JSON: {exc}") from None
+
+    def _bucket(self, stream: Stream, bucket: str) -> Iterator[tuple[str, str, int, Any]]:
+        if stream.peek() != "{":
+            self.meta[bucket] = stream.value()
+            return
+        meta = self.meta[bucket] = {}
+        for key in stream.members():
+            if key == "events" and stream.peek() == "[":
+                for line in stream.elements():
+                    yield "bucket", bucket, line, stream.value()
             else:
-                self.skipped_buckets.append(str(bucket_id))
-            # a record is (bucket, event): its JSON is the entry's identity, as before AFK cuts
-            for line, ev in zip(lines_of(events), events, strict=False):
-                self.records.append((line, (bucket_id, ev) if window else (None, bucket_id)))
-        for bucket_id, events in (split or {}).items():
-            if bucket_id not in buckets and isinstance(events, list):
-                self.records.extend((line, (None, bucket_id)) for line in lines_of(events))
+                meta[key] = stream.value()
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        """(line, (bucket, event)) of each event to read, (line, (None, bucket)) of one
+        not read (another kind of bucket); a record's JSON is the entry's identity."""
+        window = {b: _is("currentwindow", "window", b, meta) for b, meta in self.meta.items()}
+        for where, bucket, line, ev in self._walk():
+            if where == "list":
+                yield line, ("events", ev)
+            elif (where == "split") == self.split:
+                yield line, ((bucket, ev) if window.get(bucket) else (None, bucket))
 
     def convert(self, rec: Any, clock: LocalClock) -> Any:
         bucket, ev = rec
@@ -237,9 +274,9 @@ class _Export:
 def open_(source: Any, options: Options) -> Any:
     if source.kind == "csv":
         return _csv_open(source, options)
-    export = _Export(source.json, options)
-    return JsonReading(TITLE, export.records, export.convert, options, export.note(), fields=FIELDS,
-                       finish=export.afk_note)
+    export = _Export(source, options)
+    return JsonReading(TITLE, export.records(), export.convert, options, export.note(), fields=FIELDS,
+                       finish=export.afk_note, total=export.total)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

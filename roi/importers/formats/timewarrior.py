@@ -1,4 +1,4 @@
-"""Timewarrior ``timew export`` JSON.
+"""Timewarrior ``timew export`` JSON, and its raw data files (see timewarrior_data).
 
 ``[{"id":2,"start":"20231001T103000Z","end":"...","tags":[...],"annotation":"..."}]``:
 basic ISO UTC times; ``end`` is missing for the running interval (skipped); ``tags`` and
@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from roi.importers.api import FormatInfo, Problem, RowError, register
-from roi.importers.jsontext import JsonReading, canonical, choose, lines_of, tag_fields, text
+from roi.importers.formats import timewarrior_data as data_files
+from roi.importers.jsontext import (
+    JsonReading,
+    canonical,
+    choose,
+    head_of,
+    lines_of,
+    tag_fields,
+    text,
+)
 from roi.importers.timeparse import LocalClock, basic_iso
 
 NAME = "timewarrior"
@@ -31,36 +40,51 @@ def _identity(r: Any) -> str:
 
 
 def sniff(source: Any) -> int:
-    data = source.json
-    if source.kind != "json" or not isinstance(data, list):
+    if source.kind != "json":
+        return data_files.sniff(source)
+    head = head_of(source)
+    if head.kind != "array":
         return 0
-    if not data:
-        return 5  # `timew export` of nothing is "[\n]"
-    first = next((r for r in data if isinstance(r, dict)), None)
+    if not head.items:
+        return 5 if head.whole else 0  # `timew export` of nothing is "[\n]"
+    first = next((r for r in head.items if isinstance(r, dict)), None)
     return 95 if first is not None and _is_basic(first.get("start")) else 0
 
 
 def open_(source: Any, options: Any) -> JsonReading:
-    data = source.json
-    records = list(zip(lines_of(data), data, strict=False))
-
     def convert(r: Any, clock: LocalClock) -> Any:
         if not isinstance(r, dict):
             raise RowError(f"not an interval object (got {text(r)[:60]!r})")
         if "start" not in r:
             raise RowError("interval has no start")
         start = basic_iso(str(r["start"]), "start", clock)
-        if r.get("end") in (None, ""):
-            return Problem(0, "interval still running (no end)", "", True)
-        end = basic_iso(str(r["end"]), "end", clock)
         fields, tags = tag_fields(r.get("tags"))
         fields["annotation"] = text(r.get("annotation"))
         task = choose(fields, ["tags", "annotation"], options.task_from)
+        if r.get("end") in (None, ""):
+            return Problem(0, f"still running (no end): {task or '(untagged)'!r} since {clock.iso(start)}", "", True)
+        end = basic_iso(str(r["end"]), "end", clock)
         step = choose(fields, [], options.step_from) or None
         return start, end, task, step, fields["annotation"], tags
 
-    note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
-    return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, identity=_identity)
+    if source.kind == "json":
+        note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
+        return JsonReading(TITLE, list(zip(lines_of(source.json), source.json, strict=False)), convert, options,
+                           note, fields=FIELDS, identity=_identity)
+
+    def convert_line(rec: Any, clock: LocalClock) -> Any:
+        name, line = rec
+        try:
+            r = data_files.interval(line)
+            got = Problem(0, "an exclusion (exc), not an interval", "", True) if r is None else convert(r, clock)
+        except RowError as exc:
+            raise RowError(f"{name}: {exc}" if name else str(exc)) from None
+        return Problem(0, f"{got.reason} (in {name})", "", True) if name and isinstance(got, Problem) else got
+
+    rows, note = data_files.records(source)
+    title = data_files.FOLDER_TITLE if isinstance(source, data_files.DataFolder) else data_files.TITLE
+    return JsonReading(title, rows, convert_line, options, note, fields=FIELDS, total=source.lines,
+                       identity=lambda rec: _identity(data_files.interval(rec[1])), raw_of=lambda rec: rec[1])
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

@@ -11,7 +11,7 @@ from typing import Any
 
 from roi.importers.api import FormatInfo, RowError, register
 from roi.importers.csvlog import Layout, csv_open
-from roi.importers.jsontext import JsonReading, choose, lines_of, tag_fields, text
+from roi.importers.jsontext import JsonReading, choose, head_of, lines_of, tag_fields, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "watson"
@@ -31,8 +31,7 @@ def sniff(source: Any) -> int:
     if source.kind == "csv":
         f = source.fields
         return 95 if {"start", "stop", "project"} <= set(f) and ("id" in f or "tags" in f) else 0
-    data = source.json
-    first = data[0] if source.kind == "json" and isinstance(data, list) and data else None
+    first = head_of(source).first if source.kind == "json" else None
     if isinstance(first, dict) and {"project", "start", "stop"} <= set(first) or _frame_like(first):
         return 95
     return 0
