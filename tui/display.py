@@ -4,6 +4,8 @@ control characters visible and never interprets markup."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -19,13 +21,14 @@ VERDICT_STYLE = {"automate": "bold #3fa34d", "maybe": "bold #d7901b", "skip": "b
 MISSING_KEYS = {"steps": "a: add a step", "per_week": "n: the task's frequency", "build_hours": "p: the plan"}
 
 
-def local_zone(store: object) -> object:
+def local_zone(store: Any) -> tzinfo:  # noqa: ANN401
     """The person's time zone for showing times: the timezone setting, else the system's
     (as `roi time list` shows them)."""
     import pendulum
 
-    name = store.settings().timezone  # type: ignore[attr-defined]
-    return pendulum.timezone(name) if name else pendulum.local_timezone()
+    name = store.settings().timezone
+    zone: tzinfo = pendulum.timezone(name) if name else pendulum.local_timezone()  # type: ignore[operator]
+    return zone
 
 
 def missing_text(r: RankedTask) -> str:

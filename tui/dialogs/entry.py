@@ -32,7 +32,7 @@ class EntryForm(FormScreen[bool]):
         super().__init__(state, title, f"entry:{entry_id}")
 
     def initial(self) -> dict[str, Any]:
-        start = self.entry.start.astimezone(local_zone(self.state.store))  # type: ignore[arg-type]
+        start = self.entry.start.astimezone(local_zone(self.state.store))
         return {"minutes": f"{self.entry.minutes:g}", "start": f"{start:%Y-%m-%d %H:%M}"}
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +51,7 @@ class EntryForm(FormScreen[bool]):
                 p.errors["start"] = f"the start must be a date and time like 2026-11-27 09:30 (got {text!r})."
             else:
                 if start.tzinfo is None:
-                    start = start.replace(tzinfo=local_zone(self.state.store))  # type: ignore[arg-type]
+                    start = start.replace(tzinfo=local_zone(self.state.store))
         p.check()
         return {"minutes": minutes, "start": start}
 
