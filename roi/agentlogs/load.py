@@ -119,25 +119,26 @@ def import_agent_logs(
     keys: list[_Found] = []  # every session of the path, read now or unchanged
     for p in found:
         try:
-            size = p.stat().st_size
+            info = p.stat()
         except OSError as exc:
             result.errors.append((str(p), 0, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        known = stored.get(str(p))
+        if (known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns
+                and known.idle_gap_s == idle_s):  # as read last time: not opened again
+            result.files += 1
+            result.formats.add(known.source)
+            result.unchanged += 1
+            keys.append(_Found(known.source, known.session_id, known.cwd, known.task_id, known.active_s))
+            advance(info.st_size)
             continue
         source = sniff(p)
         if source is None:
             result.not_logs += 1
-            advance(size)
+            advance(info.st_size)
             continue
         result.files += 1
         result.formats.add(source)
-        known = stored.get(str(p))
-        info = p.stat()
-        if (known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns
-                and known.idle_gap_s == idle_s):
-            result.unchanged += 1
-            keys.append(_Found(known.source, known.session_id, known.cwd, known.task_id, known.active_s))
-            advance(size)
-            continue
         try:
             session = read_session(p, source, idle_s, advance)
         except OSError as exc:

@@ -202,3 +202,42 @@ def test_the_idle_gap_setting_rereads_the_sessions(roi, tmp_path: Path):
     assert roi("config", "set", "agent_idle_gap", "10").exit_code == 0
     again = imported(roi, tmp_path)
     assert again["sessions_updated"] == 1 and again["active_hours"] == pytest.approx(9 / 60, abs=1e-4)
+
+
+def test_progress_is_reported_over_the_bytes_of_the_tree(store, tmp_path: Path):
+    from roi.agentlogs.load import import_agent_logs
+
+    for i in range(3):
+        claude_session(project(tmp_path), f"s{i}", [0, 1, 2])
+    total = sum(p.stat().st_size for p in tmp_path.rglob("*.jsonl"))
+    seen: list[tuple[int, int | None]] = []
+    result = import_agent_logs(store, tmp_path, progress=lambda done, whole: seen.append((done, whole)))
+    assert result.added == 3
+    assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    again = import_agent_logs(store, tmp_path, progress=lambda done, whole: seen.append((done, whole)))
+    assert again.unchanged == 3 and seen[-1] == (total, total)
+
+
+def test_a_dry_run_writes_nothing(roi, tmp_path: Path, db_path: Path):
+    claude_session(project(tmp_path), "s1", [0, 1])
+    data = imported(roi, tmp_path, "--dry-run")
+    assert data["dry_run"] is True and data["sessions_added"] == 1
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM agent_session").fetchone() == (0,)
+
+
+def test_a_failure_mid_import_leaves_the_database_as_it_was(store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from roi.agentlogs import load
+    from roi.models import Task
+
+    store.add_task(Task(name="Bot"))
+    claude_session(project(tmp_path), "s1", [0, 1])
+
+    def boom(*_args: object, **_kwargs: object) -> set[int]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load.db, "attach", boom)
+    with pytest.raises(KeyboardInterrupt):
+        load.import_agent_logs(store, tmp_path, build="Bot")
+    assert store.count("agent_session") == 0 and store.count("agent_usage") == 0
