@@ -61,6 +61,7 @@ class RoiApp(App[None]):
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+l", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("w", "spent", "Where the time goes", show=False, id="app.spent"),
         Binding("ctrl+g", "agents", "Agents", show=False, id="app.agents"),
     ]
 
@@ -368,6 +369,12 @@ class RoiApp(App[None]):
 
         if not isinstance(self.screen, AgentsScreen):
             self.push_screen(AgentsScreen(self._state))
+
+    def action_spent(self) -> None:
+        from tui.screens.spent import SpentScreen
+
+        if not isinstance(self.screen, SpentScreen):
+            self.push_screen(SpentScreen(self._state))
 
     def action_report(self) -> None:
         from tui.dialogs.report import ReportScreen

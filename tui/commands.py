@@ -40,6 +40,8 @@ ACTIONS = (
            "inventory.import"),
     Action("Export the report", "report", "text, Markdown, HTML, CSV or JSON", "inventory.report"),
     Action("Payback chart of the top five", "chart", "cumulative net hours, break-even marked"),
+    Action("Where the time goes", "spent", "hours a week per task from every source; e on a row estimates it",
+           "app.spent"),
     Action("Roadmap", "roadmap", "build the worthwhile automations one after another within a weekly budget",
            "inventory.roadmap"),
     Action("Agent sessions", "agents", "Claude Code and Codex sessions: your hours, tokens and cost", "app.agents"),

@@ -23,6 +23,7 @@ from tests.conftest import TODAY
 from tests.tui.helpers import pilot_test, screen_text, until
 from tui.app import RoiApp, create_app
 from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.estimate import EstimateForm
 from tui.dialogs.flags import FlagsScreen
 from tui.dialogs.forms import PlanForm, StepForm, TaskForm
 from tui.dialogs.report import ReportScreen
@@ -31,6 +32,7 @@ from tui.screens.chart import ChartScreen
 from tui.screens.help import HelpScreen
 from tui.screens.importer import ImportScreen
 from tui.screens.inventory import InventoryScreen
+from tui.screens.spent import SpentScreen
 from tui.screens.task import TaskScreen
 from tui.widgets.ranked_table import RankedTable
 
@@ -227,6 +229,21 @@ async def test_hostile_names_through_the_other_dialogs_and_screens(store: Store,
         await pilot.pause()
         assert_literal(app, "/no/such [/b] \x1b]52;c;aGk=\x07", "import preview")
         await pilot.press("escape")
+        await pilot.pause()
+
+        # where the time goes, and the estimate form of a row
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, SpentScreen)
+        for name in COMBINED[:2]:
+            assert_literal(app, name, "where the time goes")
+        table = app.screen.query_one("#spent-table")
+        table.move_cursor(row=next(i for i, r in enumerate(app.screen.spent.rows) if r.task_id == ids[COMBINED[0]]))
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EstimateForm)
+        assert_literal(app, COMBINED[0], "estimate form", DIALOG_CELLS)
+        await pilot.press("escape", "escape")
         await pilot.pause()
 
         await pilot.press("question_mark")

@@ -24,6 +24,7 @@ from tui.screens.help import KEY_CELLS, KEYS, HelpScreen, HelpView
 from tui.screens.importer import ImportScreen
 from tui.screens.inventory import InventoryScreen
 from tui.screens.roadmap import RoadmapScreen
+from tui.screens.spent import SpentScreen
 from tui.screens.task import TaskScreen
 from tui.widgets.ranked_table import RankedTable
 
@@ -69,6 +70,7 @@ HEADINGS: dict[type, str] = {
     ReportScreen: "Report dialog",
     ChartScreen: "Chart",
     RoadmapScreen: "Roadmap",
+    SpentScreen: "Where the time goes",
     ImportScreen: "Import",
     HelpScreen: "Help",
     HelpView: "Help",

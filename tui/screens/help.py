@@ -36,6 +36,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+p", "command palette: find a task or an action"),
         ("?", "this help (also F1)"),
         ("ctrl+l", "read the database again (changes also come alone)"),
+        ("w", "where the time goes: hours a week per task"),
         ("ctrl+q", "quit (a running stopwatch keeps running)"),
     )),
     ("Inventory", (
@@ -91,6 +92,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Chart", (
         ("n", "the selected task or the top five"),
+        ("esc / q", "back"),
+    )),
+    ("Where the time goes", (
+        ("e", "estimate the row's task in one step (or a template)"),
+        ("enter", "open the task"),
         ("esc / q", "back"),
     )),
     ("Roadmap", (
