@@ -36,7 +36,6 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+p", "command palette: find a task or an action"),
         ("?", "this help (also F1)"),
         ("ctrl+l", "read the database again (changes also come alone)"),
-        ("ctrl+g", "agent sessions: your hours, tokens and cost"),
         ("w", "where the time goes: hours a week per task"),
         ("ctrl+q", "quit (a running stopwatch keeps running)"),
     )),
@@ -98,10 +97,6 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Where the time goes", (
         ("e", "estimate the row's task in one step (or a template)"),
         ("enter", "open the task"),
-        ("esc / q", "back"),
-    )),
-    ("Agent sessions", (
-        ("b", "group by project, task, model or week"),
         ("esc / q", "back"),
     )),
     ("Roadmap", (
