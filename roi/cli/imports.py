@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 import time
@@ -86,14 +85,16 @@ class _Bar:
 @click.option("--task-from", metavar="FIELD", help="Column or field that names the task (default: description, Watson project, Timewarrior tags).")
 @click.option("--step-from", metavar="FIELD", help="Column or field that names the step (default: none).")
 @click.option("--map", "maps", metavar="KEY=COLUMN", multiple=True,
-              help="Name a column: date, start, end, duration, minutes, hours, seconds, task, step, description, project, tags; or date_order=dmy|mdy.")
+              help="Name a column: date, start, end, duration, minutes, hours, seconds, task, step, description, project, tags, zone;"
+                   " or date_order=dmy|mdy, duration_unit=s|min|h.")
+@click.option("--sheet", metavar="NAME", help="The sheet of a workbook (.xlsx, .xls, .ods) to read (default: the first).")
 @click.option("--me", metavar="ADDRESS", help="Calendar and mailbox: your email address (default: the me setting).")
 @click.option("--build", metavar="TASK", help="Agent session logs: their active hours are TASK's actual build hours.")
 @click.option("--runs", metavar="TASK", help="Agent session logs: each session is one run of TASK's automation (measured overhead and cost).")
 @click.pass_context
 def import_command(
     ctx: click.Context, file: Path, fmt: str, tz: str | None, dry_run: bool, as_json: bool,
-    task_from: str | None, step_from: str | None, maps: tuple[str, ...],
+    task_from: str | None, step_from: str | None, maps: tuple[str, ...], sheet: str | None,
     build: str | None = None, runs: str | None = None, me: str | None = None,
 ) -> None:
     """Import a task log (Toggl, Clockify, Harvest, Timewarrior, Watson, ActivityWatch or a
@@ -135,7 +136,7 @@ def import_command(
         with _readable(file) as path:
             try:
                 summary = run_import(store, path, format=fmt, tz=tz, dry_run=dry_run, task_from=task_from,
-                                     step_from=step_from, mapping=mapping, progress=bar, me=me,
+                                     step_from=step_from, mapping=mapping, progress=bar, sheet=sheet, me=me,
                                      name="(standard input)" if stdin else None)
             except NotATaskLog as exc:
                 raise NotATaskLog(str(exc).replace(str(path), str(shown))) from None
@@ -184,14 +185,8 @@ def _readable(file: Path) -> Iterator[Path]:
 
 
 def _skip_kinds(s: ImportSummary) -> str:
-    """'2 blank lines, 1 zero-length event' from the skipped rows' reasons."""
-    kinds: Counter[str] = Counter()
-    for _line, reason in s.skips:
-        kinds[re.sub(r"\s*\(.*|\s*'.*", "", reason)] += 1
-    missing = s.skipped - sum(kinds.values())
-    if missing > 0:
-        kinds["other"] += missing
-    return ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    """'2 blank lines, 1 zero-length entry': every skipped row, by kind of reason."""
+    return ", ".join(f"{n:,} {kind}" for kind, n in Counter(s.skip_kinds).most_common())
 
 
 def _report(s: ImportSummary, file: Path) -> None:

@@ -94,6 +94,7 @@ class Options:
     task_from: str | None = None
     step_from: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # of a workbook (default: the first)
     me: str | None = None  # the person's email address (calendar and mailbox formats)
 
 
@@ -142,6 +143,15 @@ def clipped(text: str, limit: int = 200) -> str:
     size = len(text.encode("utf-8", "replace"))
     shown = f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} kB" if size >= 1e3 else f"{size} bytes"
     return f"{text[: limit - 60]}… ({shown}) …{text[-40:]}"
+
+
+ZERO_LENGTH = "zero-length entry (it would drag medians down)"
+
+
+def skip_kind(reason: str) -> str:
+    """A skip reason without its particulars: 'still running (started ...)' -> 'still running'."""
+    cut = min((i for i in (reason.find(" ("), reason.find(" '"), reason.find(": ")) if i > 0), default=len(reason))
+    return reason[:cut]
 
 
 def join_notes(*notes: str) -> str:
@@ -217,6 +227,7 @@ class ImportSummary:
     hours: float = 0.0
     errors: list[tuple[int, str]] = field(default_factory=list)
     skips: list[tuple[int, str]] = field(default_factory=list)
+    skip_kinds: dict[str, int] = field(default_factory=dict)  # every skipped row, by kind of reason
     warnings: list[tuple[int, str]] = field(default_factory=list)  # imported, but worth a look
     dry_run: bool = False
     file: str = ""

@@ -14,18 +14,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from roi.importers import columns
 from roi.importers.api import Entry, Options, Problem, Reading, RowError, join_notes
 from roi.importers.source import Source, header_fields, norm, raw_row
-from roi.importers.timeparse import DateOrder, Durations, LocalClock
+from roi.importers.timeparse import DateOrder, Durations, LocalClock, parse_number
 
 ROLES = (
     "start_date", "start_time", "end_date", "end_time",  # split date / time columns
     "start", "end",  # date-time (or bare time with `date`)
     "date",  # the day, for date-only logs or bare times
     "duration",
+    "zone",  # a per-row time zone ("UTC+1:00", "Europe/Berlin") of the local times
 )
 UNITS = {"duration": "clock", "hours": "hours", "minutes": "minutes", "seconds": "seconds"}
-_SUMMARY = ("total", "totals", "sum", "summe", "gesamt", "grand total", "subtotal", "insgesamt")
+ZONE = ("time zone", "timezone", "zone", "tz", "utc offset", "zeitzone")
 TAG_CACHE_LIMIT = 20_000
 DATE_SCAN_ROWS = 2000  # rows read to decide DD/MM or MM/DD when no value has told yet
 
@@ -43,7 +45,9 @@ class Layout:
     tag_fields: list[str] = field(default_factory=list)  # kept as "name:value" tags
     tag_lists: list[str] = field(default_factory=list)  # "a, b" lists kept as tags
     skip_values: list[tuple[str, frozenset[str], str]] = field(default_factory=list)  # (field, values, reason)
-    skip_zero: bool = False  # zero-length entries are noise (ActivityWatch), not occurrences
+    skip_zero: bool = False  # (kept for layouts that say it: load skips zero-length entries of every format)
+    parts: list[int | None] = field(default_factory=list)  # Hours, Minutes, Seconds columns that add up
+    unit_asked: bool = False  # the person named the unit (--map minutes=, duration_unit=): no guessing
     date_order: str | None = None
     date_default: str = "mdy"
     notes: list[str] = field(default_factory=list)
@@ -57,11 +61,11 @@ def find(fields: dict[str, int], *names: str) -> int | None:
 def apply_choices(layout: Layout, header: list[str], options: Options, known: dict[str, list[str]]) -> None:
     """--task-from / --step-from / --map on top of a format's layout. Every column is a
     field by its header name, and by its name in `known` (task: Aufgabe, ...) too."""
-    columns = header_fields(header)
-    for key, idx in columns.items():
+    named = header_fields(header)
+    for key, idx in named.items():
         layout.fields.setdefault(key, idx)
     for key, names in known.items():
-        col = find(columns, *names)
+        col = find(named, *names)
         if col is not None:
             layout.fields.setdefault(key, col)
 
@@ -74,7 +78,13 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
 
     for key, value in options.mapping.items():
         k = key.strip().lower().replace("-", "_")
-        if k == "date_order":
+        if k == "duration_unit":
+            unit = columns.UNIT_WORDS.get(value.strip().lower())
+            if unit is None:
+                raise RowError(f"--map duration_unit must be s, min or h (got {value!r})")
+            layout.duration_unit, layout.parts, layout.unit_asked = unit, [], True
+            layout.notes.append(f"bare numbers of the duration read as {unit} (as asked)")
+        elif k == "date_order":
             order = value.strip().lower()
             if order not in ("dmy", "mdy"):
                 raise RowError(f"--map date_order must be dmy or mdy (got {value!r})")
@@ -93,11 +103,12 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
                 raise RowError(
                     f"--map key {key!r} is not known (use date, start, end, start_date, start_time,"
                     " end_date, end_time, duration, minutes, hours, seconds, task, step,"
-                    " description, project, tags, client or date_order)"
+                    " description, project, tags, client, zone, date_order or duration_unit)"
                 )
             layout.roles[role] = column(value, f"--map {key}")
             if role == "duration":
-                layout.duration_unit = UNITS.get(k, "clock")
+                layout.duration_unit, layout.parts = UNITS.get(k, "clock"), []
+                layout.unit_asked = k != "duration"
     if options.task_from:
         layout.fields["--task-from"] = column(options.task_from, "--task-from")
         layout.task_from = ["--task-from"]
@@ -124,17 +135,23 @@ class CsvReading(Reading):
         self.options = options
         self.dates = DateOrder(layout.date_order, layout.date_default)
         self.clock = LocalClock(options.tz, self.dates)
-        self.durations = Durations(layout.duration_unit)
-        self.total = max(source.lines - 1, 0)
-        self.note = "; ".join(layout.notes)
+        self.durations = Durations(layout.duration_unit, layout.unit_asked)
+        self.total = max(source.lines - 1 - source.skip, 0)
+        self.note = join_notes(source.note, *layout.notes)
         self.width = len(source.header)
         self.header_norm = [norm(h) for h in source.header]
         self._labels = [h.strip() for h in source.header]
         self._dates_decided = False
         self.warnings: list[tuple[int, str]] = []  # (line, what): imported, but said
         self._blank_seen = False
+        self.run = 0.0  # seconds of the entries since the last summary row (a total equals it)
+        self.zone_col = roles.get("zone", find(source.fields, *ZONE))
+        self.clocks: dict[str, LocalClock] = {}  # per-row zone text -> its clock
         self._columns(roles)
         self._naming(layout)
+        named = columns.unit_of_name(self.label(self.dur_col)) if self.dur_col is not None else None
+        if named and not layout.unit_asked and layout.duration_unit == "clock":
+            self.durations.unit = named
 
     def label(self, col: int | None) -> str:
         if col is None:
@@ -146,6 +163,7 @@ class CsvReading(Reading):
         f = lay.fields
         task_cols = [f[n] for n in lay.task_from if n in f]
         self.first_task = task_cols[0] if task_cols else None
+        self.free_text = next((n for n in lay.task_from if n in f), "") in ("description", "notes")
         self.other_tasks = task_cols[1:]
         self.step_col = f.get(lay.step_from) if lay.step_from else None
         self.desc_col = f.get(lay.description) if lay.description else None
@@ -160,27 +178,63 @@ class CsvReading(Reading):
         self.skips = [(f[n], values, reason) for n, values, reason in lay.skip_values if n in f]
 
     def decide_dates(self) -> None:
-        """Scan the date columns once when the file writes DD/MM or MM/DD, and say what
-        was decided (and the zone of local times) in the note."""
+        """Read the first rows once to decide what the file leaves open: DD/MM or MM/DD
+        (scanning on while no value has told), the unit of bare durations, whether
+        Hours/Minutes/Seconds columns add up, and whether the description is free text
+        (see roi.importers.columns); the note says what was decided."""
         if self._dates_decided:
             return
         self._dates_decided = True
         roles = self.layout.roles
         cols = [roles[r] for r in ("start_date", "end_date", "start", "end", "date") if r in roles]
-        if cols and self.dates.order is None:  # not asked for: the values tell
-            ambiguous = False
-            for n, (_line, row) in enumerate(self.source.rows()):
-                for c in cols if n else ():
-                    value = row[c] if c < len(row) else ""
-                    if "/" in value or "." in value[:6] or (value[2:3] == "-" and value[5:6] == "-"):
-                        ambiguous = True
-                        self.dates.observe(value)
-                if n > DATE_SCAN_ROWS and not ambiguous:
-                    break
-            if ambiguous:
-                self.dates.decide()
-        local = f"times without an offset read in {self.options.tz_name}"
-        self.note = join_notes(self.note, self.dates.reason, local)
+        scan_dates, ambiguous, sample = bool(cols) and self.dates.order is None, False, []
+        for n, (_line, row) in enumerate(self.source.rows()):
+            if n == 0:
+                continue  # the header
+            if n <= DATE_SCAN_ROWS:
+                sample.append(row)
+            elif not (scan_dates and ambiguous):
+                break
+            for c in cols if scan_dates else ():
+                value = row[c] if c < len(row) else ""
+                if "/" in value or "." in value[:6] or (value[2:3] == "-" and value[5:6] == "-"):
+                    ambiguous = True
+                    self.dates.observe(value)
+        if ambiguous:
+            self.dates.decide()
+        notes = [self.dates.reason, *self._decide_columns(sample)]
+        self.note = join_notes(self.note, *notes, f"times without an offset read in {self.options.tz_name}")
+
+    def _decide_columns(self, sample: list[list[str]]) -> list[str]:
+        notes: list[str] = []
+        lay = self.layout
+
+        def cells(col: int | None) -> list[str]:
+            return [r[col] if col is not None and col < len(r) else "" for r in sample]
+
+        if self.parts and not columns.parts_add_up(list(zip(*(cells(c) for c in self.parts), strict=True))):
+            self.parts.clear()
+            notes.append(f"{self.label(self.dur_col)} is the whole duration (the other columns say it again)")
+        elif self.parts:
+            notes.append("the duration is " + " + ".join(self.label(c) for c in self.parts if c is not None))
+        makes_end = not any(c is not None for c in (self.et, self.e_col))
+        if self.durations.unit == "clock" and self.dur_col is not None and not lay.unit_asked and makes_end:
+            bare = [v for v in cells(self.dur_col) if columns.BARE.fullmatch(v.strip())]
+            unit, why = columns.unit_of_values(bare)
+            self.durations.unit = unit
+            if bare:
+                notes.append(f"bare numbers in {self.label(self.dur_col)} read as {unit}"
+                             + (f" ({why})" if why else "") + "; --map duration_unit=s|min|h to change")
+        if self.free_text and not self.options.task_from and self.first_task is not None:
+            others = [c for c in [*self.other_tasks, *(lay.fields.get(k) for k in ("task", "project"))]
+                      if c is not None and c != self.first_task]
+            better = columns.free_text(sample, self.first_task, others)
+            if better is not None:
+                notes.append(f"tasks named by {self.label(better)}: {self.label(self.first_task)} differs in most"
+                             " rows (kept as each entry's description; --task-from to choose)")
+                self.other_tasks = [self.first_task]
+                self.first_task = better
+        return notes
 
     def __iter__(self) -> Iterator[Entry | Problem]:
         self.decide_dates()
@@ -222,6 +276,8 @@ class CsvReading(Reading):
             if col < len(row) and row[col].strip().lower() in values:
                 return Problem(line, reason, raw_row(row, self.source.delimiter), True)
         try:
+            if self.zone_col is not None:
+                self.clock = self.zoned(row[self.zone_col])
             start, end = self.times(row)
             if self.clock.adjusted:
                 end = self._dst_settled(line, row, start, end)
@@ -232,6 +288,8 @@ class CsvReading(Reading):
                 task = row[col].strip()
                 if task:
                     break
+            if task in columns.LABEL_SET:
+                return Problem(line, f"summary line (its task is {task!r})", raw_row(row, self.source.delimiter), True)
             step = (row[self.step_col].strip() or None) if self.step_col is not None else None
             tags = self.tag_cache.get(self.tag_key(row)) if self.tag_key is not None else ()
             if tags is None:
@@ -245,10 +303,24 @@ class CsvReading(Reading):
             raw = raw_row(row, self.source.delimiter)
             if self._blank_seen:
                 return Problem(line, "not part of the log (a table after a blank line)", raw, True)
+            if len(row) < self.width:  # trailing empty fields left out: read as empty
+                return self.read(line, row + [""] * (self.width - len(row)))
             return Problem(line, f"has {len(row)} fields, the header has {self.width}", raw)
-        if self.layout.skip_zero and end == start:
-            return Problem(line, "zero-length event", "", True)
+        self.run += end - start
         return entry
+
+    def zoned(self, text: str) -> LocalClock:
+        """The clock of a row's own zone column ("UTC+1:00", "Europe/Berlin"; empty: the
+        file's zone)."""
+        clock = self.clocks.get(text)
+        if clock is None:
+            from roi.importers.dateguess import zone_of
+
+            zone = zone_of(text) if text.strip() else self.options.tz
+            if zone is None:
+                raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")
+            clock = self.clocks[text] = LocalClock(zone, self.dates)
+        return clock
 
     def _dst_settled(self, line: int, row: list[str], start: float, end: float) -> float:
         """A row with a local time a DST shift skipped or repeated: its own duration, where
@@ -264,16 +336,69 @@ class CsvReading(Reading):
 
     def rejected(self, line: int, row: list[str], reason: str) -> Problem:
         raw = raw_row(row, self.source.delimiter)
-        if _looks_like_summary(row) or (self._blank_seen and len(row) != self.width):
+        if columns.is_label(row) or (self._blank_seen and len(row) != self.width) or self._dateless_total(row):
+            self.run = 0.0
             return Problem(line, f"summary line ({reason})", raw, True)
         if [norm(c) for c in row] == self.header_norm:
             return Problem(line, "repeated header line", raw, True)
+        if self._running(row):
+            return Problem(line, f"still running (started {self._start_text(row)}, no end or duration yet)", raw, True)
         return Problem(line, reason, raw)
+
+    def _dateless_total(self, row: list[str]) -> bool:
+        """No date or start, and only numbers, or a duration that is the sum of the rows
+        above it (a subtotal)."""
+        if any(c is not None and c < len(row) and row[c].strip() for c in (self.sd, self.s_col, self.d_col)):
+            return False
+        if columns.numbers_only(row):
+            return True
+        try:
+            total = self.length(row)
+        except (RowError, IndexError):
+            return False
+        return self.run > 0 and abs(total - self.run) <= max(1.0, self.run * 0.005)
+
+    def _running(self, row: list[str]) -> bool:
+        """A start with neither an end nor a duration: a timer still running."""
+        ends = [c for c in (self.et, self.e_col) if c is not None] or [c for c in (self.ed,) if c is not None]
+        if not ends or not self._start_text(row) or any(c < len(row) and row[c].strip() for c in ends):
+            return False
+        return not any(c is not None and c < len(row) and row[c].strip() for c in (self.dur_col, *self.parts))
+
+    def _start_text(self, row: list[str]) -> str:
+        if self.st is None and self.s_col is None:
+            return ""
+        cells = (self.sd, self.st) if self.st is not None else (self.s_col,)
+        return " ".join(row[c].strip() for c in cells if c is not None and c < len(row) and row[c].strip())
+
+    def length(self, row: list[str]) -> float:
+        """Seconds of a row's duration, where it makes the end: its Hours/Minutes/Seconds
+        added up, or the duration column (a bare number over 24 h is refused)."""
+        if not self.parts:
+            assert self.dur_col is not None
+            return self.durations.length(row[self.dur_col], self.label(self.dur_col))
+        total, said = 0.0, False
+        for col, unit in zip(self.parts, (3600.0, 60.0, 1.0), strict=False):
+            if col is not None and row[col].strip():
+                total += parse_number(row[col], self.label(col)) * unit
+                said = True
+        if not said:
+            raise RowError(f"{' / '.join(self.label(c) for c in self.parts if c is not None)} are empty")
+        return total
 
     # -- the parts of a row --------------------------------------------------------------------
 
     def _columns(self, roles: dict[str, int]) -> None:
+        self.sd: int | None
+        self.st: int | None
+        self.ed: int | None
+        self.et: int | None
+        self.s_col: int | None
+        self.e_col: int | None
+        self.d_col: int | None
+        self.dur_col: int | None
         self.sd, self.st, self.ed, self.et = (roles.get(k) for k in ("start_date", "start_time", "end_date", "end_time"))
+        self.parts: list[int | None] = list(self.layout.parts)
         self.s_col, self.e_col, self.d_col, self.dur_col = (roles.get(k) for k in ("start", "end", "date", "duration"))
         # separate date and time columns for both ends (Toggl, Clockify): both times required
         split = None not in (self.sd, self.st, self.ed, self.et)
@@ -319,7 +444,7 @@ class CsvReading(Reading):
                 if ed is None and end < start:
                     end += 86400.0  # an end time after midnight, without an end date
             elif dur_col is not None:
-                end = start + self.durations(row[dur_col], label(dur_col))
+                end = start + self.length(row)
             else:
                 raise RowError(f"{label(et) or label(ed)} is empty")
         elif e_col is not None and row[e_col].strip():
@@ -328,7 +453,7 @@ class CsvReading(Reading):
             if end < start and short and (d_col is None or ":" in row[e_col]):
                 end += 86400.0  # a bare end time after midnight
         elif dur_col is not None:
-            end = start + self.durations(row[dur_col], label(dur_col))
+            end = start + self.length(row)
         else:
             raise RowError(f"{label(e_col or 0)} is empty")
         if dur_col is not None and (et is not None or e_col is not None):
@@ -347,11 +472,6 @@ class CsvReading(Reading):
             self.tag_cache.clear()
         self.tag_cache[key] = got = tuple(tags)
         return got
-
-
-def _looks_like_summary(row: list[str]) -> bool:
-    """The row's first text is "Total", "Summe", ..."""
-    return next((c.strip().lower() for c in row if c.strip()), "").startswith(_SUMMARY)
 
 
 def csv_open(

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 
-from roi.importers.api import Entry, Format, NotATaskLog, Options, Problem, RowError, all_formats
+from roi.importers.api import (
+    Entry,
+    Format,
+    NotATaskLog,
+    Options,
+    Problem,
+    RowError,
+    all_formats,
+    clipped,
+)
 from roi.importers.source import Source
 
 
@@ -27,6 +37,17 @@ def _why_not(source: Source) -> str:
         from roi.importers.jsontext import not_known
 
         return not_known(source)
+    head = source.head.lstrip()  # what a text no format took is (the formats had their say first)
+    lines = [line.strip() for line in head.splitlines()[:20] if line.strip()]
+    if head.startswith("BEGIN:VCALENDAR"):
+        return f"{source.path} is an iCalendar file (calendar events), not a task log this version reads"
+    if re.match(r"inc \d{8}T\d{6}Z", head):
+        return (f"{source.path} is a raw Timewarrior data file (~/.timewarrior/data/YYYY-MM.data);"
+                " import what `timew export` prints instead")
+    if len(source.header) == 1 and all(len(x) > 1 and x[0] == x[-1] == '"' for x in lines) and any(
+            d in lines[0] for d in ",;\t"):
+        return (f"{source.path}: every line is one quoted field ({clipped(lines[0], 60)}): was it re-saved by a"
+                " spreadsheet? Import the original export, or split the column before saving as CSV")
     cols = ", ".join(repr(h) for h in source.header[:12] if h) or "none"
     return (f"{source.path} has no recognisable task-log columns (found: {cols}); name them with"
             " --map, e.g. --map date=Datum --map task=Aufgabe --map minutes=Min")

@@ -21,6 +21,7 @@ from roi.db.measurements import refresh_measurements
 from roi.db.store import Store
 from roi.errors import RoiError
 from roi.importers.api import (
+    ZERO_LENGTH,
     Detection,
     Entry,
     Format,
@@ -30,6 +31,7 @@ from roi.importers.api import (
     Problem,
     Progress,
     clipped,
+    skip_kind,
 )
 from roi.importers.detect import open_format
 from roi.importers.seen import SeenKeys, twin_keys
@@ -53,6 +55,7 @@ def make_options(
     task_from: str | None = None,
     step_from: str | None = None,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
     me: str | None = None,
 ) -> Options:
     name = tz or (store.settings().timezone if store is not None else None)
@@ -61,22 +64,28 @@ def make_options(
     except ValueError as exc:
         raise RoiError(str(exc)) from None
     me = me or (store.settings().me if store is not None else None)
-    return Options(zone, zone_name, task_from or None, step_from or None, dict(mapping or {}), me=me)
+    return Options(zone, zone_name, task_from or None, step_from or None, dict(mapping or {}), sheet or None, me)
 
 
 def open_file(path: str | Path, wanted: str, options: Options) -> tuple[Source, Format, Iterable[Entry | Problem]]:
-    if Path(path).is_dir():  # a Maildir is a folder (cur, new, tmp)
-        from roi.importers.formats.mailbox import open_maildir
+    if Path(path).is_dir():  # a Maildir (cur, new, tmp), or a backed-up Timewarrior data folder
+        from roi.importers.formats import timewarrior_data
 
-        return open_maildir(Path(path), wanted, options)
-    source = open_source(path).inspect(options.mapping)
+        if not timewarrior_data.holds_data(Path(path)):
+            from roi.importers.formats.mailbox import open_maildir
+
+            return open_maildir(Path(path), wanted, options)
+        opened: Source = timewarrior_data.folder_source(Path(path))
+    else:
+        opened = open_source(path)
+    source = opened.inspect(options.mapping, options.sheet)
     return (source, *open_format(source, wanted, options))
 
 
-def detect_format(path: str | Path, tz: str | None = None, **mapping: str) -> Detection:
+def detect_format(path: str | Path, tz: str | None = None, sheet: str | None = None, **mapping: str) -> Detection:
     """The format of a file (from its content) and what was decided reading it, e.g. the
     date order. NotATaskLog when it is not a task log."""
-    _source, fmt, rows = open_file(path, "auto", make_options(None, tz, mapping=mapping))
+    _source, fmt, rows = open_file(path, "auto", make_options(None, tz, mapping=mapping, sheet=sheet))
     decide = getattr(rows, "decide_dates", None)
     if decide is not None:
         decide()
@@ -92,15 +101,18 @@ def preview(
     task_from: str | None = None,
     step_from: str | None = None,
     store: Store | None = None,
+    sheet: str | None = None,
     **mapping: str,
 ) -> list[PreviewRow]:
     """The first `limit` rows as they would be imported (or why they would not be)."""
-    _source, _fmt, rows = open_file(path, format, make_options(store, tz, task_from, step_from, mapping))
+    _source, _fmt, rows = open_file(path, format, make_options(store, tz, task_from, step_from, mapping, sheet))
     out: list[PreviewRow] = []
     for item in rows:
         if len(out) >= limit:
             break
         out.append(row := PreviewRow.of(item))
+        if row.ok and row.duration_s == 0:
+            row.skipped = ZERO_LENGTH
         if row.ok and not row.task:
             row.task = UNNAMED
     return out
@@ -121,14 +133,16 @@ def run_import(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     name: str | None = None,
+    sheet: str | None = None,
     me: str | None = None,
 ) -> ImportSummary:
     """Import one task log into the store; see ImportSummary for what it reports.
 
     Raises NotATaskLog (nothing written) for unusable input; bad rows are reported in
     the summary and the good ones kept. `progress(done_rows, total_rows_or_None)`; `name`
-    is what the import is recorded as (default: the file's full path)."""
-    options = make_options(store, tz, task_from, step_from, mapping, me=me)
+    is what the import is recorded as (default: the file's full path); `sheet` the sheet
+    of a workbook (default: the first)."""
+    options = make_options(store, tz, task_from, step_from, mapping, sheet, me)
     source, fmt, rows = open_file(path, format, options)
     summary = ImportSummary(format=fmt.name, file=str(path), dry_run=dry_run)
     total = getattr(rows, "total", None)
@@ -204,6 +218,10 @@ class _Import:
                 continue
             pieces += e.piece
             start, end = e.start, e.end
+            if end == start and "occurrence" not in e.tags:  # zero-length: noise, unless an occurrence (roi.db.measurements)
+                if not e.piece:
+                    self.problem(Problem(e.line, ZERO_LENGTH, "", True))
+                continue
             if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
                 bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
                 self.errors.append((e.line, f"date out of range ({bad!r} seconds)", clipped(e.identity, RAW_MAX)))
@@ -223,6 +241,8 @@ class _Import:
     def problem(self, p: Problem) -> None:
         if p.skipped:
             self.skipped += 1
+            kind = skip_kind(p.reason)
+            self.summary.skip_kinds[kind] = self.summary.skip_kinds.get(kind, 0) + 1
             if len(self.summary.skips) < KEEP_SKIPS:
                 self.summary.skips.append((p.line, p.reason))
         else:

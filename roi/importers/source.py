@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from roi.errors import NotATaskLog
+from roi.importers.workbook import WORKBOOK_MAGIC
 
 CHUNK = 1 << 20
 NUL_RUN = b"\x00" * 4096  # where a file padded after a crash ends its text
 SAMPLE_BYTES = 64 * 1024
-JSON_LIMIT = 512 * 1024 * 1024
 FIELD_LIMIT = 1 << 30  # huge fields are data, not an error
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -34,11 +34,9 @@ _MAGIC = {
     b"\x89PNG": "a PNG image",
     b"GIF8": "a GIF image",
     b"\xff\xd8\xff": "a JPEG image",
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook is one: save it as CSV first)",
+    b"%PDF": "a PDF document (a printed report: export the detailed report as CSV or XLSX instead)",
     b"\x1f\x8b": "a gzip archive",
     b"SQLite format 3": "an SQLite database",
-    b"\xd0\xcf\x11\xe0": "an old Office document (save it as CSV first)",
 }
 
 
@@ -65,6 +63,9 @@ class Source:
     json_loader: Any = field(default=None, repr=False)  # parses the JSON on first use of .json
     _json: Any = field(default=None, repr=False)
     mapping: dict[str, str] = field(default_factory=dict)  # the person's --map choices
+    skip: int = 0  # lines before the header: Excel's "sep=;" hint, a sheet's empty rows
+    book: Any = None  # a workbook's sheet, read as a table (roi.importers.workbook)
+    note: str = ""  # what reading the file decided (the sheet, a sep= hint)
 
     @property
     def name(self) -> str:
@@ -88,17 +89,26 @@ class Source:
         with self.open_text() as fh:
             return fh.read()
 
-    def inspect(self, mapping: dict[str, str] | None = None) -> Source:
-        """Decide CSV or JSON and read the header or the JSON value."""
+    def inspect(self, mapping: dict[str, str] | None = None, sheet: str | None = None) -> Source:
+        """Decide CSV, workbook or JSON and read the header or the JSON value."""
         from roi.importers.jsontext import inspect_json, looks_like_json
 
         self.mapping = dict(mapping or {})
+        if self.encoding == "workbook":
+            from roi.importers.workbook import inspect_book
+
+            return inspect_book(self, sheet)
         if looks_like_json(self.head) and inspect_json(self):
             return self
         self.kind = "csv"
         try:
-            self.delimiter = sniff_delimiter(self.head)
-            self.header = read_header(self.head, self.delimiter)
+            first, _, rest = self.head.partition("\n")
+            hint = first.strip().strip('"')
+            if hint[:4].lower() == "sep=" and len(hint) == 5:  # Excel's delimiter hint, a line of its own
+                self.delimiter, self.skip, self.note = hint[4], 1, f"line 1 {hint!r} sets the delimiter"
+            else:
+                self.delimiter, rest = sniff_delimiter(self.head), self.head
+            self.header = read_header(rest, self.delimiter)
         except csv.Error as exc:
             raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
         self.fields = header_fields(self.header)
@@ -108,10 +118,19 @@ class Source:
     def csv_reader(self) -> Iterator[Any]:
         """A csv reader of the whole text (its `line_num` counts physical lines); a CSV the
         csv module cannot read at all is not a task log."""
+        if self.book is not None:
+            reader: Any = self.book.reader()
+            for _ in range(self.skip):
+                next(reader, None)
+            yield reader
+            return
         with self.open_text() as fh:
             lines: Iterator[str] = _nul_free(fh) if self.has_nul else fh
             try:
-                yield csv.reader(lines, delimiter=self.delimiter, strict=False)
+                reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+                for _ in range(self.skip):
+                    next(reader, None)
+                yield reader
             except csv.Error as exc:
                 raise NotATaskLog(f"{self.path}: unreadable CSV ({exc})") from None
 
@@ -123,7 +142,7 @@ class Source:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(first physical line of the row, fields) for every CSV row, the header included."""
         with self.csv_reader() as reader:
-            before = 0
+            before = reader.line_num
             for row in reader:
                 yield before + 1, row
                 before = reader.line_num
@@ -135,10 +154,8 @@ def open_source(path: str | Path) -> Source:
     p = Path(path)
     try:
         mode = p.stat().st_mode  # follows symlinks: a loop or a dangling one is an OSError
-        if stat.S_ISDIR(mode):  # a backed-up Timewarrior data folder, else not a task log
-            from roi.importers.formats.timewarrior_data import folder_source
-
-            return folder_source(p)
+        if stat.S_ISDIR(mode):
+            raise NotATaskLog(f"{p} is a folder, not a task log file")
         if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
             raise NotATaskLog(f"{p} is not a regular file (a pipe or a device); to read standard input, give -")
         fh = open(p, "rb")  # noqa: SIM115
@@ -150,6 +167,12 @@ def open_source(path: str | Path) -> Source:
         raise NotATaskLog(f"{p}: cannot be read ({exc.strerror or exc})") from None
     with fh:
         first = fh.read(CHUNK)
+        if first.startswith(WORKBOOK_MAGIC):  # a spreadsheet: read as a table, its bytes hashed
+            digest, size = hashlib.sha256(first), len(first)
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+            return Source(p, size, digest.hexdigest(), "workbook", 0, "")
         text = first[: first.find(NUL_RUN)] if NUL_RUN in first else first  # crash padding left out
         if not text.strip():
             raise NotATaskLog(f"{p} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))

@@ -168,7 +168,13 @@ class LocalClock:
             got = self.dst_days.get(text)
         if got is not None:
             return got
-        y, m, d = self.dates.parse(text, field)
+        try:
+            y, m, d = self.dates.parse(text, field)
+        except RowError:
+            got = self.guess(text)
+            if got is None:
+                raise
+            y, m, d = got.year, got.month, got.day
         naive = float((date(y, m, d).toordinal() - _EPOCH_DAY) * 86400)
         tz = self.tz
         try:
@@ -229,9 +235,31 @@ class LocalClock:
             return d + t
         return self.at(d, t)
 
+    def guess(self, text: str) -> datetime | None:
+        """The slow general reading of a value the fast paths refused (roi.importers.dateguess)."""
+        if not text.strip() or len(text) > TEXT_MAX:
+            return None
+        from roi.importers.dateguess import guess
+
+        return guess(text, (self.dates.order or self.dates.default) == "dmy")
+
     def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
-        """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO), or a
-        bare time combined with `date_text`."""
+        """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO, else
+        what dateutil reads: 'Jan 20, 2023, 6:25 PM'), or a bare time with `date_text`."""
+        try:
+            return self._moment(text, field, date_text, dfield)
+        except RowError as exc:
+            got = self.guess(text)
+            if got is None:
+                if repr(text) in str(exc) or repr(text.strip()) in str(exc) or not text.strip():
+                    raise
+                raise RowError(f"{field} {text!r} is not a date and time ({exc})") from None
+        if got.tzinfo is not None:
+            return got.timestamp()
+        midnight = self.day(f"{got.year:04d}-{got.month:02d}-{got.day:02d}", field)
+        return self.at(midnight, got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6)
+
+    def _moment(self, text: str, field: str, date_text: str | None, dfield: str) -> float:
         s = text.strip()
         if not s or len(s) > TEXT_MAX:
             raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
@@ -340,6 +368,7 @@ _UNITS = re.compile(
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?)\.?)?",
     re.IGNORECASE,
 )
+_BARE = re.compile(r"\d[\d.,'\u00a0 ]*")
 _UNIT_SECONDS = {"hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
 LONGEST = PAST_LAST_INSTANT - FIRST_INSTANT  # longer than any two dates can be apart
 
@@ -347,9 +376,20 @@ LONGEST = PAST_LAST_INSTANT - FIRST_INSTANT  # longer than any two dates can be 
 class Durations:
     """Duration strings of one column -> seconds, cached."""
 
-    def __init__(self, unit: str = "clock") -> None:
+    def __init__(self, unit: str = "clock", asked: bool = False) -> None:
         self.unit = unit  # clock | hours | minutes | seconds (how a bare number is read)
+        self.asked = asked  # the person named the unit: a long entry is theirs to have
         self.cache: dict[str, float] = {}
+
+    def length(self, text: str, field: str) -> float:
+        """A duration that makes an entry's end. Over 24 h from a bare number, the column
+        is likely in another unit than it was read in: refused, unless the unit was asked."""
+        value = self(text, field)
+        if value > 86400.0 and not self.asked and _BARE.fullmatch(text.strip()):
+            other = "min or h" if self.unit == "seconds" else "s"
+            raise RowError(f"{value / 3600:,.0f} hours in one entry ({field} {text!r}): is this column"
+                           f" {'in another unit' if self.unit == 'seconds' else 'seconds'}? use --map duration_unit={other}")
+        return value
 
     def __call__(self, text: str, field: str) -> float:
         got = self.cache.get(text)

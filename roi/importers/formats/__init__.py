@@ -7,7 +7,9 @@ from roi.importers.formats import (  # noqa: F401  (each module registers its fo
     generic,
     harvest,
     ics,
+    jira,
     mailbox,
+    redmine,
     timewarrior,
     toggl,
     toggl_api,
@@ -15,4 +17,4 @@ from roi.importers.formats import (  # noqa: F401  (each module registers its fo
 )
 
 BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "toggl-api", "clockify-api",
-            "ics", "mailbox", "generic")
+            "jira", "redmine", "ics", "mailbox", "generic")

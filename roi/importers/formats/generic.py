@@ -7,10 +7,12 @@ the others (``--map date=Datum --map task=Aufgabe --map minutes=Min``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from roi.importers import columns
 from roi.importers.api import FormatInfo, register
-from roi.importers.csvlog import Layout, csv_open, find, norm
+from roi.importers.csvlog import ZONE, Layout, csv_open, find, norm
 
 NAME = "generic"
 TITLE = "Generic CSV task log"
@@ -35,6 +37,7 @@ DESCRIPTION = ("description", "desc", "notes", "note", "comment", "comments", "b
 PROJECT = ("project", "projekt", "projects")
 TAGS = ("tags", "tag list", "labels", "schlagwörter")
 CLIENT = ("client", "kunde", "customer")
+_DURATION_WORD = re.compile(r"duration|dauer|time|zeit|elapsed|spent|logged|worked")
 KNOWN = {"task": list(TASK), "description": list(DESCRIPTION), "project": list(PROJECT),
          "tags": list(TAGS), "client": list(CLIENT)}
 
@@ -42,13 +45,17 @@ KNOWN = {"task": list(TASK), "description": list(DESCRIPTION), "project": list(P
 def _roles(f: dict[str, int]) -> tuple[dict[str, int], str]:
     """The columns of the roles the header names, and the duration's unit (minutes,
     hours, seconds, else a clock duration: the first of those it has)."""
-    found = {"date": find(f, *DATE), "start": find(f, *START), "end": find(f, *END)}
+    found = {"date": find(f, *DATE), "start": find(f, *START), "end": find(f, *END), "zone": find(f, *ZONE)}
     roles = {role: idx for role, idx in found.items() if idx is not None}
     for unit, names in (("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION)):
         idx = find(f, *names)
         if idx is not None:
             roles["duration"] = idx
             return roles, unit
+    for name, idx in f.items():  # "Dauer in min", "Elapsed seconds": a duration word and a unit
+        if _DURATION_WORD.search(name) and columns.unit_of_name(name):
+            roles["duration"] = idx
+            return roles, columns.unit_of_name(name) or "clock"
     return roles, "clock"
 
 
@@ -69,8 +76,11 @@ def layout(source: Any) -> Layout:
     found = ", ".join(f"{role}={norm(next(h for h, i in f.items() if i == idx))}" for role, idx in roles.items())
     if found:
         lay.notes.append(f"columns recognised: {found}")
-    if unit == "clock" and "duration" in roles and "end" not in roles:
-        lay.notes.append("a bare number in the duration column is read as hours")
+    parts = [find(f, *names) for names in (HOURS, MINUTES, SECONDS)]
+    if sum(p is not None for p in parts) >= 2:  # Hours, Minutes (and Seconds) columns add up
+        lay.parts = parts
+        roles["duration"] = next(p for p in parts if p is not None)
+        lay.duration_unit = "hours" if parts[0] is not None else "minutes"
     return lay
 
 

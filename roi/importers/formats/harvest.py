@@ -3,7 +3,8 @@
 ``Date, Client, Project, Project Code, Task, Notes, Hours, ...``: a date in the
 account's format (ISO, ``26.01.2015``, US) and decimal hours (``0.94``, EU ``"7,5"``,
 ``"2.000,0"``); no times of day, so an entry starts at local midnight of its date. The
-task is the Notes (else the Harvest Task, else the Project).
+task is the Harvest Task (else the Project): the recurring unit; the Notes, free text
+of each entry, are its description. Project and Client are kept as tags.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def layout(source: Any) -> Layout:
     return Layout(
         roles={"date": f["date"], "duration": f["hours"]},
         duration_unit="hours",
-        task_from=["notes", "task", "project"],
+        task_from=["task", "project"],
         description="notes",
-        tag_fields=["project", "client", "task"],
+        tag_fields=["project", "client"],
         notes=["decimal hours per date, no times of day"],
     )
 
