@@ -348,3 +348,36 @@ def test_dry_run_counts_every_skip_reason(roi, db_path: Path, tmp_path: Path) ->
     assert "1800 skipped (1,500 zero-length entry, 300 still running)" in r.stdout.replace("\n", " ")
     assert "other" not in r.stdout
     assert not sqlite3.connect(db_path).execute("SELECT count(*) FROM time_entry").fetchone()[0]
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    ('"Project","Client","Description","Task","User","Email","Tags","Billable","Start Date","Start Time",'
+     '"End Date","End Time","Duration (h)","Duration (decimal)"\n',
+     '"{project}","","{note}","","Bo","bo@x.org","","No","{day}","09:00:00","{day}","09:30:00","00:30:00","0.50"\n'),
+    ("Date,Description,Project,Minutes\n", "{day},{note},{project},30\n"),
+])
+def test_free_text_descriptions_give_way_in_other_formats(store: Store, tmp_path: Path, header: str, row: str) -> None:
+    lines = [header] + [row.format(project=f"Project {n % 15}", note=f"Note {n}: details",
+                                   day=f"{1 + n % 28:02d}/{1 + n // 28 % 12:02d}/2023") for n in range(300)]
+    s = run_import(store, write(tmp_path, "".join(lines)), tz=TZ, dry_run=True)
+    assert (s.imported, s.rejected, len(s.tasks_created)) == (300, 0, 15)
+
+
+def test_property_a_totals_row_never_adds_hours(store: Store, tmp_path: Path) -> None:
+    """Whatever the entries, a dateless row of their sum (Kimai, Redmine, a hand-made sheet)
+    is skipped as a summary, and the hours are the entries' alone."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(st.integers(min_value=1, max_value=2400), min_size=1, max_size=12),
+           st.sampled_from(["", "Total", "Summe"]))
+    def check(centi_hours: list[int], label: str) -> None:
+        rows = "".join(f"2024-03-{1 + n % 28:02d},Task {n % 3},{c / 100:.2f}\n" for n, c in enumerate(centi_hours))
+        log = tmp_path / "sum.csv"
+        log.write_text(f"Date,Task,Hours\n{rows}{label},,{sum(centi_hours) / 100:.2f}\n", encoding="utf-8")
+        s = run_import(store, log, tz="UTC", dry_run=True)
+        assert (s.imported, s.skipped, s.rejected, s.exit_code) == (len(centi_hours), 1, 0, 0)
+        assert s.hours == pytest.approx(sum(centi_hours) / 100)
+
+    check()
