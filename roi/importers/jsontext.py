@@ -18,6 +18,7 @@ from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, Row
 from roi.importers.jsonstream import JsonHead
 from roi.importers.timeparse import LocalClock
 
+JSON_LIMIT = 512 * 1024 * 1024  # a JSON file read whole (not streamed) may be this big
 _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
 _SPACES = re.compile(f"[{_WS}]*")
@@ -33,8 +34,6 @@ def inspect_json(source: Any) -> bool:
     """Whether a source is JSON (then its kind is "json"). A text that starts with `[` or
     `{` is parsed when a format first asks for `source.json` (so that a big export can
     be streamed instead); one with a banner before its JSON is parsed now, to find it."""
-    from roi.importers.source import JSON_LIMIT
-
     def parse(text: str, start: int) -> Any:
         try:
             return load_json(text, start)

@@ -107,14 +107,23 @@ class DataFolder(Source):
         return self
 
 
-def folder_source(path: Path) -> DataFolder:
-    """A folder as a Timewarrior data folder (or `~/.timewarrior`, which holds `data/`);
-    NotATaskLog when it holds no month files."""
+def _data_files(path: Path) -> list[Path]:
+    """The *.data files of a folder (or of its data/ folder: `~/.timewarrior` holds one)."""
     folder = path / "data" if (path / "data").is_dir() and not any(path.glob("*.data")) else path
     try:
-        names = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".data")
-    except OSError as exc:
-        raise NotATaskLog(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".data")
+    except OSError:
+        return []
+
+
+def holds_data(path: Path) -> bool:
+    """A folder with Timewarrior month files (YYYY-MM.data) in it, or in its data/."""
+    return any(MONTH_FILE.fullmatch(p.name) for p in _data_files(path))
+
+
+def folder_source(path: Path) -> DataFolder:
+    """A Timewarrior data folder as one source; NotATaskLog when it holds no month files."""
+    names = _data_files(path)
     files = [p for p in names if MONTH_FILE.fullmatch(p.name)]
     if not files:
         raise NotATaskLog(f"{path} is a folder, not a task log file (nor a Timewarrior data folder:"
