@@ -381,3 +381,20 @@ def test_property_a_totals_row_never_adds_hours(store: Store, tmp_path: Path) ->
         assert s.hours == pytest.approx(sum(centi_hours) / 100)
 
     check()
+
+
+def test_jira_issue_export_with_log_work_columns(store: Store, tmp_path: Path) -> None:
+    log = write(tmp_path, "Summary,Issue key,Issue id,Issue Type,Status,Project key,Time Spent,Log Work,Log Work\n"
+                'Weekly release,OPS-12,10012,Task,Done,OPS,9000,"Tagged; deployed;20/Jan/23 6:25 PM;5b10a2844c;5400",'
+                '";27/Jan/23 9:00 AM;5b10a2844c;3600"\n'
+                "Rotate certificates,OPS-31,10031,Task,Done,OPS,1800,;23/Jan/23 2:00 PM;5b10a2844c;1800,\n"
+                "Plan Q2,OPS-40,10040,Task,Open,OPS,,,\n"
+                "Broken,OPS-41,10041,Task,Open,OPS,60,no worklog here,\n")
+    s = run_import(store, log, tz=TZ)
+    assert (s.format, s.rows_read, s.imported, s.skipped, s.rejected) == ("jira", 4, 3, 1, 1)
+    assert s.hours == pytest.approx(3.0)
+    rows = entries(store)
+    assert [r[0] for r in rows] == ["Weekly release", "Rotate certificates", "Weekly release"]
+    assert (rows[0][1], rows[0][4]) == ("2023-01-20T17:25:00Z", "Tagged; deployed")
+    assert s.errors[0][0] == 5 and "comment;started;author;seconds" in s.errors[0][1]
+    assert run_import(store, log, tz=TZ).imported == 0
