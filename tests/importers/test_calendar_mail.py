@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import mailbox
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from roi.db.measurements import measurements
 from roi.importers.load import run_import
 
 ME = "ana@example.com"
@@ -244,3 +245,25 @@ def test_a_folder_that_is_not_a_maildir(roi, tmp_path: Path) -> None:
     r = roi("import", str(tmp_path / "folder"))
     assert r.exit_code == 2
     assert "nor a Maildir" in r.output
+
+
+def test_sent_means_from_my_address_as_a_whole(store, tmp_path: Path) -> None:
+    t = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    senders = [f"Ana <{ME.upper()}>", f"not{ME}", f"{ME}.evil.example", f'"Ana" <{ME}>, Bob <bob@example.org>', "x@y.org"]
+    run_import(store, write_mbox(tmp_path / "m.mbox", [(t + timedelta(hours=i), s) for i, s in enumerate(senders)]), me=ME)
+    rows = store.rows("SELECT t.name FROM time_entry e JOIN task t ON t.id = e.task_id ORDER BY e.start")
+    assert [r["name"] for r in rows] == ["Email replies", "Email triage", "Email triage", "Email replies",
+                                         "Email triage"]
+
+
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1)),
+       st.integers(-14 * 60, 14 * 60), st.booleans())
+def test_the_fast_date_reads_what_the_email_package_reads(when: datetime, offset_minutes: int, weekday: bool) -> None:
+    from datetime import timezone
+
+    from roi.importers.formats.mailbox import fast_date
+
+    aware = when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    text = format_datetime(aware)
+    text = text if weekday else text.split(", ", 1)[1]
+    assert fast_date(text) == parsedate_to_datetime(text).timestamp()

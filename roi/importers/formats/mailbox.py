@@ -20,13 +20,24 @@ drafts (Gmail labels) are skipped.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
+import re
 from collections.abc import Iterator
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from roi.importers.api import Entry, Format, FormatInfo, NotATaskLog, Options, Problem, Reading, register
+from roi.importers.api import (
+    Entry,
+    Format,
+    FormatInfo,
+    NotATaskLog,
+    Options,
+    Problem,
+    Reading,
+    register,
+)
 
 NAME = "mailbox"
 TITLE = "Mailbox (mbox or Maildir)"
@@ -35,6 +46,7 @@ REPLIES = "Email replies"
 RECEIVED_TAGS = ("occurrence", "email:received")
 SENT_TAGS = ("occurrence", "email:sent")
 WANTED = {b"date": "date", b"from": "from", b"message-id": "id", b"x-gmail-labels": "labels"}
+_FIRST = frozenset(bytes([c]) for c in b"dDfFmMxX")  # first letters of the WANTED headers
 HEADER_LIMIT = 256 * 1024  # bytes of headers kept of one message (the rest is not needed)
 
 
@@ -62,6 +74,9 @@ def header_fields(lines: list[bytes]) -> dict[str, str]:
             if name is not None:
                 out[name] += " " + raw.strip().decode("latin-1")
             continue
+        if raw[:1] not in _FIRST:  # not a header read (most are not): skip the split
+            name = None
+            continue
         key, colon, value = raw.partition(b":")
         name = WANTED.get(key.strip().lower()) if colon else None
         if name is not None and name not in out:
@@ -78,6 +93,9 @@ class MailReading(Reading):
         self.title = TITLE
         self.messages = messages
         self.me = _address(options.me)
+        # the address as a whole word of the From line (not notme@..., nor me@example.com.evil):
+        # a search, not a parse of every From line (getaddresses was two thirds of the time)
+        self.mine = re.compile(rf"(?<![\w.+-]){re.escape(self.me)}(?![\w.-])", re.IGNORECASE) if self.me else None
         self.total = total
         self.warnings = []
         self.counts = {"received": 0, "sent": 0}
@@ -100,22 +118,44 @@ class MailReading(Reading):
         date_text = fields.get("date", "")
         if not date_text:
             return Problem(number, f"message {number}: no Date header", "")
-        try:
-            when = parsedate_to_datetime(date_text)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return Problem(number, f"message {number}: Date {date_text[:80]!r} is not a date", "")
-        if when.tzinfo is None:
-            return Problem(number, f"message {number}: Date {date_text[:80]!r} has no time zone", "")
-        senders = [_address(a) for _, a in getaddresses([fields.get("from", "")])]
-        sent = (bool(self.me) and self.me in senders) or "sent" in labels
+        t = fast_date(date_text)
+        if t is None:
+            try:
+                when = parsedate_to_datetime(date_text)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return Problem(number, f"message {number}: Date {date_text[:80]!r} is not a date", "")
+            if when.tzinfo is None:
+                return Problem(number, f"message {number}: Date {date_text[:80]!r} has no time zone", "")
+            t = when.timestamp()
+        sent = "sent" in labels or (self.mine is not None and self.mine.search(fields.get("from", "")) is not None)
         self.counts["sent" if sent else "received"] += 1
         key = fields.get("id", "").strip()
         if not key:  # no Message-ID: the date and the From line make the key
             key = hashlib.blake2b(f"{date_text}\x1f{fields.get('from', '')}".encode("utf-8", "replace")).hexdigest()
         identity = hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=16).hexdigest()
-        t = when.timestamp()
         return Entry(number, t, t, REPLIES if sent else TRIAGE, None, "", SENT_TAGS if sent else RECEIVED_TAGS,
                      f"message\x1f{identity}")
+
+
+# The RFC 5322 date of nearly every message: "Mon, 06 Jan 2025 08:00:00 +0000"
+_DATE = re.compile(r"(?:[A-Za-z]{3}, *)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))? ([+-])(\d\d)(\d\d)\b")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                        "nov", "dec"), start=1)}
+
+
+def fast_date(text: str) -> float | None:
+    """Epoch seconds of a Date header in the usual form, without the email package's
+    general parser (a third of the time of a large mailbox); None: ask that parser."""
+    m = _DATE.match(text.strip())
+    month = _MONTHS.get(m.group(2).lower()) if m else None
+    if m is None or month is None:
+        return None
+    day, year, hour, minute = int(m.group(1)), int(m.group(3)), int(m.group(4)), int(m.group(5))
+    second = int(m.group(6) or 0)
+    if not (1 <= day <= 31 and hour < 24 and minute < 60 and second < 61) or day > calendar.monthrange(year, month)[1]:
+        return None
+    offset = (int(m.group(8)) * 3600 + int(m.group(9)) * 60) * (-1 if m.group(7) == "-" else 1)
+    return calendar.timegm((year, month, day, hour, minute, min(second, 59), 0, 0, 0)) - offset
 
 
 def mbox_headers(path: Path) -> Iterator[tuple[int, list[bytes]]]:
