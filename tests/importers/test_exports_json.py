@@ -15,8 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi.db.store import Store
-from roi.importers import NotATaskLog, detect_format, preview, run_import
-from roi.importers import jsonstream
+from roi.importers import NotATaskLog, detect_format, jsonstream, preview, run_import
 
 TZ = "Europe/Berlin"
 
@@ -105,6 +104,14 @@ def test_bad_lines_of_a_data_folder_are_named_by_file_and_line(store: Store, tmp
     assert all(reason.startswith("2023-03.data: ") for _, reason in s.errors)
     assert "'2023030xT090000Z'" in s.errors[0][1]
     assert "should start with 'inc'" in s.errors[1][1]
+
+
+def test_a_damaged_line_of_a_data_file_costs_that_line_only(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "2023-01.data"
+    path.write_text(JAN.replace("exc monday", "\x7f\x7fgarbled"))
+    s = run_import(store, path, tz=TZ)
+    assert (s.format, s.imported, s.rejected) == ("timewarrior", 4, 1)
+    assert s.errors[0][0] == 4 and "should start with 'inc'" in s.errors[0][1]
 
 
 def test_a_folder_without_data_files_is_still_not_a_task_log(store: Store, tmp_path: Path) -> None:

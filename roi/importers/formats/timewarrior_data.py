@@ -38,13 +38,14 @@ _ESCAPE = re.compile(r"\\(.)")
 
 
 def looks_raw(head: str) -> bool:
-    """The text's first lines are interval lines (`inc ...`, or `exc ...` of old versions)."""
+    """The text's first lines are mostly interval lines (`inc ...`, or `exc ...` of old
+    versions): a damaged line among them is that line's error, not the file's."""
     lines = head.splitlines()
     if len(head) >= SAMPLE_BYTES - 4:
         lines = lines[:-1]  # the head may end inside a line
     lines = [line.strip() for line in lines[:50] if line.strip()]
-    return bool(lines) and all(line.startswith(("inc", "exc")) for line in lines) and any(
-        _INTERVAL.fullmatch(line) for line in lines)
+    ours = sum(line.startswith(("inc", "exc")) for line in lines)
+    return bool(lines) and ours >= 0.8 * len(lines) and any(_INTERVAL.fullmatch(line) for line in lines)
 
 
 def sniff(source: Any) -> int:
