@@ -336,6 +336,10 @@ def _year_file(fmt: str, folder: Path) -> Path:
         path = folder / "clockify.json"
         path.write_text(json.dumps([clockify_entry(i, n, _iso(t), _iso(t + 1800), "PT30M", project={"name": c})
                                     for i, (t, c, n) in enumerate(rows)]))
+    elif fmt == "watson":  # the frames file: no notes, the project is the task
+        path = folder / "frames"
+        path.write_text(json.dumps([[t, t + 1800, c, f"{i:032x}", [f"item {i % 4}"], t + 1800]
+                                    for i, (t, c, _n) in enumerate(rows)]))
     else:
         path = folder / "aw.json"
         path.write_text(json.dumps({"buckets": {"aw-watcher-window_desk": {"type": "currentwindow", "events": [
@@ -343,11 +347,12 @@ def _year_file(fmt: str, folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["timewarrior", "toggl-api", "clockify-api", "activitywatch"])
+@pytest.mark.parametrize("fmt", ["timewarrior", "toggl-api", "clockify-api", "activitywatch", "watson"])
 def test_a_year_of_one_persons_log_gives_tens_of_tasks(store: Store, tmp_path: Path, fmt: str) -> None:
     path = _year_file(fmt, tmp_path)
     s = run_import(store, path, tz=TZ)
     assert (s.format, s.imported, s.rejected) == (fmt, 365 * 4, 0)
     assert sorted(s.tasks_created) == sorted(CHORES)  # the recurring unit, not one task per row
     first = preview(path, tz=TZ, limit=1)[0]
-    assert first.description.startswith("day 0, item 0")  # the free text is the entry's note
+    if fmt != "watson":
+        assert first.description.startswith("day 0, item 0")  # the free text is the entry's note
