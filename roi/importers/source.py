@@ -94,10 +94,12 @@ class Source:
         from roi.importers.jsontext import inspect_json, looks_like_json
 
         self.mapping = dict(mapping or {})
-        if self.encoding == "workbook":
-            from roi.importers.workbook import inspect_book
+        if self.encoding == "workbook":  # a sheet read as a table, its rows as texts
+            from roi.importers.workbook import read_book
 
-            return inspect_book(self, sheet)
+            self.book, self.header, self.skip, self.lines, self.note = read_book(self.path, sheet)
+            self.kind, self.fields = "csv", header_fields(self.header)
+            return self
         if looks_like_json(self.head) and inspect_json(self):
             return self
         self.kind = "csv"

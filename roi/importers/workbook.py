@@ -15,12 +15,10 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from roi.errors import NotATaskLog
-
-if TYPE_CHECKING:
-    from roi.importers.source import Source
 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx/.ods (a ZIP), .xls (an OLE file)
 
@@ -77,50 +75,46 @@ class Book:
         return SheetReader(iter(CalamineWorkbook.from_path(str(self.path)).get_sheet_by_name(self.sheet).iter_rows()))
 
 
-def inspect_book(source: Source, sheet: str | None) -> Source:
-    """Fill in a workbook's Source: its sheet, header, fields and row count."""
-    from roi.importers.source import header_fields
-
-    what = _kind(source)
+def read_book(path: Path, sheet: str | None) -> tuple[Book, list[str], int, int, str]:
+    """A workbook's sheet (the first, or `sheet`): the Book, its header, the rows above
+    the header, its last row's number and a note saying which sheet was read."""
+    what = _kind(path)
     try:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_path(str(source.path))
-        names = list(book.sheet_names)
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
     except ImportError:
-        raise NotATaskLog(f"{source.path} is {what}; reading it needs python-calamine (pip install python-calamine),"
+        raise NotATaskLog(f"{path} is {what}; reading it needs python-calamine (pip install python-calamine),"
                           " or save it as CSV") from None
     except Exception as exc:  # calamine raises its own errors for a file it cannot read
-        raise NotATaskLog(f"{source.path} is {what} that cannot be read ({type(exc).__name__}: {exc});"
+        raise NotATaskLog(f"{path} is {what} that cannot be read ({type(exc).__name__}: {exc});"
                           " save it as CSV from the spreadsheet") from None
     if not names:
-        raise NotATaskLog(f"{source.path} is a workbook without sheets")
+        raise NotATaskLog(f"{path} is a workbook without sheets")
     chosen = sheet or names[0]
     if chosen not in names:
-        raise NotATaskLog(f"{source.path} has no sheet {chosen!r} (its sheets: {', '.join(map(repr, names))})")
-    data = book.get_sheet_by_name(chosen)
-    source.book = Book(source.path, chosen)
-    source.kind, source.lines = "csv", data.height + (data.start or (0, 0))[0]
-    reader = source.book.reader()
+        raise NotATaskLog(f"{path} has no sheet {chosen!r} (its sheets: {', '.join(map(repr, names))})")
+    data = workbook.get_sheet_by_name(chosen)
+    book, header, skip = Book(path, chosen), [], 0
+    reader = book.reader()
     for row in reader:  # the header: the first row of two cells or more (a report's title is above it)
         if sum(1 for cell in row if cell.strip()) >= 2:
-            source.header = [cell.strip() for cell in row]
-            source.skip = reader.line_num - 1
+            header, skip = [cell.strip() for cell in row], reader.line_num - 1
             break
-    source.fields = header_fields(source.header)
     others = f" of {len(names)}: --sheet NAME for another ({', '.join(repr(n) for n in names if n != chosen)})"
-    source.note = f"sheet {chosen!r}" + (others if len(names) > 1 else "") + ", lines are its row numbers"
-    return source
+    note = f"sheet {chosen!r}" + (others if len(names) > 1 else "") + ", lines are its row numbers"
+    return book, header, skip, data.height + (data.start or (0, 0))[0], note
 
 
-def _kind(source: Source) -> str:
+def _kind(path: Path) -> str:
     """What the bytes say the file is: a workbook, or another ZIP archive."""
-    with open(source.path, "rb") as fh:
+    with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic == WORKBOOK_MAGIC[1]:
         return "an old Office document (an Excel 97-2003 .xls workbook)"
     try:
-        with zipfile.ZipFile(source.path) as z:
+        with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
     except (zipfile.BadZipFile, OSError):
         return "a damaged ZIP archive or workbook"
@@ -128,4 +122,4 @@ def _kind(source: Source) -> str:
         return "an Excel workbook (.xlsx)"
     if "content.xml" in names:
         return "an OpenDocument spreadsheet (.ods)"
-    raise NotATaskLog(f"{source.path} is a ZIP archive (of {len(names)} files), not a workbook or a task log")
+    raise NotATaskLog(f"{path} is a ZIP archive (of {len(names)} files), not a workbook or a task log")
