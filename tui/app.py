@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -38,6 +39,8 @@ from tui.state import RankingState
 WATCH_SECONDS = 0.5
 #: A toast is cut to this many characters.
 TOAST_CELLS = 400
+#: At most this many toasts show at once (the newest), so they stay above the detail panel.
+MAX_TOASTS = 2
 
 
 def crash_log_path() -> Path:
@@ -61,6 +64,7 @@ class RoiApp(App[None]):
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+l", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("f12", "screenshot", "Screenshot", show=False, id="app.screenshot"),
         Binding("w", "spent", "Where the time goes", show=False, id="app.spent"),
         Binding("ctrl+g", "agents", "Agents", show=False, id="app.agents"),
     ]
@@ -83,6 +87,9 @@ class RoiApp(App[None]):
         #: True once the traceback is in `crash_log` (then it is not printed as well).
         self.failure_logged = False
         self._quit_question: object | None = None
+        #: The toasts showing, by (text, title, severity), with how often each was raised.
+        self._toasts: dict[tuple[str, str, str], tuple[Any, int]] = {}
+        self._superseded: set[str] = set()
 
     @property
     def state(self) -> RankingState:
@@ -136,11 +143,45 @@ class RoiApp(App[None]):
         literally: names, paths and errors are data, and a name holding `[/b]` would
         otherwise be read as markup (and crash the app). Control characters are shown
         escaped (a name's ESC or OSC 52 never reaches the terminal) and a toast is cut to
-        TOAST_CELLS (a 10,000-character name does not cover the screen)."""
+        TOAST_CELLS (a 10,000-character name does not cover the screen).
+
+        The same toast again while it shows replaces it, counted ("… (×3)"), instead of
+        stacking copies; toasts show at the top right, never over the detail panel."""
+        from textual.notifications import Notification, Notify
+
         shown = visible(message, keep_newlines=True)
         if len(shown) > TOAST_CELLS:
             shown = shown[: TOAST_CELLS - 1] + "…"
-        super().notify(shown, title=one_line(title), severity=severity, timeout=timeout, markup=False)
+        key = (shown, one_line(title), severity)
+        before = self._toasts.get(key)
+        count = 1
+        if before is not None and before[0].time_left > 0:
+            count = before[1] + 1
+            self._drop_toast(before[0])
+        text = shown if count == 1 else f"{shown} (×{count})"
+        notification = Notification(
+            text, key[1], severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=False
+        )
+        self._toasts = {k: v for k, v in self._toasts.items() if v[0].time_left > 0 and k != key}
+        while len(self._toasts) >= MAX_TOASTS:  # the oldest go: toasts never reach the panel
+            oldest = min(self._toasts, key=lambda k: self._toasts[k][0].raised_at)
+            self._drop_toast(self._toasts.pop(oldest)[0])
+        self._toasts[key] = (notification, count)
+        self.post_message(Notify(notification))
+
+    def _drop_toast(self, notification: Any) -> None:  # noqa: ANN401
+        """Take a toast away, shown already or still on its way."""
+        self._superseded.add(notification.identity)
+        if notification in self._notifications:
+            self._unnotify(notification, refresh=False)
+            self._superseded.discard(notification.identity)
+
+    def _on_notify(self, event: Any) -> None:  # noqa: ANN401
+        """A toast replaced by a repeat before it was shown is not shown (App's own
+        handler, which shows it, runs after this one unless prevented)."""
+        if event.notification.identity in self._superseded:
+            self._superseded.discard(event.notification.identity)
+            event.prevent_default()
 
     def on_mount(self) -> None:
         from tui.screens.inventory import InventoryScreen
@@ -171,6 +212,35 @@ class RoiApp(App[None]):
         self._state.rank_all()
         self.sync_timer()
         self.notify(f"Read the database again: {len(self._state.ranked)} tasks.", markup=False)
+
+    # --- screenshots ---------------------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where screenshots go: beside the database when that folder is writable, else
+        the current folder (never ~/Downloads, which many machines do not have)."""
+        path = self._state.store.path
+        if path not in (None, ":memory:"):
+            folder = Path(str(path)).resolve().parent
+            if folder.is_dir() and os.access(folder, os.W_OK):
+                return folder
+        return Path.cwd()
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen (F12, or Screenshot in the palette) and say where."""
+        folder = Path(path) if path else self.screenshot_folder()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            self.notify(f"The screenshot was not saved in {folder}: {exc.strerror or exc}",
+                        title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(f"Saved {saved} (an SVG: open it in a browser).", title="Screenshot", markup=False)
+        return saved
 
     # --- a failure of the app itself --------------------------------------------------
 

@@ -190,8 +190,8 @@ async def test_time_a_step_and_see_the_measured_minutes(demo_store: Store) -> No
         await pilot.pause()
         assert app.timer is None
         row = cell_texts(app.screen.query_one("#steps", DataTable))[0]
-        assert row[3] == "12 (1×)"
-        assert row[4].startswith("12 meas")
+        assert row[3] == "12.0 (1×)"
+        assert row[4].startswith("12.0 meas")
         assert app.by_id[task_id].steps[0].manual_source == "measured"
 
 

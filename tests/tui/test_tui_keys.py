@@ -53,7 +53,7 @@ async def test_help_scrolls_by_keys_and_by_the_wheel_to_its_last_key_at_80x24(de
         assert await until(pilot, lambda: view.scroll_y > 2)
         await pilot.press("home")
         assert await until(pilot, lambda: view.scroll_y == 0)
-        for _ in range(40):  # the mouse wheel, over the help
+        for _ in range(80):  # the mouse wheel, over the help
             view.post_message(events.MouseScrollDown(view, 10, 5, 0, 1, 0, False, False, False))
         assert await until(pilot, lambda: LAST_LINE in screen_text(app))
 
@@ -78,7 +78,7 @@ HEADINGS: dict[type, str] = {
 SHOWN = {
     "question_mark": "?", "comma": ",", "slash": "/", "escape": "esc", "plus": "+", "minus": "-",
     "equals_sign": "=", "pageup": "page up", "pagedown": "page down", "f1": "F1", "f2": "F2",
-    "f5": "F5",
+    "f5": "F5", "f12": "F12",
 }
 
 

@@ -36,6 +36,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+p", "command palette: find a task or an action"),
         ("?", "this help (also F1)"),
         ("ctrl+l", "read the database again (changes also come alone)"),
+        ("F12", "save a screenshot (SVG, beside the database)"),
         ("w", "where the time goes: hours a week per task"),
         ("ctrl+q", "quit (a running stopwatch keeps running)"),
     )),
@@ -70,6 +71,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("p", "edit the plan"),
         ("f", "the task's flags"),
         ("c", "payback chart of the task"),
+        ("tab", "to the time entries (enter: edit one, d: delete it)"),
         ("esc", "back to the inventory"),
     )),
     ("Forms and settings", (
