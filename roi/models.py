@@ -1,28 +1,31 @@
-"""Pydantic models of the inventory: tasks, steps, plans, time entries, flags, settings.
+"""The inventory's values: tasks, steps, plans, time entries, flags, settings.
 
-Every model validates its own fields so that bad input is caught before it reaches the
-database; `describe_error` turns a pydantic error into the one sentence a person reads.
+They are plain dataclasses, so reading them back from our own database (a ranking, a
+report, `roi rank`) costs no validation and never loads pydantic: the store builds them
+with `model_construct`. What comes in from a person (the CLI, the app's forms, settings,
+demo and import data) is validated: calling a model, `Task(name=...)`, has pydantic check
+every field against the constraints written beside it (`Annotated[float, Bounds(ge=0)]`,
+read through pydantic's `__get_pydantic_core_schema__` hook) and against `__post_init__`;
+pydantic loads then, the first time. A bad value raises pydantic's `ValidationError`, and
+`describe_error` turns it into the one sentence a person reads.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 import re
-from dataclasses import dataclass
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, dataclass_transform
 
 from roi.errors import RoiError  # noqa: F401 - re-exported: most modules import it from here
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 CATEGORIES = (
     "email",
@@ -65,29 +68,152 @@ def _finite(value: Any) -> Any:
     return value
 
 
-Fraction = Annotated[float, BeforeValidator(parse_fraction), Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, BeforeValidator(_finite), Field(ge=0.0)]
-Positive = Annotated[float, BeforeValidator(_finite), Field(gt=0.0)]
+class Bounds:
+    """A field's constraints (`ge`, `gt`, `le`, `lt` for numbers, `min_length` and
+    `max_length` for text), as pydantic's own number and string checks apply them, so a
+    bad value reads as it always has ("must not be negative (got -3)"). Put it first in
+    `Annotated[...]`, before any `Before` step, so that it constrains the value itself."""
+
+    def __init__(self, **constraints: float) -> None:
+        self.constraints = constraints
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], Any]) -> Any:
+        return {**handler(source), **self.constraints}
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid", str_strip_whitespace=True)
+class Before:
+    """A function that turns what a person typed into the value (or raises ValueError)
+    before the type is checked: "80%" -> 0.8."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], Any]) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.function, handler(source))
 
 
-class Range(Model):
+class After:
+    """A check on the typed value (it returns the value, or raises ValueError)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], Any]) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.function, handler(source))
+
+
+Fraction = Annotated[float, Bounds(ge=0.0, le=1.0), Before(parse_fraction)]
+NonNegative = Annotated[float, Bounds(ge=0.0), Before(_finite)]
+Positive = Annotated[float, Bounds(gt=0.0), Before(_finite)]
+
+
+class Fields:
+    """What every value here can do, pydantic's names kept: `model_construct` (no checks:
+    for rows read back from our own database), `model_dump`, `model_copy`, `model_fields`."""
+
+    @classmethod
+    def model_construct(cls, **values: Any) -> Any:
+        """An instance from trusted values, without validation; missing fields take their
+        defaults."""
+        obj = object.__new__(cls)
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if f.name in values:
+                value = values[f.name]
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                raise TypeError(f"{cls.__name__}.model_construct() needs {f.name!r}")
+            object.__setattr__(obj, f.name, value)
+        return obj
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+    def model_dump(
+        self, *, mode: Literal["python", "json"] = "python", exclude: set[str] | None = None,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """The fields as a dict, nested values as dicts; `mode="json"` writes dates as ISO text."""
+        out: dict[str, Any] = {}
+        for name in self.field_names():
+            if exclude and name in exclude:
+                continue
+            value = _dumped(getattr(self, name), mode)
+            if value is None and exclude_none:
+                continue
+            out[name] = value
+        return out
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Any:
+        """A shallow copy with some fields replaced (not validated, as pydantic's)."""
+        new = copy.copy(self)
+        for name, value in (update or {}).items():
+            object.__setattr__(new, name, value)
+        return new
+
+
+def _dumped(value: Any, mode: str) -> Any:
+    if isinstance(value, Fields):
+        return value.model_dump(mode=mode)  # type: ignore[arg-type]
+    if isinstance(value, list | tuple):
+        return [_dumped(v, mode) for v in value]
+    if mode == "json" and isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+class _ModelFields:
+    """`Settings.model_fields`: each field's name -> its dataclass field (`.default`)."""
+
+    def __get__(self, obj: object, owner: type) -> dict[str, dataclasses.Field[Any]]:
+        return {f.name: f for f in dataclasses.fields(owner)}  # type: ignore[arg-type]
+
+
+_ADAPTERS: dict[type, Any] = {}
+
+
+@dataclass_transform(kw_only_default=True)  # type checkers see each model's own fields
+class Model(Fields):
+    """A value a person gives: calling the class validates (see the module's docstring)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"str_strip_whitespace": True, "extra": "forbid"}
+    model_fields: ClassVar[dict[str, dataclasses.Field[Any]]] = _ModelFields()  # type: ignore[assignment]
+
+    def __init__(self, **values: Any) -> None:
+        adapter = _ADAPTERS.get(type(self))
+        if adapter is None:
+            from pydantic import TypeAdapter
+
+            adapter = _ADAPTERS[type(self)] = TypeAdapter(type(self))
+        # pydantic builds a checked instance (without calling __init__) and runs
+        # __post_init__; this one takes its fields.
+        checked = adapter.validate_python(values)
+        self.__dict__.update(checked.__dict__)
+
+
+@dataclass(frozen=True)
+class Range(Fields):
     """A three-point estimate LOW:LIKELY:HIGH. A single value has low = likely = high."""
 
-    low: NonNegative
-    likely: NonNegative
-    high: NonNegative
+    low: float
+    likely: float
+    high: float
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
+    def __post_init__(self) -> None:
+        for v in (self.low, self.likely, self.high):
+            if not math.isfinite(v) or v < 0:
+                raise ValueError(f"a range's values must be finite and not negative (got {self})")
         if not (self.low <= self.likely <= self.high):
             raise ValueError(
                 f"a range must be ordered LOW <= LIKELY <= HIGH (got {self.low:g}:{self.likely:g}:{self.high:g})"
             )
-        return self
 
     @classmethod
     def single(cls, value: float) -> Range:
@@ -155,8 +281,8 @@ def parse_range(text: str | float | int, field: str) -> Range:
         raise RoiError(f"{field} must not be negative (got {text!r})")
     try:
         return Range(low=values[0], likely=values[1], high=values[2])
-    except ValidationError as exc:
-        raise RoiError(f"{field}: {describe_error(exc)}") from None
+    except ValueError as exc:
+        raise RoiError(f"{field}: {exc}.") from None
 
 
 def _check_order(name: str, likely: float | None, low: float | None, high: float | None) -> None:
@@ -169,29 +295,26 @@ def _check_order(name: str, likely: float | None, low: float | None, high: float
         )
 
 
+@dataclass(init=False, kw_only=True)
 class Step(Model):
     id: int | None = None
     task_id: int | None = None
     position: int = 0
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    minutes: NonNegative = Field(description="manual minutes per occurrence (estimate)")
+    name: Annotated[str, Bounds(min_length=1, max_length=200)]
+    minutes: NonNegative  # manual minutes per occurrence (estimate)
     minutes_low: NonNegative | None = None
     minutes_high: NonNegative | None = None
     automation: Fraction = 1.0
-    overhead: NonNegative | None = Field(
-        default=None, description="overhead minutes per occurrence; None = not given"
-    )
+    overhead: NonNegative | None = None  # overhead minutes per occurrence; None = not given
     overhead_low: NonNegative | None = None
     overhead_high: NonNegative | None = None
     failure_rate: Fraction = 0.0
-    running_cost: NonNegative = Field(default=0.0, description="money per occurrence")
+    running_cost: NonNegative = 0.0  # money per occurrence
     pinned: bool = False
 
-    @model_validator(mode="after")
-    def _ordered_ranges(self) -> Step:
+    def __post_init__(self) -> None:
         _check_order("minutes", self.minutes, self.minutes_low, self.minutes_high)
         _check_order("overhead", self.overhead, self.overhead_low, self.overhead_high)
-        return self
 
     @property
     def minutes_range(self) -> Range:
@@ -204,6 +327,7 @@ class Step(Model):
         return around(self.overhead, self.overhead_low, self.overhead_high)
 
 
+@dataclass(init=False, kw_only=True)
 class Plan(Model):
     task_id: int | None = None
     build_hours: NonNegative = 0.0
@@ -215,36 +339,43 @@ class Plan(Model):
     built_on: date | None = None
     build_given: bool = True  # False: no build estimate yet (a plan made for upkeep or a timed build)
 
-    @model_validator(mode="after")
-    def _ordered_ranges(self) -> Plan:
+    def __post_init__(self) -> None:
         _check_order("build_hours", self.build_hours, self.build_low, self.build_high)
-        return self
 
     @property
     def build_range(self) -> Range:
         return around(self.build_hours, self.build_low, self.build_high)
 
 
+def _split_tags(value: Any) -> Any:
+    if isinstance(value, str):
+        return [t.strip() for t in value.split(",") if t.strip()]
+    return value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+@dataclass(init=False, kw_only=True)
 class Task(Model):
     id: int | None = None
-    name: Annotated[str, Field(min_length=1, max_length=300)]
-    category: Category = "other"
-    tags: list[str] = Field(default_factory=list)
+    name: Annotated[str, Bounds(min_length=1, max_length=300)]
+    category: Annotated[Category, Before(_lower)] = "other"
+    tags: Annotated[list[str], Before(_split_tags)] = field(default_factory=list)
     notes: str = ""
-    per_week: NonNegative | None = Field(default=None, description="occurrences per week (stated)")
+    per_week: NonNegative | None = None  # occurrences per week (stated)
     per_week_low: NonNegative | None = None
     per_week_high: NonNegative | None = None
     per_week_pinned: bool = False
     status: Status = "idea"
     learning_value: bool = False
     learning_note: str = ""
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     plan: Plan | None = None
 
-    @model_validator(mode="after")
-    def _ordered_ranges(self) -> Task:
+    def __post_init__(self) -> None:
         _check_order("per_week", self.per_week, self.per_week_low, self.per_week_high)
-        return self
 
     @property
     def per_week_range(self) -> Range:
@@ -257,37 +388,25 @@ class Task(Model):
         build's actual hours. The ranking marks it live and the roadmap does not schedule it."""
         return self.status == "automated"
 
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _split_tags(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [t.strip() for t in value.split(",") if t.strip()]
-        return value
 
-    @field_validator("category", mode="before")
-    @classmethod
-    def _lower_category(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("must carry a time zone")
+    return value
 
 
+@dataclass(init=False, kw_only=True)
 class TimeEntry(Model):
     id: int | None = None
     task_id: int
     step_id: int | None = None
-    start: datetime
-    end: datetime | None = None
+    start: Annotated[datetime, After(_aware)]
+    end: Annotated[datetime | None, After(_aware)] = None
     duration_s: NonNegative | None = None
     source: str = "stopwatch"
     kind: Literal["work", "build"] = "work"
     description: str = ""
     batch_id: int | None = None
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must carry a time zone")
-        return value
 
 
 @dataclass(frozen=True)
@@ -331,7 +450,8 @@ class Measurement:
 FlagField = Literal["category", "name", "tag", "step"]
 
 
-class FlagMatch(Model):
+@dataclass(frozen=True)
+class FlagMatch(Fields):
     """What raised a flag: the rule's word (or category) and the field it was found in;
     `text` is that field's value (the task name, the tag, the step name, the category)."""
 
@@ -347,7 +467,8 @@ class FlagMatch(Model):
         return f'{self.field} "{self.text}" matched "{self.word}"'
 
 
-class Flag(Model):
+@dataclass(frozen=True)
+class Flag(Fields):
     """A low-ROI flag on a task. A flag raised by the task's name, category or tags
     decides the verdict (`scope` "task"); one raised only by step names applies its
     default overhead to those steps and leaves the verdict to the numbers ("step")."""
@@ -367,45 +488,84 @@ class Flag(Model):
         return "step" if self.matched is not None and self.matched.field == "step" else "task"
 
 
+def _known_zone(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    import pendulum
+
+    try:
+        pendulum.timezone(value)
+    except Exception:
+        raise ValueError("is not a known time zone name such as Europe/Berlin") from None
+    return value
+
+
+@dataclass(init=False, kw_only=True)
 class Settings(Model):
     horizon_weeks: Positive = 52.0
-    overrun_factor: Annotated[float, BeforeValidator(_finite), Field(ge=1.0, le=20.0)] = 1.0
-    automate_within: Annotated[float, Field(gt=0.0, le=1.0)] = 0.25
-    maybe_within: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
-    automate_probability: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
-    timezone: str | None = None
+    overrun_factor: Annotated[float, Bounds(ge=1.0, le=20.0), Before(_finite)] = 1.0
+    automate_within: Annotated[float, Bounds(gt=0.0, le=1.0)] = 0.25
+    maybe_within: Annotated[float, Bounds(gt=0.0, le=10.0)] = 1.0
+    automate_probability: Annotated[float, Bounds(ge=0.0, le=1.0)] = 0.8
+    timezone: Annotated[str | None, After(_known_zone)] = None
     hourly_value: NonNegative | None = None
     currency: str = "$"
-    min_samples: Annotated[int, Field(ge=1, le=1000)] = 3
-    monte_carlo_samples: Annotated[int, Field(ge=0, le=1_000_000)] = 10_000
-    build_budget_hours_per_week: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=168.0)] = 4.0
+    min_samples: Annotated[int, Bounds(ge=1, le=1000)] = 3
+    monte_carlo_samples: Annotated[int, Bounds(ge=0, le=1_000_000)] = 10_000
+    build_budget_hours_per_week: Annotated[float, Bounds(gt=0.0, le=168.0), Before(_finite)] = 4.0
     seed: int = 1205
-    agent_idle_gap: Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=1440.0)] = 5.0
-    theme: Annotated[str, Field(max_length=60)] | None = None
-    session_gap: Annotated[float, BeforeValidator(_finite), Field(ge=0.0, le=1440.0)] = 5.0
-    me: Annotated[str, Field(max_length=320)] | None = None
+    agent_idle_gap: Annotated[float, Bounds(gt=0.0, le=1440.0), Before(_finite)] = 5.0
+    theme: Annotated[str, Bounds(max_length=60)] | None = None
+    session_gap: Annotated[float, Bounds(ge=0.0, le=1440.0), Before(_finite)] = 5.0
+    me: Annotated[str, Bounds(max_length=320)] | None = None
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        import pendulum
-
-        try:
-            pendulum.timezone(value)
-        except Exception:
-            raise ValueError("is not a known time zone name such as Europe/Berlin") from None
-        return value
-
-    @model_validator(mode="after")
-    def _thresholds(self) -> Settings:
+    def __post_init__(self) -> None:
         if self.automate_within > self.maybe_within:
             raise ValueError(
                 "automate_within must not be larger than maybe_within "
                 f"(got {self.automate_within:g} > {self.maybe_within:g})"
             )
-        return self
+
+    @classmethod
+    def stored(cls, values: dict[str, Any]) -> Settings:
+        """The settings as read back from the database, where `set_setting` validated each
+        value when it was written: they are taken as they are when each has its field's
+        type, so reading them loads no validation. A value of another type (a hand-edited
+        database) sends the whole set through validation, and a set that fails it gives
+        the defaults: a bad value never locks the person out."""
+        kinds = _kinds(cls)
+        if all(k in kinds and _is_a(v, kinds[k]) for k, v in values.items()):
+            return cls.model_construct(**{
+                k: float(v) if float in kinds[k] and type(v) is int else v for k, v in values.items()
+            })
+        from pydantic import ValidationError
+
+        try:
+            return cls(**values)
+        except ValidationError:
+            return cls.model_construct()
+
+
+def _kinds(cls: type) -> dict[str, tuple[type, ...]]:
+    """Each field's plain types, NoneType included where it may be None:
+    `NonNegative | None` -> (float, NoneType)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    kinds = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        hint = hints[f.name]
+        parts = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+        kinds[f.name] = tuple(typing.get_origin(p) or p for p in parts)
+    return kinds
+
+
+def _is_a(value: Any, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int | float) and float in kinds:
+        return math.isfinite(value)
+    return isinstance(value, tuple(k for k in kinds if isinstance(k, type)))
 
 
 SETTING_HELP = {

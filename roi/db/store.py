@@ -15,8 +15,6 @@ from pathlib import Path
 from sqlite3 import Row
 from typing import Any
 
-from pydantic import ValidationError
-
 from roi.db.connection import (
     BUSY_TIMEOUT_MS,
     ENV_VAR,
@@ -137,6 +135,8 @@ class FinishedBuild:
 
 
 def _validated(model: type, **fields: Any) -> Any:
+    from pydantic import ValidationError  # loaded only to write (see roi.models)
+
     try:
         return model(**fields)
     except ValidationError as exc:
@@ -349,11 +349,7 @@ class Store(Connection):
 
     def settings(self) -> Settings:
         values = {row["key"]: json.loads(row["value"]) for row in self.rows("SELECT key, value FROM setting")}
-        known = {k: v for k, v in values.items() if k in Settings.model_fields}
-        try:
-            return Settings(**known)
-        except ValidationError:
-            return Settings()  # a hand-edited bad value never locks the person out
+        return Settings.stored({k: v for k, v in values.items() if k in Settings.model_fields})
 
     def set_setting(self, key: str, value: Any) -> Settings:
         if key not in Settings.model_fields:

@@ -186,3 +186,50 @@ def test_import_provenance_finds_the_tasks_of_earlier_imports(db_path: Path):
     rows = store.conn.execute("SELECT name, import_batch_id FROM task ORDER BY id").fetchall()
     assert rows == [("Inbox", 4), ("Mine", None), ("Other", None)]
     store.close()
+
+
+def test_settings_read_back_as_written_and_a_hand_edited_value_falls_back(store: Store):
+    """Settings are read back without validation when each stored value has its field's
+    type (set_setting validated it); a value of another type, as a hand-edited database
+    may hold, sends the set through validation, and a set that fails gives the defaults."""
+    store.set_setting("horizon_weeks", "26")
+    store.set_setting("hourly_value", "80")
+    store.set_setting("timezone", "Europe/Berlin")
+    s = store.settings()
+    assert (s.horizon_weeks, s.hourly_value, s.timezone) == (26.0, 80.0, "Europe/Berlin")
+    assert isinstance(s.horizon_weeks, float)
+    with store.transaction() as conn:
+        conn.execute("UPDATE setting SET value = ? WHERE key = 'horizon_weeks'", ['"39"'])
+    assert store.settings().horizon_weeks == 39.0  # text of a number: validated, still read
+    with store.transaction() as conn:
+        conn.execute("UPDATE setting SET value = ? WHERE key = 'horizon_weeks'", ['"a year"'])
+    assert store.settings().horizon_weeks == 52.0  # the defaults, not a crash
+    assert store.settings().timezone is None
+
+
+def test_models_validate_what_comes_in_and_are_built_as_read():
+    """Calling a model validates (pydantic, with the field's own words); model_construct
+    takes trusted values; model_dump and model_copy keep their pydantic meaning."""
+    from pydantic import ValidationError
+
+    from roi.models import Plan, describe_error
+
+    with pytest.raises(ValidationError) as err:
+        Step(name="s", minutes=-3)
+    assert describe_error(err.value) == "minutes must not be negative (got -3)."
+    with pytest.raises(ValidationError) as err:
+        Step(name="s", minutes=5, minutes_low=9)
+    assert "minutes range must be ordered LOW <= LIKELY <= HIGH (got 9:5:5)" in describe_error(err.value)
+    with pytest.raises(ValidationError):
+        Task(name="x", colour="red")  # type: ignore[call-arg]
+    step = Step(name="  s  ", minutes="5", automation="80%")  # type: ignore[arg-type]
+    assert (step.name, step.minutes, step.automation) == ("s", 5.0, 0.8)
+    task = Task(name="t", tags="a, b", category=" Admin ", steps=[step], plan=Plan(build_hours=2))
+    assert (task.tags, task.category) == (["a", "b"], "admin")
+    dumped = task.model_dump(mode="json")
+    assert dumped["steps"][0]["automation"] == 0.8 and dumped["plan"]["build_hours"] == 2.0
+    assert Task(**task.model_dump()) == task
+    raw = Task.model_construct(name="", per_week=-1.0)  # read back as stored, no checks
+    assert (raw.name, raw.per_week, raw.steps) == ("", -1.0, [])
+    moved = step.model_copy(update={"position": 3})
+    assert (moved.position, step.position) == (3, 0)
