@@ -6,11 +6,16 @@ disagree; `ranking_json` is the `roi rank --json` contract of DESIGN.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from roi import calibration
+from roi import uncertainty as monte_carlo
 from roi.agents import agent_runs
+from roi.db.montecarlo import cached_figures, keep_figures
 from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
 from roi.flags import load_rules
@@ -33,12 +38,28 @@ def evaluate_store(
     settings = settings or store.settings()
     overrun = calibration.overrun(store, settings.overrun_factor)
     # The Monte Carlo is cheap when every estimate is a single value: those tasks are not
-    # sampled and numpy is not even imported.
+    # sampled and numpy is not even imported. When some are, the figures of the same
+    # inputs are read back from the database instead of drawn again.
     return evaluate_tasks(
         store.list_tasks(ids=ids), settings, today=today, measured=measurements(store),
         dismissed=store.dismissals(), rules=load_rules(), horizon_weeks=horizon_weeks,
         overrun_factor=overrun.factor, simulate=simulate, overrun=overrun, runs=agent_runs(store),
+        simulator=partial(kept_simulation, store),
     )
+
+
+def kept_simulation(
+    store: Store, tasks: Sequence[monte_carlo.TaskSpread], settings: Settings, **options: Any
+) -> list[monte_carlo.Uncertainty]:
+    """`roi.uncertainty.simulate`, with its figures kept in the database under a hash of
+    its inputs (roi.db.montecarlo): the same inputs read them back, any change draws anew."""
+    key = monte_carlo.simulation_key(tasks, settings, **options)
+    if key is not None and (kept := cached_figures(store, key)) is not None and len(kept) == len(tasks):
+        return [monte_carlo.Uncertainty(**figures) for figures in kept]
+    found = monte_carlo.simulate(tasks, settings, **options)
+    if key is not None:
+        keep_figures(store, key, [asdict(u) for u in found])
+    return found
 
 
 def rank_store(

@@ -21,7 +21,7 @@ Evaluating a task happens in one direction, and every result is a frozen value:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from datetime import date
 
@@ -40,7 +40,15 @@ from roi.flags import FlagRule, load_rules, rule_matches
 from roi.fmt import fmt, fmt_weeks
 from roi.models import Flag, Measurement, Settings, Step, Task
 from roi.settled import (
-    VERDICTS, Missing, RankBy, RankedTask, Settled, Source, StepView, Verdict, frequency_measurement,
+    VERDICTS,
+    Missing,
+    RankBy,
+    RankedTask,
+    Settled,
+    Source,
+    StepView,
+    Verdict,
+    frequency_measurement,
 )
 from roi.uncertainty import Overrun, Uncertainty
 
@@ -247,10 +255,13 @@ def evaluate_tasks(
     samples: int | None = None,
     seed: int | None = None,
     runs: dict[int, AgentRuns] | None = None,
+    simulator: Callable[..., list[Uncertainty]] | None = None,
 ) -> list[RankedTask]:
     """Settle every task and conclude it, in the given order (not ranked). With
     `simulate`, the Monte Carlo's figures (overrun: the history to draw the overrun
-    factor from, default the setting) go into each verdict and explanation."""
+    factor from, default the setting) go into each verdict and explanation; `simulator`
+    stands in for `roi.uncertainty.simulate` with its arguments (roi.inventory passes
+    one that keeps the figures in the database)."""
     rules = load_rules() if rules is None else rules
     # Each task is settled with its own measurements only: looking a task's up in the
     # whole dict would make a ranking quadratic in the number of tasks.
@@ -269,8 +280,9 @@ def evaluate_tasks(
     # A task that still needs an estimate has nothing to sample: its figures stay None.
     decided = [i for i, s in enumerate(settled) if not s.missing]
     if simulate and decided:
-        found = monte_carlo.simulate([settled[i].spread() for i in decided], settings,
-                                     overrun=overrun, samples=samples, seed=seed)
+        found = (simulator or monte_carlo.simulate)(
+            [settled[i].spread() for i in decided], settings, overrun=overrun, samples=samples, seed=seed,
+        )
         for i, u in zip(decided, found, strict=True):
             figures[i] = u
     return [conclude(s, settings, u) for s, u in zip(settled, figures, strict=True)]

@@ -177,6 +177,37 @@ def simulate(
     return figures
 
 
+# Part of every simulation key: change it whenever the sampling or the figures change, so
+# that figures kept by an earlier roi (roi.db.montecarlo) are never read as this one's.
+SAMPLING_VERSION = 1
+
+
+def simulation_key(
+    tasks: Sequence[TaskSpread],
+    settings: Settings,
+    *,
+    overrun: Overrun | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+) -> str | None:
+    """A hash of everything `simulate` reads for these arguments (the tasks' spreads, the
+    hourly value, the samples, the seed, the overrun and its history), so that equal keys
+    mean equal figures; None when nothing would be sampled (the figures are then cheap)."""
+    import dataclasses
+    import hashlib
+    import json
+
+    overrun = overrun or Overrun(settings.overrun_factor)
+    n = settings.monte_carlo_samples if samples is None else samples
+    if n <= 0 or not (overrun.calibrated or any(t.ranged for t in tasks)):
+        return None
+    payload = [
+        SAMPLING_VERSION, CHUNK_ROWS, n, settings.seed if seed is None else seed,
+        settings.hourly_value, dataclasses.asdict(overrun), [dataclasses.asdict(t) for t in tasks],
+    ]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
 def _point(t: TaskSpread, overrun: Overrun, samples: int) -> Uncertainty:
     """The deterministic answer in Monte Carlo form (every sample identical)."""
     pays = t.payback_weeks is not None and t.payback_weeks <= t.horizon_weeks

@@ -310,6 +310,19 @@ def _agent_sessions(db: sqlite3.Connection) -> None:
     )
 
 
+def _monte_carlo_cache(db: sqlite3.Connection) -> None:
+    """The Monte Carlo's figures, kept under a hash of everything that went into them
+    (roi.db.montecarlo): a cache that can be dropped at any time, never a source of truth."""
+    db.execute(
+        """
+        CREATE TABLE monte_carlo_cache (
+            key TEXT PRIMARY KEY,
+            figures TEXT NOT NULL,
+            kept_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_estimates_and_calibration", _estimates_and_calibration),
@@ -320,4 +333,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0007_template_figures", _template_figures),
     ("0008_agent_sessions", _agent_sessions),
     ("0009_measurement_rule", _measurement_rule),
+    ("0010_monte_carlo_cache", _monte_carlo_cache),
 ]
