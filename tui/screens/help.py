@@ -36,6 +36,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+p", "command palette: find a task or an action"),
         ("?", "this help (also F1)"),
         ("ctrl+l", "read the database again (changes also come alone)"),
+        ("ctrl+g", "agent sessions: your hours, tokens and cost"),
         ("F12", "save a screenshot (SVG, beside the database)"),
         ("w", "where the time goes: hours a week per task"),
         ("ctrl+q", "quit (a running stopwatch keeps running)"),
@@ -99,6 +100,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Where the time goes", (
         ("e", "estimate the row's task in one step (or a template)"),
         ("enter", "open the task"),
+        ("esc / q", "back"),
+    )),
+    ("Agent sessions", (
+        ("b", "group by project, task, model or week"),
         ("esc / q", "back"),
     )),
     ("Roadmap", (
