@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from roi.db.store import Store
-from roi.importers import NotATaskLog, detect_format, run_import
+from roi.importers import detect_format, run_import
 
 pytestmark = pytest.mark.samples
 TZ = "Europe/Berlin"
@@ -73,7 +73,6 @@ def test_clockify_sample_date_order_is_said(samples: Path) -> None:
     assert "DD/MM/YYYY" in d.note
 
 
-def test_calendar_export_is_not_a_task_log_yet(samples: Path, store: Store) -> None:
-    with pytest.raises(NotATaskLog):
-        run_import(store, samples / "ics/google_2024.ics", tz=TZ)
-    assert store.count("import_batch") == 0
+def test_calendar_export_is_a_calendar(samples: Path, store: Store) -> None:
+    # read by the ics format (tests/importers/test_calendar_mail.py has the details)
+    assert run_import(store, samples / "ics/google_2024.ics", tz=TZ).format == "ics"
