@@ -135,7 +135,7 @@ def _tokens(u: Usage) -> dict[str, int]:
 def _row_json(r: AgentRow) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": r.key, "sessions": r.sessions, "active_hours": round(r.active_hours, 4),
-        "tokens": _tokens(r.tokens), "cost": None if r.cost is None else round(r.cost, 4),
+        "tokens": _tokens(r.tokens), "cost": None if r.cost is None else round(r.cost, 8),
         "unpriced_models": sorted(r.unpriced_models),
     }
     if r.task is not None:
@@ -150,7 +150,7 @@ def summary_json(summary: AgentSummary) -> dict[str, Any]:
         "sessions": t.sessions,
         "active_hours": round(t.active_hours, 4),
         "tokens": _tokens(t.tokens),
-        "cost": None if t.cost is None else round(t.cost, 4),
+        "cost": None if t.cost is None else round(t.cost, 8),
         "currency": CURRENCY,
         "unpriced_models": sorted(t.unpriced_models),
         "by": summary.by,

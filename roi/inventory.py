@@ -190,8 +190,8 @@ def measured_runs_json(r: RankedTask) -> dict[str, Any]:
     if runs is not None:
         cost = runs.cost_per_run
         data["running_cost"] = {
-            "per_occurrence": None if cost is None else round(cost, 4),
-            "per_week": None if cost is None else round(cost * r.per_week, 4),
+            "per_occurrence": None if cost is None else round(cost, 8),
+            "per_week": None if cost is None else round(cost * r.per_week, 8),
             "currency": runs.currency, "source": "measured", "agent_sessions": runs.sessions,
             "priced_sessions": runs.priced_sessions, "unpriced_models": list(runs.unpriced_models),
         }

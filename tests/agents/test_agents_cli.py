@@ -34,6 +34,10 @@ def test_a_tree_of_both_formats_imports_and_again_adds_nothing(roi, tmp_path: Pa
     assert first["active_hours"] == pytest.approx((2 + 4 + 3) / 60, abs=1e-4)
     again = imported(roi, tmp_path)
     assert (again["sessions_added"], again["sessions_updated"], again["unchanged"]) == (0, 0, 3)
+    by_model = {r["key"]: r for r in json.loads(roi("agents", "--by", "model", "--json").stdout)["rows"]}
+    # Codex: 300 input of which 100 cached, 20 output; gpt-5-codex is priced as gpt-5
+    assert by_model["gpt-5-codex"]["tokens"] == {"input": 200, "output": 20, "cache_write": 0, "cache_read": 100}
+    assert by_model["gpt-5-codex"]["cost"] == pytest.approx((200 * 1.25 + 100 * 0.125 + 20 * 10) / 1e6, abs=1e-8)
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM agent_session").fetchone() == (3,)
         dump = "\n".join(db.iterdump())
