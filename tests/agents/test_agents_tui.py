@@ -62,3 +62,19 @@ async def test_no_sessions_says_how_to_import(store: Store) -> None:
         assert await until(pilot, lambda: isinstance(app.screen, AgentsScreen))
         assert "roi import ~/.claude/projects" in str(app.screen.query_one("#agents-summary", Static).render())
         assert app.screen.query_one(DataTable).row_count == 0
+
+
+def test_the_help_lists_the_agents_keys() -> None:
+    from textual.binding import Binding
+
+    from tui.app import RoiApp
+    from tui.screens.help import KEYS
+
+    listed = {where: {k.strip() for key, _ in keys for k in key.replace(" / ", ",").split(",")}
+              for where, keys in KEYS}
+    for binding in AgentsScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        for key in binding.key.split(","):
+            assert {"escape": "esc"}.get(key, key) in listed["Agent sessions"], key
+    (agents,) = [b for b in RoiApp.BINDINGS if isinstance(b, Binding) and b.id == "app.agents"]
+    assert agents.key in listed["Everywhere"]
