@@ -352,6 +352,8 @@ class CsvReading(Reading):
             return False
         if columns.numbers_only(row):
             return True
+        if self.dur_col is None:
+            return False
         try:
             total = self.length(row)
         except (RowError, IndexError):
