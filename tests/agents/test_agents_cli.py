@@ -245,3 +245,16 @@ def test_a_failure_mid_import_leaves_the_database_as_it_was(store, tmp_path: Pat
     with pytest.raises(KeyboardInterrupt):
         load.import_agent_logs(store, tmp_path, build="Bot")
     assert store.count("agent_session") == 0 and store.count("agent_usage") == 0
+
+
+def test_a_sub_agent_adds_tokens_not_your_time(roi, tmp_path: Path):
+    folder = project(tmp_path)
+    claude_session(folder, "main", [0, 1, 2], tokens=(10, 1, 0, 0))
+    sub = [claude_assistant("main", m, msg=f"s{m}", request=f"r{m}", input=100, output=10) | {"isSidechain": True}
+           for m in (0.5, 1.5, 2.5)]
+    write(folder / "main" / "subagents" / "agent-a1.jsonl", sub)
+    data = imported(roi, tmp_path)
+    assert data["sessions_added"] == 2
+    totals = json.loads(roi("agents", "--json").stdout)
+    assert totals["sessions"] == 2 and totals["tokens"]["input"] == 2 * 10 + 3 * 100
+    assert totals["active_hours"] == pytest.approx(2 / 60, abs=1e-4)  # the main session's 2 minutes only
