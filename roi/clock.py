@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 from datetime import date
 
-import pendulum
-
 
 def today() -> date:
     """The local date, or ROI_TODAY (YYYY-MM-DD) when set."""
     frozen = os.environ.get("ROI_TODAY")
     if frozen:
         return date.fromisoformat(frozen)
-    return pendulum.today().date()
+    return date.today()

@@ -10,9 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-
-import pendulum
+from datetime import date, timedelta
 
 # Calendar basis of xkcd 1205: 24 h days, 365-day years, 52 weeks, 12 months a year.
 DAYS_PER_YEAR = 365.0
@@ -63,7 +61,7 @@ def break_even(start: date, weeks: float | None) -> date | None:
     if weeks is None:
         return None
     days = math.ceil(weeks * 7.0 - 1e-9)
-    return pendulum.Date(start.year, start.month, start.day).add(days=days)
+    return start + timedelta(days=days)
 
 
 def cumulative_net_hours(gain: float, cost: float, weeks: Sequence[float]) -> list[float]:

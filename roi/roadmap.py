@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
-
-import pendulum
+from datetime import date, timedelta
 
 from roi.models import RoiError
 from roi.ranking import MISSING_WORDS, RankedTask
@@ -41,9 +39,8 @@ def parse_budget(text: str) -> float:
     return amount
 
 
-def on_day(start: date, weeks: float) -> pendulum.Date:
-    base = pendulum.Date(start.year, start.month, start.day)
-    return base.add(days=round(weeks * 7.0))
+def on_day(start: date, weeks: float) -> date:
+    return start + timedelta(days=round(weeks * 7.0))
 
 
 @dataclass(frozen=True)
