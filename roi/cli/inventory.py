@@ -15,6 +15,7 @@ from rich.text import Text
 from roi.cli.console import YES_HELP, console, removal_confirmed
 from roi.cli.ranking import verdict_text
 from roi.clock import today
+from roi.explanation import occurrence_sentence
 from roi.fmt import fmt, fmt_weeks
 from roi.models import (
     CATEGORIES,
@@ -28,7 +29,6 @@ from roi.models import (
 )
 from roi.quantities import BUILD_HOURS, HOURS_PER_WEEK, MINUTES, PER_WEEK, parse_range, parse_share
 from roi.quantities import parse as parse_quantity
-from roi.explanation import occurrence_sentence
 from roi.ranking import far_off_measurements
 from roi.textsafe import json_text, visible
 
