@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import shlex
 
+from roi.agentlogs.runs import runs_sentence
 from roi.fmt import fmt, fmt_weeks
 from roi.models import Measurement, Task
 from roi.settled import Missing, Settled
@@ -63,7 +64,8 @@ def explain(r: Settled, uncertainty: Uncertainty | None = None) -> str:
     what is missing and how to give it. A flagged task says why in its own numbers, and a
     measured frequency says which rule made its occurrences."""
     text = _needs_estimate(r) if r.missing else _arithmetic(r, _ranged(uncertainty)) + _uncertainty_sentence(r, uncertainty)
-    extra = [s for s in (flag_sentence(r), occurrence_sentence(r)) if s]
+    measured = any(s.overhead_source == "measured" for s in r.steps)
+    extra = [s for s in (flag_sentence(r), occurrence_sentence(r), runs_sentence(r.agent_runs, measured, r.per_week)) if s]
     return " ".join([text, *(s[0].upper() + s[1:] for s in extra)])
 
 

@@ -42,3 +42,23 @@ def share(total: float, weights: list[float]) -> list[float]:
     if whole <= 0:
         return [total / len(weights)] * len(weights)
     return [total * max(w, 0.0) / whole for w in weights]
+
+
+def runs_sentence(runs: AgentRuns | None, used: bool, per_week: float) -> str:
+    """What the task's agent runs measured, in words ('' without any): the overhead they
+    give (or why not yet) and their running cost, which stays money."""
+    if runs is None:
+        return ""
+    n = f"{runs.sessions} agent session{'s' if runs.sessions != 1 else ''}"
+    minutes = f"{runs.overhead_minutes:.1f}".rstrip("0").rstrip(".")
+    if used:
+        text = f"overhead measured from {n} attached as its runs: {minutes} min of your time a run (the median)"
+    else:
+        text = f"{n} attached as its runs ({minutes} min a run): too few yet to replace the overhead estimate"
+    if runs.cost_per_run is not None:
+        text += (f"; running cost ${runs.cost_per_run:,.2f} a run, ${runs.cost_per_run * per_week:,.2f} a week "
+                 "at list prices (money, not counted in the hours)")
+    if runs.unpriced_models:
+        names = ", ".join(runs.unpriced_models)
+        text += f"; no price for model{'s' if len(runs.unpriced_models) != 1 else ''} {names}"
+    return text + "."

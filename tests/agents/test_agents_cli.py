@@ -156,6 +156,9 @@ def test_runs_make_the_overhead_and_running_cost_measured(roi, tmp_path: Path):
     assert cost["per_week"] == pytest.approx(5 * sum(per_run) / 3)
     # money is not turned into hours: the weekly saving is the minutes' alone
     assert task["weekly_hours_saved"] == pytest.approx(5 * (26 - 6) / 60, abs=1e-3)
+    words = " ".join(task["explanation"].split())
+    assert "Overhead measured from 3 agent sessions attached as its runs: 6 min of your time a run" in words
+    assert "running cost $3.50 a run, $17.50 a week at list prices (money, not counted in the hours)" in words
 
 
 def test_too_few_runs_keep_the_estimate_but_show_the_cost(roi, tmp_path: Path):
@@ -168,6 +171,8 @@ def test_too_few_runs_keep_the_estimate_but_show_the_cost(roi, tmp_path: Path):
     assert task["overhead"]["source"] == "given" and task["overhead"]["agent_sessions"] == 1
     assert task["running_cost"]["per_occurrence"] is None
     assert task["running_cost"]["unpriced_models"] == ["mystery-9"]
+    assert "too few yet to replace the overhead estimate" in task["explanation"]
+    assert "no price for model mystery-9" in task["explanation"]
 
 
 def test_working_directory_rules_attach_sessions(roi, tmp_path: Path, db_path: Path,
