@@ -61,6 +61,8 @@ class Stream:
 
     def peek(self) -> str:
         """The next character that is not white space ('' at the end of the text)."""
+        if self.pos < len(self.buf) and self.buf[self.pos] not in _WS:
+            return self.buf[self.pos]  # (most often: no regular expression needed)
         while True:
             self.pos = _SPACES.match(self.buf, self.pos).end()  # type: ignore[union-attr]  # "*" always matches
             if self.pos < len(self.buf):
