@@ -43,6 +43,7 @@ class AgentImport:
     unchanged: int = 0
     not_logs: int = 0  # .jsonl files that are no session log
     hours: float = 0.0  # active hours of the sessions added or updated
+    lines: int = 0  # lines read (of the files read again or for the first time)
     errors: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, reason)
     attached: list[Attached] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -146,6 +147,7 @@ def import_agent_logs(
             continue
         result.errors += [(str(p), e.line, e.reason) for e in session.problems]
         read.append(session)
+        result.lines += session.lines
         result.hours += session.active_s / 3600.0
         before = by_key.get((session.source, session.session_id))
         keys.append(_Found(session.source, session.session_id, session.cwd,

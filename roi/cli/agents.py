@@ -151,7 +151,10 @@ def import_agent_logs(
     errors = [{"file": f, "line": line, "reason": reason} for f, line, reason in result.errors]
     if as_json:
         click.echo(json_text({
-            "format": result.format, "files": result.files, "sessions_added": result.added,
+            # the keys of every import's summary (DESIGN's contract), in sessions and lines
+            "format": result.format, "rows_read": result.lines, "imported": result.added + result.updated,
+            "duplicates": result.unchanged, "skipped": result.not_logs, "hours": round(result.hours, 4),
+            "files": result.files, "sessions_added": result.added,
             "sessions_updated": result.updated, "unchanged": result.unchanged, "not_session_logs": result.not_logs,
             "active_hours": round(result.hours, 4), "dry_run": dry_run, "rejected": len(errors), "errors": errors,
             "attached": [{"task": a.task, "role": a.role, "sessions": a.sessions, "active_hours": round(a.hours, 4)}

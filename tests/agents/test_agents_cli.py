@@ -34,6 +34,8 @@ def test_a_tree_of_both_formats_imports_and_again_adds_nothing(roi, tmp_path: Pa
     assert first["active_hours"] == pytest.approx((2 + 4 + 3) / 60, abs=1e-4)
     again = imported(roi, tmp_path)
     assert (again["sessions_added"], again["sessions_updated"], again["unchanged"]) == (0, 0, 3)
+    assert (first["imported"], first["duplicates"], again["imported"], again["duplicates"]) == (3, 0, 0, 3)
+    assert first["rows_read"] == 3 + 2 + 6 and again["rows_read"] == 0  # the other .jsonl is not read
     by_model = {r["key"]: r for r in json.loads(roi("agents", "--by", "model", "--json").stdout)["rows"]}
     # Codex: 300 input of which 100 cached, 20 output; gpt-5-codex is priced as gpt-5
     assert by_model["gpt-5-codex"]["tokens"] == {"input": 200, "output": 20, "cache_write": 0, "cache_read": 100}
