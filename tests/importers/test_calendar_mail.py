@@ -267,3 +267,18 @@ def test_the_fast_date_reads_what_the_email_package_reads(when: datetime, offset
     text = format_datetime(aware)
     text = text if weekday else text.split(", ", 1)[1]
     assert fast_date(text) == parsedate_to_datetime(text).timestamp()
+
+
+def test_gmail_labels_sent_without_me_and_spam_and_drafts_are_skipped(store, tmp_path: Path) -> None:
+    t = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    parts = []
+    for n, labels in enumerate(["Inbox,Important", "Sent", "Spam", "Drafts", "Archived,Sent"], start=1):
+        parts.append(f"From x {t.strftime('%a %b %d %H:%M:%S %Y')}\nX-Gmail-Labels: {labels}\nFrom: a@b.org\n"
+                     f"Date: {format_datetime(t + timedelta(hours=n))}\nMessage-ID: <{n}@b.org>\n\nbody\n")
+    path = tmp_path / "takeout.mbox"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    summary = run_import(store, path)
+    assert (summary.imported, summary.skipped) == (3, 2)
+    assert "no address of yours" in summary.note
+    rows = store.rows("SELECT t.name FROM time_entry e JOIN task t ON t.id = e.task_id ORDER BY e.start")
+    assert [r["name"] for r in rows] == ["Email triage", "Email replies", "Email replies"]

@@ -134,3 +134,25 @@ async def test_estimate_from_a_template_and_a_bad_value_is_refused_in_the_form(s
 
 def test_spent_screen_80x24(store: Store, tmp_path: Path, snap_compare) -> None:  # noqa: ANN001
     assert snap_compare(make_app(logged(store, tmp_path)), terminal_size=(80, 24), press=["w"])
+
+
+@pilot_test
+async def test_the_task_screen_says_the_occurrence_rule_and_the_flag_in_numbers(store: Store, tmp_path: Path) -> None:
+    from tests.db.test_sessions import aw_export
+    from tests.importers.test_calendar_mail import ME, mails, write_mbox
+
+    run_import(store, aw_export(tmp_path / "aw.json"))
+    run_import(store, write_mbox(tmp_path / "all.mbox", mails()), me=ME)
+    app = make_app(store)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        for name, words in (("thunderbird", "from 600 window events"),
+                            ("Email triage", "emails a week (measured from your mailbox)")):
+            rows = app.screen.spent.rows
+            app.screen.query_one("#spent-table").move_cursor(row=next(i for i, r in enumerate(rows) if r.name == name))
+            await pilot.press("enter")
+            assert await until(pilot, lambda: isinstance(app.screen, TaskScreen))
+            assert words in " ".join(screen_text(app).split()), name
+            await pilot.press("escape")
+            await pilot.pause()
