@@ -24,6 +24,13 @@ from roi.textsafe import visible
 Progress = Callable[[int, int | None], None]
 
 
+class NotSessionLogs(RoiError):
+    """The path holds no Claude Code or Codex session log: nothing written, exit code 2
+    (as for any input that is not a task log)."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class Attached:
     task: str
@@ -153,7 +160,7 @@ def import_agent_logs(
         keys.append(_Found(session.source, session.session_id, session.cwd,
                            before.task_id if before else None, session.active_s))
     if result.files == 0:
-        raise RoiError(f"'{visible(str(path))}' holds no Claude Code or Codex session log (.jsonl)")
+        raise NotSessionLogs(f"'{visible(str(path))}' holds no Claude Code or Codex session log (.jsonl)")
     for s in read:
         if (s.source, s.session_id) in by_key:
             result.updated += 1

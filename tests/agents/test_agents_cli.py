@@ -205,6 +205,9 @@ def test_build_and_runs_need_a_task_and_agent_logs(roi, tmp_path: Path):
     csv.write_text("date,duration,description\n2026-11-02,1h,T\n")
     r = roi("import", csv, "--build", "T")
     assert r.exit_code != 0 and "take coding-agent session logs" in r.output
+    other = write(tmp_path / "events.jsonl", [{"event": "x"}])
+    r = roi("import", other, "--format", "codex")
+    assert r.exit_code == 2 and "holds no Claude Code or Codex session log" in r.output
 
 
 def test_the_idle_gap_setting_rereads_the_sessions(roi, tmp_path: Path):
