@@ -30,7 +30,16 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from roi.importers.api import Entry, FormatInfo, NotATaskLog, Options, Problem, Reading, clipped, register
+from roi.importers.api import (
+    Entry,
+    FormatInfo,
+    NotATaskLog,
+    Options,
+    Problem,
+    Reading,
+    clipped,
+    register,
+)
 
 NAME = "ics"
 TITLE = "iCalendar (.ics) calendar"
