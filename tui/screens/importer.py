@@ -15,11 +15,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
+    Checkbox,
     DataTable,
     DirectoryTree,
     Footer,
@@ -34,9 +35,15 @@ from roi.db.store import Store
 from roi.fmt import fmt
 from roi.textsafe import visible
 from tui.display import name_text, safe_text
+from tui.screens.import_results import ImportResults
 from tui.state import RankingState
+from tui.widgets.log_tree import LogTree
 from tui.widgets.path_input import PathSuggester
 from tui.widgets.text_input import TextInput
+
+#: Rows shown in the preview, and how far the preview counts the file's rows.
+PREVIEW_ROWS = 10
+COUNT_ROWS = 2000
 
 FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
 
@@ -46,13 +53,14 @@ class ImportStopped(Exception):
     quit: the import's one transaction is rolled back, and the process can end."""
 
 
-class ImportScreen(Screen[bool]):
+class ImportScreen(ImportResults, Screen[bool]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="import.back"),
         Binding("ctrl+s", "run_import", "Import", id="import.run"),
         Binding("f2", "browse", "Browse files", id="import.browse"),
         Binding("f5", "preview", "Preview", id="import.preview"),
         Binding("ctrl+z", "undo_import", "Undo import", id="import.undo"),
+        Binding("o", "open_new", "Open new tasks", id="import.open_new"),
     ]
 
     def __init__(self, state: RankingState, path: str | None = None) -> None:
@@ -64,11 +72,14 @@ class ImportScreen(Screen[bool]):
         self._last_progress = 0.0
         self._preview_timer: Any = None
         self.undo_target: int | None = None  # the import the Undo button removes
+        self.open_queue: list[int] = []  # new tasks still to open, after "open them?"
+        self.summary_text = Text()
+        self._opening = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="import-body"):
-            yield DirectoryTree(Path.cwd(), id="import-tree")
+            yield LogTree(Path.cwd(), id="import-tree")
             with Vertical(id="import-main"):
                 with Horizontal(classes="field-row"):
                     yield Label("File", classes="field-label")
@@ -93,16 +104,25 @@ class ImportScreen(Screen[bool]):
                     yield TextInput(placeholder="default: description / project", id="import-task-from", compact=True)
                     yield Label("Step from", classes="field-label")
                     yield TextInput(placeholder="default: none", id="import-step-from", compact=True)
-                yield Static(id="import-detected")
-                preview: DataTable[object] = DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
-                yield preview
-                yield ProgressBar(id="import-progress", show_eta=False)
-                yield Static(id="import-summary")
-                rejected: DataTable[object] = DataTable(id="import-rejected", cursor_type="row")
-                yield rejected
-                with Horizontal(classes="buttons"):
+                with VerticalScroll(id="import-results"):
+                    yield Static(id="import-detected")
+                    preview: DataTable[object] = DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
+                    yield preview
+                    with Horizontal(id="import-progress-row"):
+                        yield ProgressBar(id="import-progress", show_eta=True)
+                        yield Label(id="import-rows")
+                    yield Static(id="import-summary")
+                    rejected: DataTable[object] = DataTable(id="import-rejected", cursor_type="row")
+                    yield rejected
+                    yield Static(id="import-history-title")
+                    history: DataTable[object] = DataTable(id="import-history", cursor_type="row")
+                    yield history
+                with Horizontal(classes="buttons", id="import-buttons"):
+                    yield Checkbox("Dry run", id="import-dry-run", compact=True,
+                                   tooltip="read and check every row, write nothing")
                     yield Button("Back", id="import-close")
                     yield Button("Undo import", id="import-undo", variant="warning")
+                    yield Button("Open new tasks", id="import-open")
                     yield Button("Import", id="import-run", variant="primary", disabled=True)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -114,8 +134,11 @@ class ImportScreen(Screen[bool]):
             "Line", "Start (UTC)", "Min", "Task", "Step", "Status"
         )
         self.query_one("#import-rejected", DataTable).add_columns("Line", "Rejected because")
-        for hidden in ("#import-tree", "#import-progress", "#import-summary", "#import-rejected", "#import-undo"):
+        self.query_one("#import-history", DataTable).add_columns("Id", "When", "File", "Format", "Entries", "Hours")
+        for hidden in ("#import-tree", "#import-progress-row", "#import-summary", "#import-rejected", "#import-undo",
+                       "#import-open"):
             self.query_one(hidden).display = False
+        self.show_history()
         box = self.query_one("#import-path", Input)
         box.value = self.initial_path
         box.focus()
@@ -139,7 +162,9 @@ class ImportScreen(Screen[bool]):
         return Path(text).expanduser() if text else None
 
     @on(Input.Changed)
-    def _option_changed(self) -> None:
+    def _option_changed(self, event: Input.Changed) -> None:
+        if event.control.id == "import-path" and not self.running:
+            self.clear_result()  # the summary of another file is not this one's
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(0.25, self.action_preview)
@@ -153,6 +178,23 @@ class ImportScreen(Screen[bool]):
         self.query_one("#import-path", Input).value = str(event.path)
         self.query_one("#import-tree").display = False
         self.query_one("#import-path", Input).focus()
+
+    def clear_result(self) -> None:
+        """Hide the last import's progress, summary, rejected rows, undo and new tasks."""
+        for hidden in ("#import-progress-row", "#import-summary", "#import-rejected", "#import-open"):
+            self.query_one(hidden).display = False
+        self.open_queue = []
+        self.query_one("#import-rejected", DataTable).clear()
+        self._offer_undo(None)
+
+    def on_descendant_focus(self, event: Any) -> None:  # noqa: ANN401
+        if getattr(event.widget, "id", None) == "import-history" and not self.running:
+            self._offer_undo(self.selected_history())
+
+    @on(DataTable.RowHighlighted, "#import-history")
+    def _history_highlighted(self) -> None:
+        if self.query_one("#import-history", DataTable).has_focus and not self.running:
+            self._offer_undo(self.selected_history())
 
     def action_browse(self) -> None:
         tree = self.query_one("#import-tree", DirectoryTree)
@@ -184,7 +226,7 @@ class ImportScreen(Screen[bool]):
                 path,
                 options["format"],
                 options["tz"],
-                limit=10,
+                limit=COUNT_ROWS + 1,
                 task_from=options["task_from"],
                 step_from=options["step_from"],
                 store=self.state.store,
@@ -198,6 +240,11 @@ class ImportScreen(Screen[bool]):
             text.append(f" ({visible(detection.note)})", style="dim")
         if options["format"] != "auto":
             text.append(f" · reading as {options['format']}")
+        counted = len(rows)
+        rows = rows[:PREVIEW_ROWS]
+        total = f"more than {COUNT_ROWS:,}" if counted > COUNT_ROWS else f"{counted:,}"
+        text.append(f"\nPreview: {len(rows)} of {total} rows", style="bold")
+        text.append(" as they will be read", style="dim")
         detected.update(text)
         for row in rows:
             if row.ok:
@@ -209,7 +256,7 @@ class ImportScreen(Screen[bool]):
             table.add_row(
                 str(row.line),
                 row.start.strftime("%Y-%m-%d %H:%M") if row.start else "",
-                fmt((row.duration_s or 0) / 60.0) if row.duration_s is not None else "",
+                Text(f"{(row.duration_s or 0) / 60.0:.1f}" if row.duration_s is not None else "", justify="right"),
                 name_text(row.task or "", 24),
                 name_text(row.step or "", 16),
                 status,
@@ -227,12 +274,15 @@ class ImportScreen(Screen[bool]):
         self.running = True
         self.query_one("#import-run", Button).disabled = True
         bar = self.query_one("#import-progress", ProgressBar)
-        bar.display = True
+        self.query_one("#import-progress-row").display = True
         bar.update(total=None, progress=0)
+        self.query_one("#import-rows", Label).update("reading…")
         self.query_one("#import-summary").display = False
         self.query_one("#import-rejected").display = False
         self._offer_undo(None)
-        self._import(path, self.options())
+        options = self.options()
+        options["dry_run"] = self.query_one("#import-dry-run", Checkbox).value
+        self._import(path, options)
 
     @on(Button.Pressed, "#import-run")
     def _run_pressed(self) -> None:
@@ -278,10 +328,12 @@ class ImportScreen(Screen[bool]):
 
     def _progress(self, done: int, total: int | None) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+        rows = f"{done:,} of {total:,} rows" if total else f"{done:,} rows"
+        self.query_one("#import-rows", Label).update(rows)
 
     def _failed(self, exc: Exception, what: str) -> None:
         self.running = False
-        self.query_one("#import-progress").display = False
+        self.query_one("#import-progress-row").display = False
         self.query_one("#import-undo", Button).disabled = False
         summary = self.query_one("#import-summary", Static)
         summary.display = True
@@ -293,8 +345,13 @@ class ImportScreen(Screen[bool]):
         self.imported = self.imported or summary.imported > 0
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=max(summary.rows_read, 1), progress=max(summary.rows_read, 1))
+        self.query_one("#import-rows", Label).update(f"{summary.rows_read:,} rows read")
         text = Text()
-        text.append(f"Imported {summary.imported} entr{'y' if summary.imported == 1 else 'ies'}", style="bold")
+        if summary.dry_run:
+            text.append("Dry run, nothing written: ", style="bold")
+            text.append("would import " + f"{summary.imported} entr{'y' if summary.imported == 1 else 'ies'}")
+        else:
+            text.append(f"Imported {summary.imported} entr{'y' if summary.imported == 1 else 'ies'}", style="bold")
         text.append(f" ({fmt(summary.hours, 2)} h) from {summary.rows_read} rows as {summary.format}: ")
         text.append(f"{summary.duplicates} duplicates, {summary.skipped} skipped, ")
         text.append(f"{summary.rejected} rejected", style="bold red" if summary.rejected else "")
@@ -310,10 +367,11 @@ class ImportScreen(Screen[bool]):
         if earlier is not None:
             text.append(f"\nThis file was imported before (import {earlier}). To import it again with other"
                         " options, undo that import first (ctrl+z).")
-        self._offer_undo(summary.batch_id if summary.imported else earlier)
+        self._offer_undo(None if summary.dry_run else (summary.batch_id if summary.imported else earlier))
         box = self.query_one("#import-summary", Static)
         box.display = True
         box.update(text)
+        self.summary_text = text
         rejected = self.query_one("#import-rejected", DataTable)
         rejected.clear()
         for line, reason in summary.errors:
@@ -321,11 +379,19 @@ class ImportScreen(Screen[bool]):
         rejected.display = bool(summary.errors)
         if self.imported:
             self.state.rerank()
+        self.show_history()
+        self.call_after_refresh(box.scroll_visible, top=True, animate=False)  # the result, in view
         self.notify(
-            f"Imported {summary.imported}, rejected {summary.rejected}.",
+            ("Dry run: would import" if summary.dry_run else "Imported")
+            + f" {summary.imported}, rejected {summary.rejected}.",
             title="Import",
             severity="warning" if summary.rejected else "information",
         )
+        self._offer_estimates([] if summary.dry_run else list(created))
+
+    @on(Button.Pressed, "#import-open")
+    def action_open_new(self) -> None:
+        self._open_next()
 
     # --- undo --------------------------------------------------------------------------
 
@@ -339,6 +405,8 @@ class ImportScreen(Screen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo_import":
             return self.undo_target is not None and not self.running
+        if action == "open_new":
+            return bool(self.open_queue)  # a text box takes the letter first
         return True
 
     @on(Button.Pressed, "#import-undo")
@@ -375,7 +443,8 @@ class ImportScreen(Screen[bool]):
         self.query_one("#import-undo", Button).disabled = False
         self._offer_undo(None)
         self.query_one("#import-rejected").display = False
-        self.query_one("#import-progress").display = False  # it showed the import now undone
+        self.query_one("#import-progress-row").display = False  # it showed the import now undone
+        self.show_history()
         text = Text(f"Import {undone.batch.id} undone", style="bold")
         text.append(f": removed {undone.entries} entr{'y' if undone.entries == 1 else 'ies'} ({fmt(undone.hours, 2)} h)")
         if undone.tasks_removed:
