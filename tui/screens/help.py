@@ -95,6 +95,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Chart", (
         ("n", "the selected task or the top five"),
+        ("z", "zoom to the break-evens, or the whole horizon"),
         ("esc / q", "back"),
     )),
     ("Where the time goes", (
@@ -107,15 +108,18 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("esc / q", "back"),
     )),
     ("Roadmap", (
-        ("+ / =", "one hour a week more of building"),
+        ("+ / =", "one hour a week more of building (kept in settings)"),
         ("-", "one hour a week less"),
+        ("enter", "open the task"),
         ("esc / q", "back"),
     )),
     ("Import", (
         ("ctrl+s", "import the file"),
         ("F2", "browse files"),
         ("F5", "preview again"),
-        ("ctrl+z", "undo the import"),
+        ("ctrl+z", "undo the import (or the past import selected)"),
+        ("o", "open the new tasks the import made, one by one"),
+        ("backspace", "in the file tree: the folder above"),
         ("esc", "back"),
     )),
     ("Help", (

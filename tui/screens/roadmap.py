@@ -4,6 +4,7 @@ table of dates and the cumulative net hours of the whole plan."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,6 +14,8 @@ from textual_plotext import PlotextPlot
 from roi.fmt import fmt
 from roi.roadmap import Roadmap, build_roadmap, left_out_sentence
 from tui.display import name_text
+from tui.host import host
+from tui.widgets.chart import nice_ticks, tick_count, tick_label
 from tui.state import RankingChanged, RankingState
 
 
@@ -23,6 +26,7 @@ class RoadmapScreen(Screen[None]):
         Binding("escape,q", "app.pop_screen", "Back", id="roadmap.back"),
         Binding("plus,equals_sign", "budget(1)", "+1 h/week", id="roadmap.budget_up"),
         Binding("minus", "budget(-1)", "-1 h/week", id="roadmap.budget_down"),
+        Binding("enter", "open", "Open", show=False, id="roadmap.open"),
     ]
 
     DEFAULT_CSS = """
@@ -78,6 +82,11 @@ class RoadmapScreen(Screen[None]):
             late = sum(1 for i in plan.items if i.finish_week > plan.horizon_weeks)
             if late:
                 summary.append(f"  {late} finish after the horizon.", style="yellow")
+            summary.append(
+                "\nThe curve: net hours of the whole plan (building costs hours, then each build gives"
+                " back); ▲ a build finished. +/- changes the budget (kept in settings); enter opens a task.",
+                style="dim",
+            )
         left_out = left_out_sentence(plan)
         if left_out:
             summary.append("\n")
@@ -87,13 +96,14 @@ class RoadmapScreen(Screen[None]):
         table.clear()
         for item in plan.items:
             table.add_row(
-                str(item.task.rank),
-                name_text(item.task.name, 36),
-                fmt(item.build_hours),
+                Text(str(item.task.rank), justify="right"),
+                name_text(item.task.name, 26),
+                Text(f"{item.build_hours:.1f}", justify="right"),
                 item.start.isoformat(),
                 item.finish.isoformat(),
                 item.break_even.isoformat() if item.break_even else "never",
-                Text(fmt(item.hours_back_by_horizon), style="red" if item.hours_back_by_horizon < 0 else ""),
+                Text(f"{item.hours_back_by_horizon:.1f}", style="red" if item.hours_back_by_horizon < 0 else "",
+                     justify="right"),
                 key=str(item.task.id),
             )
         curve = self.query_one(PlotextPlot)
@@ -105,6 +115,11 @@ class RoadmapScreen(Screen[None]):
         plt.hline(0.0, "gray")
         if plan.items:
             weeks, totals = plan.cumulative(105)
+            yticks = nice_ticks(min(totals), max(totals), tick_count(curve.size.height or 10))
+            plt.yticks(yticks, [tick_label(t) for t in yticks])
+            plt.ylim(yticks[0], yticks[-1])
+            xticks = [t for t in nice_ticks(0.0, plan.horizon_weeks) if t <= plan.horizon_weeks]
+            plt.xticks(xticks, [tick_label(t) for t in xticks])
             plt.plot(weeks, totals, color="cyan", marker="braille")
             plt.scatter([i.finish_week for i in plan.items if i.finish_week <= plan.horizon_weeks],
                         [0.0 for i in plan.items if i.finish_week <= plan.horizon_weeks],
@@ -112,5 +127,25 @@ class RoadmapScreen(Screen[None]):
         curve.refresh()
 
     def action_budget(self, step: int) -> None:
+        """One hour a week more or less of building, kept in settings for next time
+        (`roi config set build_budget_hours_per_week`)."""
         self.budget = max(1.0, (self.budget or 4.0) + step)
+        try:
+            self.state.store.set_setting("build_budget_hours_per_week", self.budget)
+        except Exception as exc:  # a busy database: the budget still applies now
+            self.notify(f"The budget applies now but was not kept: {exc}", severity="warning", markup=False)
         self._draw()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        from textual.coordinate import Coordinate
+
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        if key:
+            host(self).action_open_task(int(key))
+
+    @on(DataTable.RowSelected, "#roadmap-table")
+    def _selected(self) -> None:
+        self.action_open()
