@@ -249,7 +249,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
             self.query_one(f"#f-{first}").focus()
 
     #: Lines a form takes besides its fields: title, notes, preview, buttons, border.
-    AROUND_FIELDS = 11
+    AROUND_FIELDS = 14
 
     def on_resize(self, event: events.Resize) -> None:
         """A form taller than the screen scrolls its fields; preview and buttons stay."""
@@ -334,8 +334,9 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.validate_form()
         # the field and its problem in view, not scrolled off (also when set by a paste)
         error = self.query(f"#err-{name}")
-        target = error.first() if error and error.first().display else event.control
-        self.call_after_refresh(target.scroll_visible, animate=False)
+        event.control.scroll_visible(animate=False, immediate=True)
+        if error and error.first().display:
+            self.call_after_refresh(error.first().scroll_visible, animate=False)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

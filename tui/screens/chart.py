@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from roi.ranking import RankedTask
+from roi.ranking import MISSING_WORDS, RankedTask
+from tui.display import name_text
 from tui.state import RankingChanged, RankingState
 from tui.widgets.chart import PaybackChart
 
@@ -70,8 +71,11 @@ class ChartScreen(Screen[None]):
         if not tasks:
             message = Text("Nothing to chart yet. ", style="bold")
             if all_tasks:
-                message.append("This task still needs its steps, how often it happens and a build estimate "
-                               "(open it: a adds a step, n the frequency, p the plan).")
+                for r in all_tasks:
+                    message.append("\n")
+                    message.append_text(name_text(r.name, 60, style="bold"))
+                    message.append(f" still needs {', '.join(MISSING_WORDS[m] for m in r.missing)}")
+                message.append("\n(on its task screen: a adds a step, n sets the frequency, p the plan).")
             else:
                 message.append("A payback curve needs a task with steps, a frequency and a build estimate: "
                                "press esc, then a to add a task or i to import a time log.")

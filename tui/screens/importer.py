@@ -211,6 +211,7 @@ class ImportScreen(ImportResults, Screen[bool]):
         table = self.query_one("#import-preview", DataTable)
         run = self.query_one("#import-run", Button)
         table.clear()
+        table.display = False  # no empty header: shown once there are rows
         run.disabled = True
         path = self.path
         if path is None:
@@ -242,6 +243,7 @@ class ImportScreen(ImportResults, Screen[bool]):
             text.append(f" · reading as {options['format']}")
         counted = len(rows)
         rows = rows[:PREVIEW_ROWS]
+        table.display = bool(rows)
         total = f"more than {COUNT_ROWS:,}" if counted > COUNT_ROWS else f"{counted:,}"
         text.append(f"\nPreview: {len(rows)} of {total} rows", style="bold")
         text.append(" as they will be read", style="dim")
@@ -342,6 +344,7 @@ class ImportScreen(ImportResults, Screen[bool]):
 
     def _finished(self, summary: Any) -> None:
         self.running = False
+        self.query_one("#import-run", Button).disabled = False  # again: a duplicate import adds nothing
         self.imported = self.imported or summary.imported > 0
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=max(summary.rows_read, 1), progress=max(summary.rows_read, 1))
@@ -381,12 +384,13 @@ class ImportScreen(ImportResults, Screen[bool]):
             self.state.rerank()
         self.show_history()
         self.call_after_refresh(box.scroll_visible, top=True, animate=False)  # the result, in view
-        self.notify(
-            ("Dry run: would import" if summary.dry_run else "Imported")
-            + f" {summary.imported}, rejected {summary.rejected}.",
-            title="Import",
-            severity="warning" if summary.rejected else "information",
-        )
+        if not self.is_current:  # on this screen the summary says it (a toast would cover it)
+            self.notify(
+                ("Dry run: would import" if summary.dry_run else "Imported")
+                + f" {summary.imported}, rejected {summary.rejected}.",
+                title="Import",
+                severity="warning" if summary.rejected else "information",
+            )
         self._offer_estimates([] if summary.dry_run else list(created))
 
     @on(Button.Pressed, "#import-open")

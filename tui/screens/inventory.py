@@ -139,6 +139,8 @@ class InventoryScreen(Screen[None]):
         room = width - 2  # the scrollbar's gutter
         wide = table.needed_width(columns_for(True, by)) <= room
         columns = columns_for(wide, by)
+        if not wide and table.needed_width(columns) > room:  # very narrow: flags before build hours
+            columns = [c for c in columns if c.key != "build"]
         if wide == self.wide and [c.key for c in columns] == [c.key for c in table.columns]:
             table.set_sort(key, mark)
             return False

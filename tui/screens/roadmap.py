@@ -15,8 +15,8 @@ from roi.fmt import fmt
 from roi.roadmap import Roadmap, build_roadmap, left_out_sentence
 from tui.display import name_text
 from tui.host import host
-from tui.widgets.chart import nice_ticks, tick_count, tick_label
 from tui.state import RankingChanged, RankingState
+from tui.widgets.chart import nice_ticks, tick_count, tick_label
 
 
 class RoadmapScreen(Screen[None]):

@@ -241,6 +241,7 @@ class TaskScreen(Screen[None]):
         else:
             title.append("none yet: t times the selected step, i imports a log", style="dim")
         self.query_one("#entries-title", Static).update(title)
+        table.display = bool(found)  # no empty header row: the title says there are none
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)), animate=False)
 

@@ -51,7 +51,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def tick_count(height: int) -> int:
     """How many y ticks a plot of this many lines can label without two on one line."""
-    return max(2, (height - 4) // 2)
+    return max(2, (height - 4) // 3)
 
 
 def tick_label(value: float) -> str:
@@ -112,7 +112,7 @@ class PaybackChart(PlotextPlot):
             if index:
                 text.append("\n")
             text.append("━━ ", style=PALETTE[index % len(PALETTE)][1])
-            text.append_text(name_text(r.name, 28))
+            text.append_text(name_text(r.name, 40))
             if r.payback_weeks is None:
                 text.append("  never pays back", style="dim")
             else:
