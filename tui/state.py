@@ -125,6 +125,11 @@ class Ranking(Sequence[RankedTask]):
     def ids(self) -> Sequence[int]:
         return self._ids
 
+    def unranked(self) -> Iterator[RankedTask]:
+        """Every task in order with its rank possibly stale: for sums and counts, which do
+        not need ranks (reading with ranks would make a value for every shifted one)."""
+        return iter(self._items)
+
     def stored(self, index: int) -> RankedTask:
         """The value at `index` as stored (its rank may be stale): for re-sorting only."""
         return self._items[index]

@@ -187,7 +187,7 @@ class InventoryScreen(Screen[None]):
                 settings = self.state.store.settings()
                 horizon, overrun = settings.horizon_weeks, settings.overrun_factor
             self.query_one("#portfolio", Label).update(
-                portfolio_text(ranked, horizon, overrun, self.app.size.width - 2)
+                portfolio_text(list(ranked.unranked()), horizon, overrun, self.app.size.width - 2)
             )
         self._show_detail()
 
