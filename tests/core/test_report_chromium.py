@@ -68,7 +68,8 @@ def test_chromium_renders_table_and_chart(page: Path, tmp_path: Path) -> None:
     assert dom.returncode == 0, dom.stderr[-2000:]
     html = dom.stdout
     assert re.search(r'<table class="ranking">', html)
-    assert html.count("<polyline") == 5 and "<circle" in html
+    # the payback chart's five lines (the where-the-time-goes sparklines are thinner)
+    assert html.count('stroke-width="2.5"') == 5 and "<circle" in html
     assert "<script" not in html.lower()  # the hostile name stayed text in the parsed page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
