@@ -11,6 +11,7 @@ that starts it) and do not count for cycles; `if TYPE_CHECKING:` blocks never ru
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class Module:
         return self.path.name == "__init__.py"
 
 
+@functools.cache  # parsed once for all the tests here (each reads, none changes them)
 def modules() -> dict[str, Module]:
     found = {}
     for package in PACKAGES:
@@ -64,9 +66,15 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def imports(module: Module) -> Iterator[Import]:
+def imports(module: Module) -> tuple[Import, ...]:
     """Every import statement of a module, marked lazy when inside a function; the
     `if TYPE_CHECKING:` branch is left out."""
+    return _imports(module.name)
+
+
+@functools.cache
+def _imports(name: str) -> tuple[Import, ...]:
+    module = modules()[name]
 
     def walk(node: ast.AST, lazy: bool) -> Iterator[Import]:
         for child in ast.iter_child_nodes(node):
@@ -92,7 +100,7 @@ def imports(module: Module) -> Iterator[Import]:
                 return
             yield from walk(node, inner)
 
-    yield from walk(module.tree, False)
+    return tuple(walk(module.tree, False))
 
 
 def _absolute(module: Module, node: ast.ImportFrom) -> str:
