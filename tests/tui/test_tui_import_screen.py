@@ -165,3 +165,20 @@ async def test_the_file_tree_shows_logs_and_goes_to_the_parent(demo_store: Store
         await pilot.press("backspace")
         assert await until(pilot, lambda: Path(tree.path).resolve() == tmp_path.resolve())
         assert await until(pilot, lambda: "exports" in {n.data.path.name for n in tree.root.children})
+
+
+@pilot_test
+async def test_an_entry_over_a_day_is_imported_and_its_warning_shown(store: Store, tmp_path: Path) -> None:
+    """A forgotten timer (start and end 30 h apart) is imported, and the summary says so
+    with its line, as the CLI and --json do (issue 16)."""
+    log = tmp_path / "timer.csv"
+    log.write_text("start,end,task\n2026-11-02T09:00:00+00:00,2026-11-02T10:00:00+00:00,Invoices\n"
+                   "2026-11-03T09:00:00+00:00,2026-11-04T15:00:00+00:00,Invoices\n", encoding="utf-8")
+    app = create_app(store, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, log)
+        await _run(pilot, screen)
+        summary = str(screen.query_one("#import-summary", Static).render())
+        assert "Imported 2 entries" in summary
+        assert "1 imported with a warning" in summary and "! line 3: " in summary
+    assert len(entries(store)) == 2

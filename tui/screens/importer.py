@@ -47,6 +47,8 @@ COUNT_ROWS = 2000
 
 FORMAT_CHOICES = ("auto", "toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "generic")
 
+WARNINGS_SHOWN = 5  # the summary's first warnings; --json has them all
+
 
 class ImportStopped(Exception):
     """Raised in the import's thread at its next progress report once the app has been
@@ -359,6 +361,14 @@ class ImportScreen(ImportResults, Screen[bool]):
         text.append(f"{summary.duplicates} duplicates, {summary.skipped} skipped, ")
         text.append(f"{summary.rejected} rejected", style="bold red" if summary.rejected else "")
         text.append(".")
+        if summary.warnings:  # imported, but worth a look (a forgotten timer: over 24 h)
+            text.append(f"\n{len(summary.warnings)} imported with a warning:", style="yellow")
+            for line, reason in summary.warnings[:WARNINGS_SHOWN]:
+                text.append(f"\n! line {line}: ", style="yellow")
+                text.append_text(name_text(reason, limit=200))
+            if len(summary.warnings) > WARNINGS_SHOWN:
+                text.append(f"\n… and {len(summary.warnings) - WARNINGS_SHOWN} more (roi import --json lists them)",
+                            style="dim")
         if summary.note:  # how the file was read: time zone, date order, AFK cuts
             text.append("\n")
             text.append_text(name_text(summary.note, style="dim", limit=1000))
