@@ -47,6 +47,9 @@ def unit_of_name(name: str) -> str | None:
 
 def unit_of_values(values: Sequence[str]) -> tuple[str, str]:
     """(unit, why) for bare numbers of a duration column whose name does not say."""
+    # A value of more than 15 characters is no duration: it has no say in the unit (its
+    # row is rejected on its own), and int() of thousands of digits would raise.
+    values = [v for v in values if len(v.strip()) <= 15]
     numbers = [int(v) for v in (v.strip() for v in values) if _WHOLE.fullmatch(v) and int(v) > 0]
     if not numbers or len(numbers) < len([v for v in values if v.strip() not in ("", "0")]):
         return "hours", ""  # fractions (1.5, 0,25): decimal hours

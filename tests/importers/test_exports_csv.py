@@ -62,6 +62,16 @@ def test_a_bare_number_over_a_day_is_rejected_and_the_unit_settles_it(store: Sto
     assert seconds.hours == pytest.approx(2102 / 3600)
 
 
+def test_a_duration_of_thousands_of_digits_costs_its_row_only(store: Store, tmp_path: Path) -> None:
+    """Deciding the column's unit must not turn 20,000 digits into an int (Python refuses
+    past 4,300 digits): the row is rejected, the others kept."""
+    log = write(tmp_path, "Date,Task,Time spent\n2024-03-04,Invoices,60\n2024-03-05,Invoices,120\n"
+                f"2024-03-06,Invoices,{'9' * 20_000}\n")
+    s = run_import(store, log, tz=TZ)
+    assert (s.imported, s.rejected) == (2, 1)
+    assert s.errors[0][0] == 4
+
+
 @pytest.mark.parametrize(("column", "hours"), [("Duration (s)", 5400 / 3600), ("Dauer in min", 90 / 60),
                                                ("Elapsed seconds", 5400 / 3600), ("Time (min)", 90 / 60)])
 def test_a_column_name_says_its_unit(store: Store, tmp_path: Path, column: str, hours: float) -> None:
