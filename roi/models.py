@@ -399,7 +399,7 @@ class Settings(Model):
         type, so reading them loads no validation. A value of another type (a hand-edited
         database) sends the whole set through validation, and a set that fails it gives
         the defaults: a bad value never locks the person out."""
-        kinds = _kinds(cls)
+        kinds = _KINDS.get(cls) or _KINDS.setdefault(cls, _kinds(cls))  # the same for every read
         if all(k in kinds and _is_a(v, kinds[k]) for k, v in values.items()):
             return cls.model_construct(**{
                 k: float(v) if float in kinds[k] and type(v) is int else v for k, v in values.items()
@@ -410,6 +410,9 @@ class Settings(Model):
             return cls(**values)
         except ValidationError:
             return cls.model_construct()
+
+
+_KINDS: dict[type, dict[str, tuple[type, ...]]] = {}
 
 
 def _kinds(cls: type) -> dict[str, tuple[type, ...]]:
