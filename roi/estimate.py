@@ -25,7 +25,7 @@ from roi.errors import RoiError
 from roi.fmt import fmt
 from roi.models import Plan, Range, Step, Task
 from roi.quantities import BUILD_HOURS, MINUTES, QuantityError, parse, parse_range, parse_share
-from roi.seeds import read_own_file, seed_path
+from roi.seeds import own_file_stamp, read_own_file, seed_path
 from roi.textsafe import visible
 
 __all__ = [
@@ -137,13 +137,8 @@ def _load(user_path: str, mtime: int | None) -> tuple[Template, ...]:
 def load_templates() -> dict[str, Template]:
     """The shipped templates and the person's own (theirs win by name), by name."""
     path = user_templates_path()
-    try:
-        mtime: int | None = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        mtime = None
-    except OSError as exc:
-        raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    return {t.name: t for t in _load(str(path), mtime)}
+    stamp = own_file_stamp(path, lambda problem: _file_error(path, problem))
+    return {t.name: t for t in _load(str(path), stamp)}
 
 
 def find_template(name: str) -> Template:

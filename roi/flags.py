@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from roi.models import CATEGORIES, FlagField, FlagMatch, RoiError, Step, Task
-from roi.seeds import read_own_file, seed_path
+from roi.seeds import own_file_stamp, read_own_file, seed_path
 from roi.textsafe import visible
 
 USER_RULES_ENV = "ROI_FLAGS"
@@ -144,13 +144,7 @@ def load_rules() -> tuple[FlagRule, ...]:
     """The shipped rules and the person's own (theirs win by code). A missing file of
     their own is no rules; one that is there and cannot be used is a FlagsFileError."""
     path = user_rules_path()
-    try:
-        mtime: float | None = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        mtime = None
-    except OSError as exc:
-        raise _user_file_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    return _load(str(path), mtime)
+    return _load(str(path), own_file_stamp(path, lambda problem: _user_file_error(path, problem)))
 
 
 def matching_rules(task: Task, rules: tuple[FlagRule, ...]) -> list[FlagRule]:

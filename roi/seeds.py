@@ -31,3 +31,14 @@ def read_own_file(path: Path, refuse: Callable[[str], Exception]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise refuse(f"is not UTF-8 text (byte {exc.start + 1})") from None
+
+
+def own_file_stamp(path: Path, refuse: Callable[[str], Exception]) -> int | None:
+    """When a person's own data file last changed (ns), None when there is none: the key
+    under which its parsed contents are cached, so an edit is read at the next use."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise refuse(f"cannot be read ({exc.strerror or exc})") from None

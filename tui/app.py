@@ -236,8 +236,8 @@ class RoiApp(App[None]):
         try:
             saved = self.save_screenshot(filename, str(folder), time_format)
         except OSError as exc:
-            self.notify(f"The screenshot was not saved in {folder}: {exc.strerror or exc}",
-                        title="Screenshot", severity="error", markup=False)
+            problem = f"The screenshot was not saved in {folder}: {exc.strerror or exc}"
+            self.notify(problem, title="Screenshot", severity="error", markup=False)
             return None
         self.notify(f"Saved {saved} (an SVG: open it in a browser).", title="Screenshot", markup=False)
         return saved

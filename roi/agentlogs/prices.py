@@ -33,7 +33,7 @@ from typing import Any
 
 from roi.agentlogs.parse import Usage
 from roi.errors import RoiError
-from roi.seeds import read_own_file, seed_path
+from roi.seeds import own_file_stamp, read_own_file, seed_path
 from roi.textsafe import visible
 
 AGENTS_ENV = "ROI_AGENTS"
@@ -198,13 +198,7 @@ def _load(user_path: str, mtime: int | None) -> tuple[PriceTable, tuple[AttachRu
 
 def _loaded() -> tuple[PriceTable, tuple[AttachRule, ...]]:
     path = user_agents_path()
-    try:
-        mtime: int | None = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        mtime = None
-    except OSError as exc:
-        raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
-    return _load(str(path), mtime)
+    return _load(str(path), own_file_stamp(path, lambda problem: _file_error(path, problem)))
 
 
 def load_prices() -> PriceTable:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -97,17 +96,17 @@ def test_only_the_newest_keys_are_kept(tmp_path: Path) -> None:
     assert kept_keys(tmp_path / "roi.db") == KEEP
 
 
-def test_a_busy_database_is_ranked_at_once_and_not_written(tmp_path: Path) -> None:
+def test_a_busy_database_is_ranked_at_once_and_not_written(tmp_path: Path, monkeypatch) -> None:
     """Another roi holds the write lock (an import): ranking neither waits for it nor
-    fails; the figures are drawn and simply not kept."""
+    fails; the figures are drawn and simply not kept. (The wait budget is set past the
+    suite's 300 s test timeout, so a ranking that waited would fail the test.)"""
+    monkeypatch.setenv("ROI_BUSY_TIMEOUT", "600")
     db = tmp_path / "roi.db"
     store = ranged_store(db)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        started = time.monotonic()
         got = figures(store)
-        assert time.monotonic() - started < 30  # not the 120 s busy timeout
     finally:
         holder.execute("ROLLBACK")
         holder.close()
