@@ -20,6 +20,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from roi.cli.flat_table import FlatTable
 from roi.textsafe import has_unsafe, visible
 
 # A cell that is a figure: a number with its sign, separators, unit or date, or a
@@ -114,7 +115,7 @@ class _FitTables(RenderHook):
         out: list[ConsoleRenderable] = []
         for r in renderables:
             r = safe_cell(r)
-            out.append(fit_figures(r) if isinstance(r, Table) else r)
+            out.append(FlatTable(fit_figures(r)) if isinstance(r, Table) else r)
         return out
 
 

@@ -291,5 +291,5 @@ def test_help_lists_every_command_from_its_summary_and_loads_none() -> None:
              " 'pydantic', 'numpy', 'textual', 'pendulum'))))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     loaded = eval(out.strip().splitlines()[-1])  # noqa: S307 - our own list literal
-    assert loaded == ["roi.cli.console", "roi.cli.lazy", "roi.cli.state"], loaded
+    assert loaded == ["roi.cli.console", "roi.cli.flat_table", "roi.cli.lazy", "roi.cli.state"], loaded
     assert "calibrate" in out and "How your build estimates err" in out
