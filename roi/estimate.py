@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from roi.db.estimates import set_template_figures, template_figures
+from roi.db.estimates import set_template_figures
 from roi.db.measurements import measurements
 from roi.db.store import Store
 from roi.errors import RoiError
@@ -26,17 +26,15 @@ from roi.fmt import fmt
 from roi.models import Plan, Range, Step, Task
 from roi.quantities import BUILD_HOURS, MINUTES, QuantityError, parse, parse_range, parse_share
 from roi.seeds import own_file_stamp, read_own_file, seed_path
+from roi.template_marks import marks_note, value_text
 from roi.textsafe import visible
 
 __all__ = [
-    "FIELD_WORDS", "TEMPLATES_ENV", "Estimate", "Estimated", "Template", "TemplatesFileError",
-    "estimate_task", "load_templates", "marks_note", "template_marks", "user_templates_path",
+    "TEMPLATES_ENV", "Estimate", "Estimated", "Template", "TemplatesFileError",
+    "estimate_task", "load_templates", "user_templates_path",
 ]
 
 TEMPLATES_ENV = "ROI_TEMPLATES"
-# The fields a template can give, as rank --json names them, and in words.
-FIELD_WORDS = {"automation": "automation", "overhead_minutes": "overhead",
-               "failure_rate": "failure rate", "build_hours": "build hours"}
 _KNOWN = {"title", "automation", "overhead_share", "overhead", "failure_rate", "build_hours", "basis"}
 
 
@@ -176,21 +174,8 @@ class Estimated:
     samples: int  # logged occurrences behind the median (0: minutes were given)
     minutes_given: bool
     template: Template | None
-    from_template: tuple[str, ...]  # fields of FIELD_WORDS
+    from_template: tuple[str, ...]  # fields of roi.template_marks.FIELD_WORDS
     updated: bool  # an earlier one-step estimate was changed
-
-
-def _value_text(field: str, step: Step | None, plan: Plan | None) -> str | None:
-    """A figure as template_figure stores it, or None when the task has no such figure."""
-    if field == "build_hours":
-        if plan is None or not plan.build_given:
-            return None
-        r = plan.build_range
-        return f"{r.low!r}:{r.likely!r}:{r.high!r}"
-    if step is None:
-        return None
-    value = {"automation": step.automation, "overhead_minutes": step.overhead, "failure_rate": step.failure_rate}[field]
-    return None if value is None else repr(float(value))
 
 
 def _one_step(task: Task) -> Step | None:
@@ -277,7 +262,7 @@ def estimate_task(store: Store, task_ref: str | int, given: Estimate) -> Estimat
         plan = store.set_plan(task_id, **plan_fields)
         if given.per_week is not None:
             store.update_task(task_id, per_week=given.per_week)
-        values = {f: v for f in from_template if (v := _value_text(f, step, plan)) is not None}
+        values = {f: v for f in from_template if (v := value_text(f, step, plan)) is not None}
         if template is not None:
             set_template_figures(store, task_id, step.id, template.name, values)
         elif earlier is None:
@@ -290,40 +275,6 @@ def estimate_task(store: Store, task_ref: str | int, given: Estimate) -> Estimat
 
 
 # --- what every output marks --------------------------------------------------------------
-
-
-def template_marks(store: Store, tasks: list[Task] | None = None) -> dict[int, dict[str, str]]:
-    """task id -> {field: template name} for each figure that still has the value its
-    template gave (a figure the person changed is theirs, and unmarked)."""
-    figures = template_figures(store)
-    if not figures:
-        return {}
-    ids = sorted({f.task_id for f in figures})
-    by_id = {int(t.id or 0): t for t in (tasks if tasks is not None else store.list_tasks(ids=ids))}
-    marks: dict[int, dict[str, str]] = {}
-    for f in figures:
-        task = by_id.get(f.task_id)
-        if task is None:
-            continue
-        step = next((s for s in task.steps if s.id == f.step_id), None)
-        if _value_text(f.field, step, task.plan) == f.value:
-            marks.setdefault(f.task_id, {})[f.field] = f.template
-    return marks
-
-
-def marks_note(marks: dict[str, str] | None) -> str | None:
-    """'automation, overhead and build hours from the writing template', or None."""
-    if not marks:
-        return None
-    by_template: dict[str, list[str]] = {}
-    for field in FIELD_WORDS:
-        if field in marks:
-            by_template.setdefault(marks[field], []).append(FIELD_WORDS[field])
-    parts = []
-    for name, words in by_template.items():
-        listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        parts.append(f"{listed} from the {visible(name)} template")
-    return "; ".join(parts)
 
 
 def range_text(r: Range) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from roi import calibration
 from roi import uncertainty as monte_carlo
-from roi.agents import agent_runs
+from roi.db.agents import has_runs
 from roi.db.montecarlo import cached_figures, keep_figures
 from roi.db.store import Store, iso, utc_now
 from roi.db.timelog import measurements
@@ -37,13 +37,18 @@ def evaluate_store(
     builds) and, unless `simulate` is False, the Monte Carlo, which can move verdicts."""
     settings = settings or store.settings()
     overrun = calibration.overrun(store, settings.overrun_factor)
+    runs = {}
+    if has_runs(store):
+        from roi.agents import agent_runs
+
+        runs = agent_runs(store)
     # The Monte Carlo is cheap when every estimate is a single value: those tasks are not
     # sampled and numpy is not even imported. When some are, the figures of the same
     # inputs are read back from the database instead of drawn again.
     return evaluate_tasks(
         store.list_tasks(ids=ids), settings, today=today, measured=measurements(store),
         dismissed=store.dismissals(), rules=load_rules(), horizon_weeks=horizon_weeks,
-        overrun_factor=overrun.factor, simulate=simulate, overrun=overrun, runs=agent_runs(store),
+        overrun_factor=overrun.factor, simulate=simulate, overrun=overrun, runs=runs,
         simulator=partial(kept_simulation, store),
     )
 
@@ -93,10 +98,10 @@ def task_json(
     r: RankedTask, hourly_value: float | None = None, templates: dict[int, dict[str, str]] | None = None
 ) -> dict[str, Any]:
     """One task of `rank --json`. `from_template`: {field: template name} of the figures
-    that still have the value a category template gave them (roi.estimate.template_marks),
+    that still have the value a category template gave them (roi.template_marks),
     with `template_note` saying so in words (None when there are none)."""
-    from roi.estimate import marks_note
     from roi.explanation import occurrence_sentence
+    from roi.template_marks import marks_note
 
     o = r.outcome
     marks = (templates or {}).get(r.id, {})

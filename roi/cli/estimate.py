@@ -68,8 +68,9 @@ def estimate(ctx: click.Context, task_ref: str | None, like: str | None, automat
         return
     if task_ref is None:
         raise RoiError("give the TASK to estimate (its id or exact name), or --templates to list the templates")
-    from roi.estimate import Estimate, describe, estimate_task, template_marks
+    from roi.estimate import Estimate, describe, estimate_task
     from roi.inventory import rank_store, task_json
+    from roi.template_marks import template_marks
 
     given = Estimate(
         automation=None if automation is None else parse_share(automation, "--automation"),

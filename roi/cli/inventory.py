@@ -147,8 +147,8 @@ def task_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
     """Show a task: its steps (estimated and measured), plan, numbers and flags."""
-    from roi.estimate import marks_note, template_marks
     from roi.inventory import rank_store, task_json
+    from roi.template_marks import marks_note, template_marks
 
     store = ctx.obj.store()
     task_id = store.task_id(task_ref)

@@ -95,7 +95,7 @@ def print_ranking(store: Store, *, by: str, horizon: float | None, explain: bool
         ))
         for r in pending:
             out.print(Text.assemble(("? ", "magenta"), visible(r.name), ": ", visible(r.explanation)))
-    from roi.estimate import marks_note, template_marks
+    from roi.template_marks import marks_note, template_marks
 
     marks = template_marks(store, [r.task for r in ranked])
     for r in ranked:
@@ -128,7 +128,7 @@ def rank(state: State, by: str, horizon: float | None, explain: bool, as_json: b
     store = state.store()
     if as_json:
         ranked = rank_store(store, today=today(), by=by, horizon_weeks=horizon)  # type: ignore[arg-type]
-        from roi.estimate import template_marks
+        from roi.template_marks import template_marks
 
         settings = store.settings()
         data = ranking_json(ranked, horizon_weeks=horizon or settings.horizon_weeks, hourly_value=settings.hourly_value,

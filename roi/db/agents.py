@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from roi.agentlogs.parse import SessionRead, Usage
 from roi.db.connection import Connection, iso, parse_iso, utc_now
 
-__all__ = ["StoredFile", "StoredSession", "attach", "build_seconds", "save_sessions", "sessions", "stored_files"]
+if TYPE_CHECKING:  # the ranking reads this module; it need not load the log parser
+    from roi.agentlogs.parse import SessionRead, Usage
+
+__all__ = ["StoredFile", "StoredSession", "attach", "build_seconds", "has_runs", "save_sessions", "sessions",
+           "stored_files"]
 
 _COLUMNS = ("source", "session_id", "file", "file_size", "file_mtime_ns", "started", "ended", "events",
             "active_s", "idle_gap_s", "cwd", "sidechain")
@@ -121,6 +125,12 @@ def build_seconds(store: Connection) -> dict[int, tuple[int, float]]:
     }
 
 
+def has_runs(store: Connection) -> bool:
+    """Is any session attached to a task as its runs? (Most inventories have none, and
+    their ranking then loads none of the agent-log code.)"""
+    return store.row("SELECT 1 FROM agent_session WHERE role = 'runs' AND task_id IS NOT NULL LIMIT 1") is not None
+
+
 def sessions(store: Connection, *, since: datetime | None = None, role: str | None = None) -> list[StoredSession]:
     """The stored sessions (started at or after `since`; of one role), oldest first, with
     their tokens by model."""
@@ -147,6 +157,8 @@ def sessions(store: Connection, *, since: datetime | None = None, role: str | No
             task_name=r["task_name"], role=r["role"] if r["task_id"] is not None else None,
         )
     if found:
+        from roi.agentlogs.parse import Usage
+
         for u in store.rows("SELECT session, model, input, output, cache_write, cache_read FROM agent_usage"
                             " ORDER BY session, model"):
             owner = found.get(u["session"])

@@ -244,7 +244,7 @@ def extra_lines(r: RankedTask, report: Report) -> list[str]:
 
 
 def template_line(r: RankedTask, report: Report) -> str | None:
-    from roi.estimate import marks_note
+    from roi.template_marks import marks_note
 
     note = marks_note(report.templates.get(r.id))
     return None if note is None else f"{note[0].upper()}{note[1:]} (until you change them)."

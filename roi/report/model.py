@@ -192,7 +192,7 @@ def build_report(
         raise RoiError(f"--top must be at least 1 (got {top})")
     if horizon_weeks is not None and not (math.isfinite(horizon_weeks) and horizon_weeks > 0):
         raise RoiError(f"--horizon must be a positive number of weeks (got {horizon_weeks!r})")
-    from roi.estimate import template_marks
+    from roi.template_marks import template_marks
 
     settings = store.settings()
     ranked = rank_store(store, today=today, by=by, horizon_weeks=horizon_weeks, settings=settings)  # type: ignore[arg-type]
