@@ -15,16 +15,14 @@ import sys
 from typing import NoReturn
 
 import click
-from rich.text import Text
 
-from roi.cli.console import console
 from roi.cli.lazy import LazyGroup
 from roi.cli.state import State, open_tui
 from roi.db.connection import ENV_VAR, DatabaseDamaged, database_error, default_path
 from roi.errors import RoiError
 from roi.textsafe import visible
 
-__all__ = ["COMMANDS", "cli", "console", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -110,6 +108,10 @@ def cli(ctx: click.Context, db: str | None, create: bool) -> None:
 
 def _error(message: str) -> None:
     """One line on stderr, never wrapped (a pipe or a log keeps it whole)."""
+    from rich.text import Text  # here, not above: `roi --help` needs no Rich
+
+    from roi.cli.console import console
+
     console(stderr=True).print(Text(visible(message)), soft_wrap=True)
 
 

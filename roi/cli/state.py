@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import click
-from rich.text import Text
 
-from roi.cli.console import console
 from roi.db.connection import Waits, default_path, shown
 
 if TYPE_CHECKING:  # the store (and pydantic with it) loads when a command opens it
@@ -82,6 +80,10 @@ class State:
 
 
 def _note(message: str) -> None:
+    from rich.text import Text  # here, not above: `roi --help` needs no Rich
+
+    from roi.cli.console import console
+
     console(stderr=True).print(Text(message), soft_wrap=True)
 
 

@@ -181,7 +181,7 @@ main()
 """
 
 
-@pytest.mark.parametrize("module", ["roi.cli", "click", "rich.text", "roi.db.connection"])
+@pytest.mark.parametrize("module", ["roi.cli", "click", "sqlite3", "roi.db.connection"])
 def test_a_real_ctrl_c_during_start_up_prints_no_traceback(module: str) -> None:
     run = subprocess.run([sys.executable, "-c", EARLY_SIGINT.format(name=module)],
                          capture_output=True, text=True, timeout=60)
