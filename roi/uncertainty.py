@@ -193,12 +193,12 @@ def simulation_key(
     """A hash of everything `simulate` reads for these arguments (the tasks' spreads, the
     hourly value, the samples, the seed, the overrun and its history), so that equal keys
     mean equal figures; None when nothing would be sampled (the figures are then cheap)."""
-    import hashlib
-
     overrun = overrun or Overrun(settings.overrun_factor)
     n = settings.monte_carlo_samples if samples is None else samples
     if n <= 0 or not (overrun.calibrated or any(t.ranged for t in tasks)):
         return None
+    import hashlib
+
     # The frozen dataclasses' repr names every field, down to the steps' ranges, and a
     # float's repr is exact; it is ten times quicker than dataclasses.asdict + json.
     payload = (
