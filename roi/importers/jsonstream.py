@@ -37,6 +37,13 @@ class Stream:
         self.counted = 0  # newlines are counted in buf up to here
         self.lines = 1  # the line of buf[counted]
 
+    @classmethod
+    def of_text(cls, text: str, pos: int = 0, decoder: json.JSONDecoder | None = None) -> Stream:
+        """A stream of a text already in memory, its cursor at `pos`."""
+        stream = cls(None, decoder)
+        stream.buf, stream.pos, stream.eof = text, pos, True
+        return stream
+
     def fill(self) -> bool:
         """Drop what was read, add the next piece (at least as much as is left, so that
         one long element costs reads in proportion to its size); False at the end."""

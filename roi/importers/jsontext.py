@@ -8,20 +8,18 @@ record and turns what comes back into entries and problems.
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
-from roi.importers.jsonstream import JsonHead
+from roi.importers.jsonstream import JsonHead, Stream
 from roi.importers.timeparse import LocalClock
 
 JSON_LIMIT = 512 * 1024 * 1024  # a JSON file read whole (not streamed) may be this big
+SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat: not shared
 _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
-_SPACES = re.compile(f"[{_WS}]*")
 
 # What a format's convert gives for one record: (start, end, task, step, description, tags).
 Got = tuple[float, float, str, "str | None", str, list[str]]
@@ -125,93 +123,33 @@ def json_start(text: str) -> int | None:
 
 def load_json(text: str, start: int, depth: int = 4) -> Any:
     """Parse JSON from `start`; arrays down to `depth` become `Located` lists that know
-    the line of each element. Raises ValueError on malformed input or trailing junk."""
-    parser = _Walker(text, [m.start() for m in re.finditer("\n", text)])
-    value, end = parser.walk(start, depth)
-    if text[end:].strip(_WS + "\x00"):
-        raise ValueError(f"unexpected text after the JSON value at line {parser.line(end)}")
-    return value
+    the line of each element. Raises ValueError on malformed input or trailing junk.
+    Equal keys, and equal short texts, become one string object: an export of many
+    events repeats the same keys and app names in each (as copies, half the memory)."""
+    memo: dict[str, str] = {}
+    share = memo.setdefault
 
+    def shared(value: Any) -> Any:
+        return share(value, value) if type(value) is str and len(value) <= SHORT else value
 
-class _Walker:
-    """Walks the outer levels of a JSON document by hand (to know where each element
-    starts) and leaves the rest to the json module. Equal keys, and equal short texts,
-    become one string object: an export of many events repeats the same keys and app
-    names in each, and as separate copies they were half the memory of the parsed file
-    (288 MB against 136 MB for an ActivityWatch export of 300,000 events, 47 MB)."""
-
-    SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat
-
-    def __init__(self, text: str, newlines: list[int]) -> None:
-        self.text = text
-        self.newlines = newlines
-        memo: dict[str, str] = {}
-        self.share = share = memo.setdefault
-        short = self.SHORT
-
-        def shared(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-            return {share(k, k): (share(v, v) if type(v) is str and len(v) <= short else v) for k, v in pairs}
-
-        self.decoder = json.JSONDecoder(object_pairs_hook=shared)
-
-    def line(self, offset: int) -> int:
-        return bisect.bisect_left(self.newlines, offset) + 1
-
-    def skip(self, pos: int) -> int:
-        return _SPACES.match(self.text, pos).end()  # type: ignore[union-attr]  # "*" always matches
-
-    def value(self, pos: int) -> tuple[Any, int]:
-        value, end = self.decoder.raw_decode(self.text, pos)
-        if type(value) is str and len(value) <= self.SHORT:
-            value = self.share(value, value)
-        return value, end
-
-    def at(self, pos: int, char: str) -> bool:
-        return pos < len(self.text) and self.text[pos] == char
-
-    def walk(self, pos: int, depth: int) -> tuple[Any, int]:
-        pos = self.skip(pos)
-        if depth <= 0 or pos >= len(self.text) or self.text[pos] not in "[{":
-            return self.value(pos)
-        if self.text[pos] == "[":
-            return self.array(pos, depth)
-        return self.object(pos, depth)
-
-    def opened(self, pos: int, close: str) -> tuple[bool, int]:
-        """After an opening bracket: (True, the first element) or (False, past `close`)."""
-        pos = self.skip(pos + 1)
-        return (False, pos + 1) if self.at(pos, close) else (True, pos)
-
-    def more(self, pos: int, close: str, what: str) -> tuple[bool, int]:
-        """After an element: (True, past its comma) or (False, past `close`)."""
-        pos = self.skip(pos)
-        if self.at(pos, ",") or self.at(pos, close):
-            return self.text[pos] == ",", pos + 1
-        raise ValueError(f"malformed JSON {what} at line {self.line(pos)}")
-
-    def array(self, pos: int, depth: int) -> tuple[Any, int]:
+    def located(depth: int) -> Any:
+        first = stream.peek()
+        if depth <= 0 or first not in ("[", "{"):
+            return shared(stream.value())
+        if first == "{":
+            return {share(key, key): located(depth - 1) for key in stream.members()}
         out = Located()
         out.lines = []
-        more, pos = self.opened(pos, "]")
-        while more:
-            pos = self.skip(pos)
-            out.lines.append(self.line(pos))
-            value, pos = self.walk(pos, depth - 1)
-            out.append(value)
-            more, pos = self.more(pos, "]", "array")
-        return out, pos
+        for line in stream.elements():
+            out.lines.append(line)
+            out.append(located(depth - 1))
+        return out
 
-    def object(self, pos: int, depth: int) -> tuple[Any, int]:
-        obj: dict[str, Any] = {}
-        more, pos = self.opened(pos, "}")
-        while more:
-            key, pos = self.value(self.skip(pos))
-            pos = self.skip(pos)
-            if not isinstance(key, str) or not self.at(pos, ":"):
-                raise ValueError(f"malformed JSON object at line {self.line(pos)}")
-            obj[key], pos = self.walk(pos + 1, depth - 1)
-            more, pos = self.more(pos, "}", "object")
-        return obj, pos
+    decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: {share(k, k): shared(v) for k, v in pairs})
+    stream = Stream.of_text(text, start, decoder)
+    value = located(depth)
+    stream.end()
+    return value
 
 
 # --- records -> entries ------------------------------------------------------------------------
