@@ -59,7 +59,7 @@ def tables(draw: st.DrawFn) -> Table:
     return table
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables(), st.integers(10, 120))
 def test_a_flat_table_shows_what_rich_shows(table: Table, width: int) -> None:
     out = terminal(width)
