@@ -190,7 +190,10 @@ def task_show(ctx: click.Context, task_ref: str, as_json: bool) -> None:
         build = f"build {fmt(plan_.build_hours)} h" if plan_.build_given else "build not estimated yet"
         line = f"plan: {build}, upkeep {fmt(plan_.upkeep_hours_per_week, 2)} h/week"
         if plan_.actual_build_hours is not None:
-            line += f", actually built in {fmt(plan_.actual_build_hours)} h"
+            from roi.agents import build_source
+
+            line += (f", actually built in {fmt(plan_.actual_build_hours)} h"
+                     f", {build_source(store, task_id, plan_.actual_build_hours)}")
         out.print(line)
     note = marks_note(marks.get(task_id))
     if note:

@@ -130,6 +130,8 @@ def test_calibration_uses_the_measured_builds_and_says_so(roi, tmp_path: Path):
     assert "now uses it" in text
     rank = json.loads(roi("rank", "--json").stdout)
     assert rank["overrun_source"].startswith("calibrated")
+    shown = " ".join(roi("task", "show", "Reports").stdout.split())
+    assert "actually built in 1.5 h, measured (1 agent session)" in shown
 
 
 def test_runs_make_the_overhead_and_running_cost_measured(roi, tmp_path: Path):
