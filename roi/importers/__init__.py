@@ -1,22 +1,11 @@
 """Import task logs from the time trackers people already use.
 
-Public API (the CLI and the TUI call these):
-
-- `detect_format(path) -> Detection`: the format, from the content, with a note of what
-  was decided (date order, time zone, skipped buckets, ...).
-- `preview(path, format="auto", tz=None, limit=10, **mapping) -> list[PreviewRow]`.
-- `run_import(store, path, format="auto", tz=None, dry_run=False, task_from=None,
-  step_from=None, mapping=None, progress=None) -> ImportSummary`; `progress` is called
-  as progress(done_rows, total_rows_or_None).
-- `list_batches`, `get_batch`, `rejected_lines`, `undo_batch`: past imports.
-- `all_formats()`: every format by name, the built-ins and those of the entry-point group
-  `roi.importers` (the contract is in `roi.importers.api`); `FORMATS`: the built-ins.
-
-Where things are: `api` (the contract: Entry, Problem, Format, the registry), `source`
-(a file's bytes, encoding, CSV header or JSON), `csvlog` and `jsontext` (the engines the
-built-in formats share), `formats/` (one tracker a module), `load` (an import, end to
-end); the commands are in roi.cli.imports. Unusable input raises `NotATaskLog` (exit
-code 2 in the CLI), with nothing written.
+The CLI and the TUI call `detect_format`, `preview`, `run_import` (roi.importers.load) and
+`list_batches`, `get_batch`, `rejected_lines`, `undo_batch` (roi.db.imports);
+`all_formats()` is every format, built-in (`FORMATS`) or from the entry-point group
+`roi.importers`, whose contract is `roi.importers.api`. `source` reads a file's bytes,
+`csvlog` and `jsontext` are the engines the formats of `formats/` (one tracker a module)
+share. Unusable input raises `NotATaskLog`, with nothing written.
 """
 
 from __future__ import annotations

@@ -1,22 +1,18 @@
 """The importer contract: what a format is, what it yields, and the registry.
 
-A format is an object with a `name`, a `title`, a `sniff(source)` that scores the start
-of a file (higher wins, 0: not this format) and an `open(source, options)` that yields,
-for each row of the file, an `Entry` or a `Problem`. The built-in formats live in
-`roi.importers.formats`; other packages add theirs through the entry-point group
-`roi.importers` (see the README for a complete example):
+A format has a `name`, a `title`, a `sniff(source)` that scores the start of a file
+(higher wins, 0: not this format) and an `open(source, options)` that yields an `Entry`
+or a `Problem` for each row; what `open` returns may carry a `note` (what was decided
+while reading) and a `total` (rows expected), as `Reading` does. Other packages add
+formats through the entry-point group `roi.importers` (the README has an example):
 
     [project.entry-points."roi.importers"]
     mytracker = "my_package.roi_format:FORMAT"
-
-What `open` returns may also carry a `note` (what was decided while reading: the date
-order, the time zone, buckets skipped) and a `total` (rows expected, for a progress
-bar); `Reading` gives both. Plain generators work too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -34,12 +30,10 @@ Progress = Callable[[int, "int | None"], None]
 class Entry:
     """One stretch of logged time, as a format read it.
 
-    `start` and `end` are UTC epoch seconds; `line` is the 1-based line of the file the
-    row starts on; `identity` is the row's own content (its raw fields, or its JSON
-    record), of which the content hash is made: it must not depend on the options, so
-    that importing the same file again adds nothing whatever they say. `piece` marks an
-    entry that continues the row before it (one row cut in several entries): it is
-    stored like any other but not counted as another row read."""
+    `start` and `end` are UTC epoch seconds; `line` is the 1-based line the row starts
+    on; `identity` is the row's own content (raw fields, or JSON record), hashed to know
+    a row imported before: it must not depend on the options. `piece` marks an entry
+    that continues the row before it (one row cut in several): not another row read."""
 
     line: int
     start: float
@@ -55,9 +49,7 @@ class Entry:
         self, line: int, start: float, end: float, task: str, step: str | None = None,
         description: str = "", tags: tuple[str, ...] = (), identity: str = "", piece: bool = False,
     ) -> None:
-        # Frozen: each field is set once, here, through its slot. An import makes one
-        # Entry per row, and this is a third of the cost of the generated __init__
-        # (which calls object.__setattr__ for each field).
+        # each field set once through its slot: a third of the generated __init__'s cost
         _line(self, line)
         _start(self, start)
         _end(self, end)
@@ -76,8 +68,8 @@ _line, _start, _end, _task, _step, _description, _tags, _identity, _piece = (
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A row that gives no entry: rejected (with the reason and its raw text), or
-    knowingly skipped (`skipped`: a blank line, a summary row, a running timer)."""
+    """A row that gives no entry: rejected (reason, raw text), or knowingly `skipped`
+    (a blank line, a summary row, a running timer)."""
 
     line: int
     reason: str
@@ -131,13 +123,9 @@ class Reading:
     total: int | None = None
     warnings: list[tuple[int, str]]  # (line, what) of rows imported but worth a word
 
-    def __iter__(self) -> Iterator[Entry | Problem]:  # pragma: no cover - interface
-        raise NotImplementedError
-
 
 def clipped(text: str, limit: int = 200) -> str:
-    """Text of at most about `limit` characters: a long one keeps its start and its end
-    (where a reason says what is wrong) and says how long it was."""
+    """At most about `limit` characters: a long text keeps its start and end, and its size."""
     if len(text) <= limit:
         return text
     size = len(text.encode("utf-8", "replace"))
@@ -171,8 +159,8 @@ def register(fmt: Format) -> Format:
 
 
 def all_formats() -> dict[str, Format]:
-    """Every format: the built-ins, then those of the `roi.importers` entry-point group
-    (loaded once; one that fails to load is left out and named in PLUGIN_PROBLEMS)."""
+    """The built-ins, then the entry-point group's (loaded once; a broken one is named in
+    PLUGIN_PROBLEMS)."""
     global _plugins_loaded
     import roi.importers.formats  # noqa: F401  (each module registers its format)
 

@@ -45,7 +45,6 @@ class Layout:
     tag_fields: list[str] = field(default_factory=list)  # kept as "name:value" tags
     tag_lists: list[str] = field(default_factory=list)  # "a, b" lists kept as tags
     skip_values: list[tuple[str, frozenset[str], str]] = field(default_factory=list)  # (field, values, reason)
-    skip_zero: bool = False  # (kept for layouts that say it: load skips zero-length entries of every format)
     parts: list[int | None] = field(default_factory=list)  # Hours, Minutes, Seconds columns that add up
     unit_asked: bool = False  # the person named the unit (--map minutes=, duration_unit=): no guessing
     date_order: str | None = None
@@ -284,18 +283,15 @@ class CsvReading(Reading):
             if end < start:
                 raise RowError(f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})")
             task = row[self.first_task].strip() if self.first_task is not None else ""
-            for col in self.other_tasks if not task else ():
-                task = row[col].strip()
-                if task:
-                    break
+            if not task:
+                task = next((t for t in (row[c].strip() for c in self.other_tasks) if t), "")
             if task in columns.LABEL_SET:
                 return Problem(line, f"summary line (its task is {task!r})", raw_row(row, self.source.delimiter), True)
-            step = (row[self.step_col].strip() or None) if self.step_col is not None else None
             tags = self.tag_cache.get(self.tag_key(row)) if self.tag_key is not None else ()
             if tags is None:
                 tags = self.tags(row)
-            entry = Entry(line, start, end, task, step, row[self.desc_col] if self.desc_col is not None else "",
-                          tags, "\x1f".join(row))
+            entry = Entry(line, start, end, task, (row[self.step_col].strip() or None) if self.step_col is not None else None,
+                          row[self.desc_col] if self.desc_col is not None else "", tags, "\x1f".join(row))
         except RowError as exc:
             self.clock.adjusted.clear()
             return self.rejected(line, row, str(exc))
@@ -391,14 +387,6 @@ class CsvReading(Reading):
     # -- the parts of a row --------------------------------------------------------------------
 
     def _columns(self, roles: dict[str, int]) -> None:
-        self.sd: int | None
-        self.st: int | None
-        self.ed: int | None
-        self.et: int | None
-        self.s_col: int | None
-        self.e_col: int | None
-        self.d_col: int | None
-        self.dur_col: int | None
         self.sd, self.st, self.ed, self.et = (roles.get(k) for k in ("start_date", "start_time", "end_date", "end_time"))
         self.parts: list[int | None] = list(self.layout.parts)
         self.s_col, self.e_col, self.d_col, self.dur_col = (roles.get(k) for k in ("start", "end", "date", "duration"))

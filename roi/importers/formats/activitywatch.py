@@ -53,7 +53,6 @@ def layout(source: Any) -> Layout:
         duration_unit="seconds",
         task_from=["app", "title", "url", "status"],
         description="title" if "title" in f else None,
-        skip_zero=True,
     )
 
 
