@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from roi.fmt import fmt
 from roi.ranking import RankedTask
 from roi.textsafe import visible
 from tui.display import name_text, verdict_text
 from tui.state import RankingChanged, RankingState
+from tui.widgets.footer import Footer
 
 
 def flag_change_note(before: RankedTask, after: RankedTask, code: str, *, restored: bool) -> str:

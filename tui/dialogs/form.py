@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from roi.models import Range, RoiError, describe_error
 from roi.quantities import Kind, parse, parse_range, parse_share
 from tui.host import host
 from tui.state import RankingState
+from tui.widgets.footer import Footer
 from tui.widgets.text_input import TextInput
 
 R = TypeVar("R")

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui.display import name_text, safe_text
 from tui.state import RankingState
+from tui.widgets.footer import Footer
 from tui.widgets.text_input import TextInput
 
 FORMATS = (("text", "txt"), ("md", "md"), ("html", "html"), ("csv", "csv"), ("json", "json"))

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from roi.agents import BY, AgentRow, AgentSummary, By, summarize, unpriced_sentence
 from roi.fmt import fmt
 from tui.display import name_text
 from tui.state import RankingChanged, RankingState
+from tui.widgets.footer import Footer
 
 
 def _money(row: AgentRow) -> str:

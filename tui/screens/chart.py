@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from roi.ranking import MISSING_WORDS, RankedTask
 from tui.display import name_text
 from tui.state import RankingChanged, RankingState
 from tui.widgets.chart import PaybackChart
+from tui.widgets.footer import Footer
 
 TOP_N = 5
 

@@ -23,7 +23,6 @@ from textual.widgets import (
     Checkbox,
     DataTable,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     Label,
@@ -37,6 +36,8 @@ from roi.textsafe import visible
 from tui.display import name_text, safe_text
 from tui.screens.import_results import ImportResults
 from tui.state import RankingState
+from tui.widgets.data_table import WidthKeyedTable
+from tui.widgets.footer import Footer
 from tui.widgets.log_tree import LogTree
 from tui.widgets.path_input import PathSuggester
 from tui.widgets.text_input import TextInput
@@ -108,7 +109,7 @@ class ImportScreen(ImportResults, Screen[bool]):
                     yield TextInput(placeholder="default: none", id="import-step-from", compact=True)
                 with VerticalScroll(id="import-results"):
                     yield Static(id="import-detected")
-                    preview: DataTable[object] = DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
+                    preview: DataTable[object] = WidthKeyedTable(id="import-preview", cursor_type="row", zebra_stripes=True)
                     yield preview
                     with Horizontal(id="import-progress-row"):
                         yield ProgressBar(id="import-progress", show_eta=True)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Header, Input, Label
 
 from roi.ranking import RankedTask
 from tui.display import SORTED_COLUMN, VERDICT_STYLE, name_text
@@ -19,6 +19,7 @@ from tui.display import table_columns as columns_for
 from tui.host import host
 from tui.state import RankingBusy, RankingChanged, RankingState
 from tui.widgets.detail import TaskDetail
+from tui.widgets.footer import Footer
 from tui.widgets.ranked_table import RankedTable
 from tui.widgets.stopwatch import Stopwatch
 from tui.widgets.text_input import TextInput

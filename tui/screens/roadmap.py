@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from roi.fmt import fmt
@@ -17,6 +17,7 @@ from tui.display import name_text
 from tui.host import host
 from tui.state import RankingChanged, RankingState
 from tui.widgets.chart import nice_ticks, tick_count, tick_label
+from tui.widgets.footer import Footer
 
 
 class RoadmapScreen(Screen[None]):

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from roi.errors import RoiError
 from roi.fmt import fmt
 from roi.spent import Spent, SpentRow, where_time_goes
 from tui.display import name_text
 from tui.state import RankingChanged, RankingState
+from tui.widgets.footer import Footer
 
 BARS = "▁▂▃▄▅▆▇█"
 TREND_WEEKS = 12  # the sparkline shows the last this many weeks

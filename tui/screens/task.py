@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from roi.db.timelog import entries, entry_imports, measurements
 from roi.fmt import fmt, fmt_weeks
@@ -20,6 +20,7 @@ from roi.textsafe import visible
 from tui.display import flags_text, local_zone, missing_text, name_text, one_line, verdict_text
 from tui.host import host
 from tui.state import RankingChanged, RankingState
+from tui.widgets.footer import Footer
 from tui.widgets.stopwatch import Stopwatch
 
 SOURCE_SHORT = {"measured": "meas", "estimated": "est", "pinned": "pin", "scaled": "scal"}
