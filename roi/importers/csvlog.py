@@ -17,7 +17,7 @@ from typing import Any
 from roi.importers import columns
 from roi.importers.api import Entry, Options, Problem, Reading, RowError, join_notes
 from roi.importers.source import Source, header_fields, norm, raw_row
-from roi.importers.timeparse import DateOrder, Durations, LocalClock, parse_number
+from roi.importers.timeparse import DateOrder, Durations, LocalClock, parse_number, zone_of
 
 ROLES = (
     "start_date", "start_time", "end_date", "end_time",  # split date / time columns
@@ -310,8 +310,6 @@ class CsvReading(Reading):
         file's zone)."""
         clock = self.clocks.get(text)
         if clock is None:
-            from roi.importers.dateguess import zone_of
-
             zone = zone_of(text) if text.strip() else self.options.tz
             if zone is None:
                 raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")

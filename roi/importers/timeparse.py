@@ -1,9 +1,12 @@
 """Dates, times, durations and numbers as exports write them, with caches.
 
-The hot loop never calls pendulum per row: a date string is parsed once and turned into
-the UTC epoch of its local midnight (cached); a time of day becomes seconds (cached);
-their sum is the instant. Only on a day when the zone changes its offset (DST) does a
-row go through pendulum, which settles non-existent and repeated local times.
+A date string is parsed once into the UTC epoch of its local midnight (cached), a time
+of day into seconds (cached); their sum is the instant. Only on a day when the zone
+changes its offset (DST) does a row go through pendulum, which settles non-existent and
+repeated local times. A value the fast paths refuse (``Jan 20, 2023, 6:25 PM``,
+``20/Jan/23 6:25 PM``, ``20 January 2023 18:25``) is read by dateutil (`guess`), in the
+day/month order decided for the file; zone texts of a per-row column (``UTC+1:00``,
+``+0100``, ``Europe/Berlin``) by `zone_of`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import timezone as fixed_zone
 from typing import Any
 
 import pendulum
@@ -236,11 +240,9 @@ class LocalClock:
         return self.at(d, t)
 
     def guess(self, text: str) -> datetime | None:
-        """The slow general reading of a value the fast paths refused (roi.importers.dateguess)."""
+        """The slow general reading of a value the fast paths refused."""
         if not text.strip() or len(text) > TEXT_MAX:
             return None
-        from roi.importers.dateguess import guess
-
         return guess(text, (self.dates.order or self.dates.default) == "dmy")
 
     def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
@@ -434,3 +436,64 @@ class Durations:
         if seconds > LONGEST:
             raise RowError(f"{field} {text!r} is too long for a duration")
         return seconds
+
+
+# --- what the fast paths do not read -------------------------------------------------------
+
+_MONTH = re.compile(r"[A-Za-zÄÖÜäöüé]{3,}")
+_NUMBERS = re.compile(r"\d+")
+_ZONE = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ZONE_TAIL = re.compile(r"\s*\(?(?:UTC|GMT)\s*[+-]\d{1,2}(?::?\d{2})?\)?\s*$", re.IGNORECASE)
+_cache: dict[tuple[str, bool], datetime | None] = {}
+
+
+def guess(text: str, dayfirst: bool) -> datetime | None:
+    """A date (and time) read by dateutil, naive unless the text has an offset; None when
+    it is no date, or too vague (dateutil alone reads "5" as the 5th of this month): it
+    must hold a year and a day (a month name or three numbers)."""
+    key = (text, dayfirst)
+    if key in _cache:
+        return _cache[key]
+    s = text.strip()
+    zone = None
+    tail = _ZONE_TAIL.search(s)
+    if tail:  # dateutil reads "UTC+1" the POSIX way (an hour west): read the zone here
+        zone, s = zone_of(tail.group(0).strip(" ()")), s[: tail.start()]
+    got = None
+    if _ISO_DATE.match(s) and not tail:
+        return None  # ISO text is the fast path's to read, and it has said no
+    words = [w for w in _MONTH.findall(s) if w.lower() not in ("am", "pm", "at", "um", "uhr")]
+    if len(_NUMBERS.findall(s)) >= (2 if words else 3) and any(len(n) == 4 or len(n) == 2 for n in _NUMBERS.findall(s)):
+        from dateutil import parser
+
+        try:
+            got = parser.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+        except (ValueError, OverflowError, parser.ParserError):
+            got = None
+        if got is not None and zone is not None:
+            got = got.replace(tzinfo=zone)
+    if len(_cache) > 50_000:
+        _cache.clear()
+    _cache[key] = got
+    return got
+
+
+def zone_of(text: str) -> tzinfo | None:
+    """A zone text of a per-row column: 'UTC+1:00', 'GMT-05:00', '+0100', 'UTC', 'Z', or a
+    zone name ('Europe/Berlin'); None when it is none of those."""
+    s = text.strip()
+    if s.upper() in ("Z", "UTC", "GMT"):
+        return UTC
+    m = _ZONE.fullmatch(s)
+    if m:
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            return None
+        delta = timedelta(hours=hours, minutes=minutes)
+        return fixed_zone(-delta if sign == "-" else delta)
+    if "/" in s and len(s) < 40:
+        try:
+            return timezone(s)[0]
+        except ValueError:
+            return None
+    return None
