@@ -247,15 +247,16 @@ class CsvReading(Reading):
         field: the lines it took in are read again as rows, and that line is rejected."""
         read, before = self.read, reader.line_num  # lines up to the end of the previous row
         for row in reader:
-            if reader.line_num - before > 1 and self._takes_in_rows(row, offset + reader.line_num >= self.source.lines):
-                first, last = offset + before + 1, offset + reader.line_num
+            now = reader.line_num
+            if now - before > 1 and self._takes_in_rows(row, offset + now >= self.source.lines):
+                first, last = offset + before + 1, offset + now
                 lines = self.source.physical_lines(first, last)
                 yield Problem(first, f"an unclosed quote on line {first} takes in lines {first}-{last}"
                               " (the lines after it are read without it)", lines[0].rstrip("\r\n"))
                 yield from self._rows(csv.reader(lines[1:], delimiter=self.source.delimiter, strict=False), first)
             else:
                 yield read(offset + before + 1, row)
-            before = reader.line_num
+            before = now
 
     def _takes_in_rows(self, row: list[str], at_end: bool) -> bool:
         """A row over several lines whose quoted text holds whole rows: two lines with a

@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -160,12 +160,13 @@ def run_import(
     return summary
 
 
-def _with_ends(rows: Iterable[Entry | Problem], source: Source) -> Iterator[Entry | Problem]:
+def _with_ends(rows: Iterable[Entry | Problem], source: Source) -> Iterable[Entry | Problem]:
     """The rows, then what was left unread: a run of NULs where the text stops."""
-    yield from rows
-    if source.cut is not None:
-        yield Problem(source.cut_line, f"the rest of the file (from byte {source.cut:,}, line {source.cut_line})"
-                      " is NUL bytes, as a file cut short by a crash is padded: not read")
+    if source.cut is None:
+        return rows
+    return itertools.chain(rows, [Problem(
+        source.cut_line, f"the rest of the file (from byte {source.cut:,}, line {source.cut_line})"
+        " is NUL bytes, as a file cut short by a crash is padded: not read")])
 
 
 class _Import:
