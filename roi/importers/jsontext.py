@@ -96,8 +96,9 @@ class Located(list):  # type: ignore[type-arg]
     lines: list[int]
 
 
-def lines_of(value: Any) -> list[int]:
-    return list(getattr(value, "lines", [])) or [0] * len(value)
+def records_of(value: Any) -> list[tuple[int, Any]]:
+    """(line, element) of each element of a parsed JSON array (line 0 if not located)."""
+    return list(zip(getattr(value, "lines", None) or [0] * len(value), value, strict=False))
 
 
 def json_start(text: str) -> int | None:

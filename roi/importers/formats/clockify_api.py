@@ -24,7 +24,7 @@ from roi.importers.jsontext import (
     choose,
     free_text,
     head_of,
-    lines_of,
+    records_of,
     tag_fields,
     text,
 )
@@ -75,7 +75,7 @@ def open_(source: Any, options: Any) -> JsonReading:
     data = source.json
     if isinstance(data, dict):
         data = data.get("timeentries") or []
-    records = list(zip(lines_of(data), data, strict=False)) if isinstance(data, list) else []
+    records = records_of(data) if isinstance(data, list) else []
     rows = [r for _, r in records if isinstance(r, dict)]
     note = "Clockify API time entries (times with their offset)"
     chain = ["task", "description", "project"]

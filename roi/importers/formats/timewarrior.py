@@ -17,7 +17,7 @@ from roi.importers.jsontext import (
     canonical,
     choose,
     head_of,
-    lines_of,
+    records_of,
     tag_fields,
     text,
 )
@@ -69,7 +69,7 @@ def open_(source: Any, options: Any) -> JsonReading:
 
     if source.kind == "json":
         note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
-        return JsonReading(TITLE, list(zip(lines_of(source.json), source.json, strict=False)), convert, options,
+        return JsonReading(TITLE, records_of(source.json), convert, options,
                            note, fields=FIELDS, identity=_identity)
 
     def convert_line(rec: Any, clock: LocalClock) -> Any:

@@ -22,7 +22,7 @@ from roi.importers.jsontext import (
     choose,
     free_text,
     head_of,
-    lines_of,
+    records_of,
     tag_fields,
     text,
 )
@@ -60,7 +60,7 @@ def _name(r: dict[str, Any], what: str) -> str:
 
 def open_(source: Any, options: Any) -> JsonReading:
     data = source.json
-    records = list(zip(lines_of(data), data, strict=False)) if isinstance(data, list) else []
+    records = records_of(data) if isinstance(data, list) else []
     rows = [r for _, r in records if isinstance(r, dict)]
     note = "Toggl API time entries (times with their offset)"
     chain = ["description", "project"]

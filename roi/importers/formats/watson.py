@@ -11,7 +11,7 @@ from typing import Any
 
 from roi.importers.api import FormatInfo, RowError, register
 from roi.importers.csvlog import Layout, csv_open
-from roi.importers.jsontext import JsonReading, choose, head_of, lines_of, tag_fields, text
+from roi.importers.jsontext import JsonReading, choose, head_of, records_of, tag_fields, text
 from roi.importers.timeparse import LocalClock, aware_iso
 
 NAME = "watson"
@@ -53,7 +53,7 @@ def open_(source: Any, options: Any) -> Any:
     if source.kind == "csv":
         return _csv_open(source, options)
     data = source.json
-    records = list(zip(lines_of(data), data, strict=False))
+    records = records_of(data)
     frames = _frame_like(data[0])
 
     def convert(r: Any, clock: LocalClock) -> Any:
