@@ -26,6 +26,7 @@ _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?")
 _XXY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+_AWARE = re.compile(r".*T\d\d:\d\d:\d\d(?:[.,]\d+)?(?:[Zz]|[+-]\d\d:?\d\d)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp])?\.?(?:[Mm]\.?)?")
 
 
@@ -317,22 +318,15 @@ def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
 
 
 def aware_iso(text: Any, field: str) -> float:
-    """An ISO-8601 instant with offset ('2023-11-19T13:25:37.839000+00:00', '...525Z',
-    even nanoseconds) -> epoch."""
-    if not isinstance(text, str) or len(text) > TEXT_MAX:
+    """An ISO-8601 instant ('2023-11-19T13:25:37.839000+00:00', '...525Z', even
+    nanoseconds; without an offset: UTC) -> epoch."""
+    if not isinstance(text, str) or len(text) > TEXT_MAX or not _AWARE.fullmatch(text.strip()):
         raise RowError(f"{field} {text!r} is not a date and time")
-    s = text.strip()
-    m = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|z|[+-]\d\d:?\d\d)?", s)
-    if not m:
-        raise RowError(f"{field} {text!r} is not a date and time")
-    frac = m.group(2) or ""
-    tail = m.group(3) or "+00:00"
     try:
-        dt = datetime.fromisoformat(m.group(1) + ("." + frac[:6].ljust(6, "0") if frac else "") + (
-            "+00:00" if tail in ("Z", "z") else tail))
+        dt = datetime.fromisoformat(text.strip().replace("z", "Z"))  # any fraction: read to microseconds
     except ValueError:
         raise RowError(f"{field} {text!r} is not a valid date and time") from None
-    return dt.timestamp()
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
 # --- numbers and durations ------------------------------------------------------------------
