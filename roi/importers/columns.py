@@ -1,19 +1,7 @@
-"""What a column means, decided from its name and from the first rows of the file.
-
-The CSV engine (`csvlog`) reads the first rows once before importing (to decide the
-day/month order); the same rows decide, here:
-
-- the unit of a bare number in a duration column: its name when it says (``... seconds``,
-  ``(s)``, ``min``, ``(h)``, ``decimal``), else its values (whole numbers, mostly
-  multiples of 60 and large: seconds, as Jira's raw export; whole numbers over 24:
-  minutes; else hours);
-- whether separate Hours / Minutes / Seconds columns add up (H*3600 + M*60 + S) or say
-  the same duration twice (minutes of 60 or more, or fractional hours beside minutes);
-- the task column: a description that differs in most rows is free text, not the name
-  of a recurring task; a Task or Project column of few values names the task instead.
-
-And which rows are summaries (totals, subtotals): a label such as Total or Summe, or a
-row without a date that holds only numbers or the sum of the rows above it.
+"""What a column means, decided from its name and from the first rows of the file (which
+`csvlog` reads once before importing): the unit of a bare number in a duration column,
+whether Hours / Minutes / Seconds columns add up or say one duration twice, whether a
+description is free text rather than a task's name, and which rows are summaries.
 """
 
 from __future__ import annotations
