@@ -14,7 +14,7 @@ from typing import Any
 
 from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
 from roi.importers.jsonstream import JsonHead, Stream
-from roi.importers.timeparse import LocalClock
+from roi.importers.timeparse import LocalClock, in_range
 
 JSON_LIMIT = 512 * 1024 * 1024  # a JSON file read whole (not streamed) may be this big
 SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat: not shared
@@ -225,13 +225,10 @@ class JsonReading(Reading):
         pieces = got if isinstance(got, list) else [(got, "")]
         identity = clean(self.identity(record))
         for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
-            try:  # a time past year 9999 (or before year 1) cannot be stored or shown
-                start_text, end_text = self.clock.iso(start), self.clock.iso(end)
-            except RowError as exc:
-                yield Problem(line, str(exc), self.raw(record))
-                continue
-            if end < start:
-                yield Problem(line, f"ends ({end_text}) before it starts ({start_text})", self.raw(record))
+            bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
+            if bad is not None or end < start:
+                yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
+                              f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
                 continue
             yield Entry(
                 line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),

@@ -22,6 +22,7 @@ import pendulum
 from roi.importers.api import RowError
 
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
+_EPOCH = datetime(1970, 1, 1)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?")
@@ -161,8 +162,6 @@ class LocalClock:
         self.days: dict[str, float] = {}  # date text -> UTC epoch of its local midnight
         self.dst_days: dict[str, tuple[int, int, int]] = {}  # (y, m, d) of a day the zone shifts
         self.times: dict[str, float] = {}
-        self._iso_days: dict[int, str] = {}
-        self._iso_secs: dict[int, str] = {}
         self.zone = str(getattr(tz, "name", None) or getattr(tz, "key", None) or tz)
         self.adjusted: list[str] = []  # local times a DST shift skipped or repeated, since last taken
 
@@ -285,20 +284,11 @@ class LocalClock:
             return dt.timestamp()
         return self.combine(s[:cut], rest, field, field)
 
-    # epoch -> ISO-8601 UTC text (whole seconds), cached per day and per second of day
     def iso(self, epoch: float) -> str:
+        """ISO-8601 UTC text of an instant, in whole seconds (for messages)."""
         if not in_range(epoch):
             raise RowError(f"date out of range ({epoch!r} seconds)")
-        day, secs = divmod(math.floor(epoch), 86400)
-        prefix = self._iso_days.get(day)
-        if prefix is None:
-            prefix = self._iso_days[day] = date.fromordinal(day + _EPOCH_DAY).isoformat() + "T"
-        tail = self._iso_secs.get(secs)
-        if tail is None:
-            h, rem = divmod(secs, 3600)
-            tail = f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}Z"
-            self._iso_secs[secs] = tail
-        return prefix + tail
+        return (_EPOCH + timedelta(seconds=math.floor(epoch))).isoformat() + "Z"
 
 
 def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
