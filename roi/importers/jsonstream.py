@@ -1,12 +1,11 @@
 """A JSON document read in pieces: its outer levels walked by hand, each element decoded
-by the json module from a window of the text, the rest of the file never held.
+by the json module from a window of the text (or from a whole text, `Stream.of_text`).
 
-`Stream` is for exports too big to parse whole (a year of ActivityWatch is a million
-events): `members()` and `elements()` walk an object or an array with the cursor left
-on each value, which the caller decodes with `value()` or walks further. Lines are
-counted as the cursor moves, so an element is named by the line it starts on, as in
-`load_json`. `JsonHead` is what the start of a file (its first 64 kB) shows: enough for
-the formats' sniffs, so that none of them parses a big file to say it is not theirs.
+`members()` and `elements()` walk an object or an array with the cursor on each value,
+which the caller decodes (`value()`) or walks further; lines are counted as the cursor
+moves, so an element is named by the line it starts on. A year of ActivityWatch (a
+million events) is streamed so. `JsonHead` is what the first 64 kB of a file show: enough
+for the formats' sniffs, so that none parses a big file to say it is not theirs.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""JSON exports: parsed with the file line of each record, then records -> entries.
-
-`load_json` parses a JSON document and remembers, for arrays down to a depth, the line
-each element starts on (rejected rows are named by line, as in a CSV). `JsonReading` is
-what the JSON formats return: it calls the format's `convert(record, clock)` on each
-record and turns what comes back into entries and problems.
+"""JSON exports: found in a file (a banner may come first), parsed with the line of each
+record (`load_json`), and records turned into entries by `JsonReading`, which calls the
+format's `convert(record, clock)` on each.
 """
 
 from __future__ import annotations
