@@ -4,6 +4,8 @@ real sample exports of ../shared/samples (tests that read them skip when it is a
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
         for package in ("roi", "tui"):
             compileall.compile_dir(ROOT / package, quiet=1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[None]:
+    """pytest rewrites the asserts of every test module as it imports it, and keeps the
+    result as bytecode only where bytecode may be written: under PYTHONDONTWRITEBYTECODE
+    each worker rewrote all hundred test modules on every run, about 5 s of CPU each
+    before its first test. While collecting, the rewritten modules (and the test helpers
+    they import) are kept in __pycache__ (git ignores it); pytest writes them atomically,
+    so two workers can, and it rewrites a module again when its source changes."""
+    keep = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = keep
 
 
 @pytest.fixture(autouse=True)
