@@ -70,6 +70,20 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("ROI_DEBUG", raising=False)
+    _no_animations(monkeypatch)
+
+
+def _no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The apps the tests drive do not animate (as TEXTUAL_ANIMATIONS=none): a scroll or a
+    fade then lands at once where it would end. Pilot waits for the animations after every
+    key it presses, and the tests look at where things end, so the animations only cost
+    time (about a tenth of the TUI tests' run). Textual reads the variable when it is first
+    imported, which pytest-textual-snapshot does before this file: the constant each App
+    copies is set too."""
+    import textual.constants
+
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture
