@@ -4,9 +4,10 @@ shows changes.
 Textual's Footer rebuilds all its keys (a dozen widgets, each styled) for every bindings
 change it hears of, and a screen hears of several at once, most of which (a focus moving
 between widgets of the same screen) leave the keys as they were: opening the inventory
-built its footer five times, about a sixth of the app's start. This footer rebuilds once
-for changes that arrive together, and not at all when the keys, their labels, whether
-each is enabled and their tooltips are what it shows already.
+built its footer five times, a task screen four more. This footer rebuilds once for
+changes that arrive together, and not at all when the keys, their labels, whether each
+is enabled and their tooltips are what it shows already (the inventory builds it twice):
+starting the app, opening a task and a form costs about a third less CPU.
 """
 
 from __future__ import annotations
