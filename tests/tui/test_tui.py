@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from roi.db.store import Store
 from roi.models import Step, Task
 from tests.conftest import TODAY
+from tests.tui.helpers import screen_text, until
 from tui.app import RoiApp, create_app
 from tui.dialogs.flags import FlagsScreen
 from tui.dialogs.form import FormScreen
@@ -380,7 +381,7 @@ async def test_help_chart_and_palette(demo_store: Store) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"grant")
-        await pilot.pause(0.3)
+        assert await until(pilot, lambda: "Open: Grant proposal" in screen_text(app))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TaskScreen)
