@@ -115,10 +115,10 @@ class ImportScreen(ImportResults, Screen[bool]):
                         yield ProgressBar(id="import-progress", show_eta=True)
                         yield Label(id="import-rows")
                     yield Static(id="import-summary")
-                    rejected: DataTable[object] = DataTable(id="import-rejected", cursor_type="row")
+                    rejected: DataTable[object] = WidthKeyedTable(id="import-rejected", cursor_type="row")
                     yield rejected
                     yield Static(id="import-history-title")
-                    history: DataTable[object] = DataTable(id="import-history", cursor_type="row")
+                    history: DataTable[object] = WidthKeyedTable(id="import-history", cursor_type="row")
                     yield history
                 with Horizontal(classes="buttons", id="import-buttons"):
                     yield Checkbox("Dry run", id="import-dry-run", compact=True,

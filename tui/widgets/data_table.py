@@ -6,11 +6,8 @@ without one reaching it in time: the import preview loses two columns to the res
 scrollbar while a long summary shows and gets them back when the summary is cleared.
 The rows kept from the narrower table then leave its last two columns unstyled (the zebra
 stripes and the cursor stop short) until something else redraws the table; before the
-footer stopped rebuilding for nothing (tui.widgets.footer) its rebuild hid this.
-
-The import screen's other tables still have it (the rejected rows' header and cursor
-stop two columns short in the 120x40 snapshot, which is kept as it is); moving them to
-this table fixes that, with the snapshot updated.
+footer stopped rebuilding for nothing (tui.widgets.footer) its rebuild hid this. The
+import screen's three tables are of this kind.
 """
 
 from __future__ import annotations
