@@ -199,7 +199,8 @@ class _Import:
         progress = progress or (lambda done, of: None)
         progress(0, total)
         rows = iter(items)
-        while self.take(itertools.islice(rows, CHUNK)):
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            self.take(chunk)
             self.store_chunk()
             progress(self.read, total)
         progress(self.read, self.read)
@@ -207,13 +208,12 @@ class _Import:
 
     # -- rows -------------------------------------------------------------------------------
 
-    def take(self, chunk: Iterable[Entry | Problem]) -> int:
-        """A chunk's entries become rows to store (with their content hashes), each as it
-        is read (while it is in the CPU's cache); its problems are counted. Every row of
-        the file is one read, a piece is not. Returns how many items the chunk had."""
+    def take(self, chunk: list[Entry | Problem]) -> None:
+        """A chunk's entries become rows to store (with their content hashes); its
+        problems are counted. Every row of the file is one read, a piece is not."""
         task_ids, tag_texts, out, hasher, floor = self.task_ids, self.tag_texts, self.rows, self.hasher, math.floor
-        pieces = items = 0
-        for items, e in enumerate(chunk, 1):  # noqa: B007 (how many: read after the loop)
+        pieces = 0
+        for e in chunk:
             if type(e) is not Entry:
                 self.problem(e)  # type: ignore[arg-type]
                 continue
@@ -237,8 +237,7 @@ class _Import:
             h = hasher.copy()
             h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
             out.append((tid, sid, floor(start), floor(end), end - start, e.description, tags, h.hexdigest()))
-        self.read += items - pieces
-        return items
+        self.read += len(chunk) - pieces
 
     def problem(self, p: Problem) -> None:
         if p.skipped:
