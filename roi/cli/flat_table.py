@@ -65,6 +65,11 @@ def _plain(cell: object) -> str | None:
     return plain
 
 
+def _width(plain: str) -> int:
+    """Its width in cells (printable ASCII: one a character, without asking Rich)."""
+    return len(plain) if plain.isascii() and plain.isprintable() else cell_len(plain)
+
+
 def flat_lines(table: Table, console: Console, max_width: int) -> list[list[Segment]] | None:
     """The table's lines as Rich would render them, or None when it is not simple."""
     if not table.columns or max_width < 3 or not _simple(table, console):
@@ -81,7 +86,7 @@ def flat_lines(table: Table, console: Console, max_width: int) -> list[list[Segm
         plain = [t for t in texts if t is not None]
         left = 0 if index == 0 and not table.pad_edge else pad_left
         right = 0 if index == last and not table.pad_edge else pad_right
-        width = max(cell_len(t) for t in plain) if plain else 0
+        width = max(_width(t) for t in plain) if plain else 0
         if column.min_width is not None:
             width = max(width, column.min_width)
         width = max(width + left + right, 1) - left - right
@@ -103,14 +108,15 @@ def flat_lines(table: Table, console: Console, max_width: int) -> list[list[Segm
             line += _content(cells[at], plain[at], width, column.justify, style, console)
             if right:
                 line.append(Segment(" " * right, style))
-        line.append(Segment.line())
-        lines.append(line)
+        # one segment for each run of a style (a row is mostly unstyled): a third of the
+        # console's work on the output is per segment
+        lines.append([*Segment.simplify(line), Segment.line()])
     return lines
 
 
 def _content(cell: object, plain: str, width: int, justify: str, style: Style, console: Console) -> list[Segment]:
     """A cell (a str, or a Text `_plain` accepted) justified in its width."""
-    gap = " " * (width - cell_len(plain))
+    gap = " " * (width - _width(plain))
     if not isinstance(cell, Text) or not cell.spans:  # one style for the whole cell, its gap too
         if isinstance(cell, Text) and cell.style:
             style = style + console.get_style(cell.style)
