@@ -12,8 +12,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
+from roi.db.golive import GoLiveEntry, go_live_entries
 from roi.db.store import FinishedBuild, Store
-from roi.db.timelog import GoLiveEntry, go_live_entries
 from roi.uncertainty import Overrun
 
 MIN_BUILDS = 3

@@ -15,9 +15,9 @@ from typing import Any
 from roi import calibration
 from roi import uncertainty as monte_carlo
 from roi.db.agents import has_runs
+from roi.db.measurements import measurements
 from roi.db.montecarlo import cached_figures, keep_figures
 from roi.db.store import Store, iso, utc_now
-from roi.db.timelog import measurements
 from roi.flags import load_rules
 from roi.models import Flag, Settings
 from roi.ranking import RankBy, RankedTask, evaluate_tasks, far_off_measurements, order, safe_float

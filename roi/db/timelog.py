@@ -21,9 +21,9 @@ from roi.db.store import Store
 from roi.models import RoiError
 
 __all__ = [
-    "ENTRY_COLUMNS", "MIN_STOPWATCH_SECONDS", "GoLiveEntry", "LogSource", "LoggedEntry",
+    "ENTRY_COLUMNS", "MIN_STOPWATCH_SECONDS", "LogSource", "LoggedEntry",
     "Measurement", "RunningTimer", "Stopped", "TaskLog", "add_entry", "cancel_timer",
-    "edit_entry", "entries", "format_duration", "go_live_entries", "log_sources",
+    "edit_entry", "entries", "format_duration", "log_sources",
     "measurements", "record_build_time", "refresh_measurements", "remove_entries",
     "running_timer", "start_timer", "stop_timer", "task_logs",
 ]
@@ -353,36 +353,6 @@ def task_logs(store: Store) -> dict[int, list[TaskLog]]:
             TaskLog(row["label"], row["entries"], parse_iso(row["first"]).date(), parse_iso(row["last"]).date())
         )
     return logs
-
-
-# --- what the calibration reads from the log ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoLiveEntry:
-    """One finished work entry of a task whose automation went live, and on which side."""
-
-    task_id: int
-    task_name: str
-    built_on: date
-    minutes: float
-    after: bool  # logged on or after the day it went live
-
-
-def go_live_entries(store: Store) -> list[GoLiveEntry]:
-    """The finished work entries (of some length) of every task that went live, by task."""
-    return [
-        GoLiveEntry(row["task_id"], row["task_name"], date.fromisoformat(row["built_on"]),
-                    row["duration_s"] / 60.0, bool(row["after"]))
-        for row in store.rows(
-            "SELECT t.id AS task_id, t.name AS task_name, p.built_on, e.duration_s,"
-            " e.start >= p.built_on AS after"
-            " FROM task t JOIN plan p ON p.task_id = t.id JOIN time_entry e ON e.task_id = t.id"
-            """ WHERE p.built_on IS NOT NULL AND e.kind = 'work' AND e."end" IS NOT NULL"""
-            " AND e.duration_s > 0 ORDER BY t.id"
-        )
-    ]
-
 
 
 def entry_imports(store: Store, task_id: int) -> dict[int, tuple[int, str]]:

@@ -137,8 +137,9 @@ def test_importing_the_cli_does_not_import_textual():
 def test_rank_loads_neither_the_importers_nor_the_report_renderers_nor_pydantic(tmp_path):
     """Reading our own rows back for a ranking needs no validation: pydantic loads only
     where input comes in (roi.models); dates are the standard library's (pendulum is for
-    reading people's time stamps). Nor does it load the estimating (roi.estimate) or,
-    with no agent sessions attached as runs, the agent-log code. The demo has tasks,
+    reading people's time stamps). Nor does it load the estimating (roi.estimate), the
+    stopwatch and entry queries (roi.db.timelog) or, with no agent sessions attached as
+    runs, the agent-log code. The demo has tasks,
     steps, plans, flags and a setting of every kind that is read back."""
     from roi.demo import seed_demo
 
@@ -153,7 +154,7 @@ def test_rank_loads_neither_the_importers_nor_the_report_renderers_nor_pydantic(
         "import sys\nfrom roi.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] if m.startswith('pydantic') else m for m in sys.modules"
         " if m.startswith(('roi.importers', 'roi.report', 'textual', 'pydantic', 'pendulum', 'roi.estimate',"
-        " 'roi.agents', 'roi.agentlogs.parse', 'roi.agentlogs.prices'))}))"
+        " 'roi.agents', 'roi.agentlogs.parse', 'roi.agentlogs.prices', 'roi.db.timelog', 'roi.db.stopwatch'))}))"
     )
     out = subprocess.run([sys.executable, "-c", code, "--db", str(db), "rank"],
                          capture_output=True, text=True, check=True)
