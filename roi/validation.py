@@ -63,6 +63,16 @@ class After:
         return core_schema.no_info_after_validator_function(self.function, handler(source))
 
 
+_CONSTRUCTION: dict[type, tuple[tuple[str, Any, Any], ...]] = {}
+
+
+def _construction(cls: type) -> tuple[tuple[str, Any, Any], ...]:
+    """Each field of a dataclass with its default and default factory, worked out once."""
+    if cls not in _CONSTRUCTION:
+        _CONSTRUCTION[cls] = tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls))
+    return _CONSTRUCTION[cls]
+
+
 class Fields:
     """What every value here can do, pydantic's names kept: `model_construct` (no checks:
     for rows read back from our own database), `model_dump`, `model_copy`, `model_fields`."""
@@ -70,18 +80,19 @@ class Fields:
     @classmethod
     def model_construct(cls, **values: Any) -> Any:
         """An instance from trusted values, without validation; missing fields take their
-        defaults."""
-        obj = object.__new__(cls)
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name in values:
-                value = values[f.name]
-            elif f.default is not dataclasses.MISSING:
-                value = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                value = f.default_factory()
+        defaults. (The store reads every row through it: a ranking of 200 tasks makes 800.)"""
+        data: dict[str, Any] = {}
+        for name, default, factory in _construction(cls):
+            if name in values:
+                data[name] = values[name]
+            elif default is not dataclasses.MISSING:
+                data[name] = default
+            elif factory is not dataclasses.MISSING:
+                data[name] = factory()
             else:
-                raise TypeError(f"{cls.__name__}.model_construct() needs {f.name!r}")
-            object.__setattr__(obj, f.name, value)
+                raise TypeError(f"{cls.__name__}.model_construct() needs {name!r}")
+        obj = object.__new__(cls)
+        obj.__dict__.update(data)  # as a frozen dataclass's __init__ sets them, past __setattr__
         return obj
 
     @classmethod
