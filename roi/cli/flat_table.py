@@ -3,12 +3,12 @@
 Rich takes about 0.25 ms a cell to lay out a table: it measures, wraps, crops and pads
 every cell through its general renderers. For the 200-task ranking that is 0.4 s, more
 than the ranking itself. Most tables the command line prints need none of it: no
-borders, one line of text in every cell, and they fit the width. For such a table,
-`FlatTable` works out the widths Rich would (the widest cell plus its padding, at least
-the column's `min_width`) and yields the same characters in the same styles;
-tests/cli/test_flat_table.py checks that against Rich itself on drawn tables. Any other
-table (one that must shrink or wrap, has a border, a title, a footer, row styles, ...)
-is passed to Rich unchanged.
+borders, one line of text in every cell. For such a table, `FlatTable` works out the
+widths Rich would (the widest cell plus its padding, at least the column's `min_width`;
+Rich's own rule when the table must shrink, its text cells then wrapped by Rich's
+`Text.wrap`) and yields the same characters in the same styles; tests/cli/test_flat_table.py
+checks that against Rich itself on drawn tables. Any other table (a cell Rich would cut,
+a border, a title, a footer, row styles, ...) is passed to Rich unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 _BREAKS = ("\n", "\r", "\t")
@@ -30,7 +30,7 @@ class FlatTable:
         self.table = table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = flat_lines(self.table, console, options.max_width)
+        lines = flat_lines(self.table, console, options)
         if lines is None:
             yield self.table
             return
@@ -47,7 +47,7 @@ def _simple(table: Table, console: Console) -> bool:
         or any(row.style is not None for row in table.rows)
         or console._markup or console._emoji  # str cells would be parsed, not shown as they are
         or any(c.width is not None or c.max_width is not None or c.highlight or c.justify not in ("left", "right")
-               for c in table.columns)
+               or c.vertical != "top" for c in table.columns)
     )
 
 
@@ -70,8 +70,9 @@ def _width(plain: str) -> int:
     return len(plain) if plain.isascii() and plain.isprintable() else cell_len(plain)
 
 
-def flat_lines(table: Table, console: Console, max_width: int) -> list[list[Segment]] | None:
+def flat_lines(table: Table, console: Console, options: ConsoleOptions) -> list[list[Segment]] | None:
     """The table's lines as Rich would render them, or None when it is not simple."""
+    max_width = options.max_width
     if not table.columns or max_width < 3 or not _simple(table, console):
         return None
     _, pad_right, _, pad_left = table.padding
@@ -96,35 +97,63 @@ def flat_lines(table: Table, console: Console, max_width: int) -> list[list[Segm
                         header_style + console.get_style(column.header_style),
                         console.get_style(column.style or "")))
     if sum(c[2] + c[3] + c[4] for c in columns) > max_width:
-        return None  # Rich shrinks and wraps it
+        # Too wide: the widths Rich gives each column when it shrinks the table (its own
+        # rule), and the cells that no longer fit wrap as Rich wraps them.
+        shrink = getattr(table, "_calculate_column_widths", None)
+        if shrink is None:
+            return None
+        widths = shrink(console, options.update_width(max_width))
+        columns = [(cells, plain, total - left - right, left, right, head, body)
+                   for (cells, plain, _, left, right, head, body), total in zip(columns, widths, strict=True)]
+        if any(c[2] < 1 for c in columns):
+            return None
     lines: list[list[Segment]] = []
-    rows = len(table.rows) + table.show_header
-    for at in range(rows):
-        line: list[Segment] = []
+    for at in range(len(table.rows) + table.show_header):
+        header = table.show_header and at == 0
+        row: list[list[list[Segment]]] = []
         for column, (cells, plain, width, left, right, head, body) in zip(table.columns, columns, strict=True):
-            style = head if table.show_header and at == 0 else body
-            if left:
-                line.append(Segment(" " * left, style))
-            line += _content(cells[at], plain[at], width, column.justify, style, console)
-            if right:
-                line.append(Segment(" " * right, style))
-        # one segment for each run of a style (a row is mostly unstyled): a third of the
-        # console's work on the output is per segment
-        lines.append([*Segment.simplify(line), Segment.line()])
+            style = head if header else body
+            content = _content(cells[at], plain[at], width, column, style, console, header)
+            if content is None:
+                return None
+            lpad = [Segment(" " * left, style)] if left else []
+            rpad = [Segment(" " * right, style)] if right else []
+            row.append([lpad + part + rpad for part in content])
+        height = max(len(cell) for cell in row)
+        for cell, (_, _, width, left, right, head, body) in zip(row, columns, strict=True):
+            blank = [Segment(" " * (width + left + right), head if header else body)]
+            cell += [blank] * (height - len(cell))  # a short cell is blank below (top-aligned)
+        for line_no in range(height):
+            # one segment for each run of a style (a row is mostly unstyled): a third of
+            # the console's work on the output is per segment
+            segments = [segment for cell in row for segment in cell[line_no]]
+            lines.append([*Segment.simplify(segments), Segment.line()])
     return lines
 
 
-def _content(cell: object, plain: str, width: int, justify: str, style: Style, console: Console) -> list[Segment]:
-    """A cell (a str, or a Text `_plain` accepted) justified in its width."""
+def _content(cell: object, plain: str, width: int, column: Column, style: Style, console: Console,
+             header: bool) -> list[list[Segment]] | None:
+    """A cell (a str, or a Text `_plain` accepted) justified in its width: its lines, or
+    None when Rich would cut it or align it in a way not done here."""
+    justify = column.justify
+    if _width(plain) > width:
+        if header or column.no_wrap:
+            return None
+        text = cell.copy() if isinstance(cell, Text) else Text(plain)
+        wrapped = text.wrap(console, width, justify=justify, overflow=column.overflow)
+        lines = [list(Segment.apply_style(Text("\n").join([line]).render(console), style)) for line in wrapped]
+        if any(Segment.get_line_length(line) != width for line in lines):
+            return None
+        return lines
     gap = " " * (width - _width(plain))
     if not isinstance(cell, Text) or not cell.spans:  # one style for the whole cell, its gap too
         if isinstance(cell, Text) and cell.style:
             style = style + console.get_style(cell.style)
-        return [Segment(plain + gap if justify == "left" else gap + plain, style)]
+        return [[Segment(plain + gap if justify == "left" else gap + plain, style)]]
     text = cell.copy()
     if justify == "left":
         text.pad_right(len(gap))
     else:
         text.pad_left(len(gap))
     # As Text.__rich_console__ does: joining makes the text's own style a span, which render() needs.
-    return list(Segment.apply_style(Text("\n").join([text]).render(console), style))
+    return [list(Segment.apply_style(Text("\n").join([text]).render(console), style))]

@@ -1,5 +1,6 @@
-"""FlatTable lays out simple tables itself: every character and every style must be what
-Rich's own Table would print, and any table it cannot lay out goes to Rich unchanged."""
+"""FlatTable lays out simple tables itself, wide or shrunk to the width (its text then
+wrapped): every character and every style must be what Rich's own Table would print, and
+any table it cannot lay out goes to Rich unchanged."""
 
 from __future__ import annotations
 
@@ -66,6 +67,33 @@ def test_a_flat_table_shows_what_rich_shows(table: Table, width: int) -> None:
     assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
 
 
+# Phrases without edge spaces in narrow widths: tables that must shrink, their text wrapped.
+PHRASES = st.text(st.sampled_from(list("abcdefgh Z09.,-") + ["ü", "中"]), max_size=30).map(str.strip)
+
+
+@st.composite
+def narrow_tables(draw: st.DrawFn) -> Table:
+    table = Table(box=None, pad_edge=draw(st.booleans()), header_style=draw(st.sampled_from(STYLES)))
+    for _ in range(draw(st.integers(1, 5))):
+        table.add_column(draw(st.sampled_from(["#", "Task", "Net h", "Flags"])),
+                         justify=draw(st.sampled_from(["left", "right"])),
+                         overflow=draw(st.sampled_from(["fold", "ellipsis"])), min_width=draw(st.none() | st.integers(0, 6)))
+    for _ in range(draw(st.integers(1, 5))):
+        row: list[str | Text] = []
+        for _ in table.columns:
+            phrase = draw(PHRASES)
+            row.append(phrase if draw(st.booleans()) else Text(phrase, style=draw(st.sampled_from(STYLES))))
+        table.add_row(*row)
+    return table
+
+
+@settings(max_examples=60, deadline=None)
+@given(narrow_tables(), st.integers(12, 40))
+def test_a_shrunk_table_wraps_as_rich_wraps_it(table: Table, width: int) -> None:
+    out = terminal(width)
+    assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+
+
 def test_the_ranking_table_is_laid_out_flat_when_it_fits_and_by_rich_when_it_must_shrink() -> None:
     from roi.cli.ranking import ranking_table
     from roi.db.store import Store
@@ -78,10 +106,16 @@ def test_the_ranking_table_is_laid_out_flat_when_it_fits_and_by_rich_when_it_mus
     ranked = rank_store(store, today=TODAY)
     out = terminal(120)
     table = ranking_table(ranked, 120)
-    lines = flat_lines(table, out, 120)
+    lines = flat_lines(table, out, out.options)
     assert lines is not None and len(lines) == len(ranked) + 1
     assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
-    assert flat_lines(ranking_table(ranked, 30), out, 30) is None  # too wide: Rich wraps the names
+    narrow = terminal(80)  # the demo's longer names wrap onto a second line
+    table = ranking_table(ranked, 80)
+    lines = flat_lines(table, narrow, narrow.options)
+    assert lines is not None and len(lines) > len(ranked) + 1
+    assert chars(list(narrow.render(FlatTable(table)))) == chars(list(narrow.render(table)))
+    tiny = terminal(30)  # figures would be cut: Rich does that
+    assert flat_lines(ranking_table(ranked, 30), tiny, tiny.options) is None
 
 
 def test_tables_it_does_not_lay_out_go_to_rich() -> None:
@@ -93,7 +127,7 @@ def test_tables_it_does_not_lay_out_go_to_rich() -> None:
     padded = Table("a", box=None)
     padded.add_row(" edge ")
     for table in (boxed, two_lines, padded):
-        assert flat_lines(table, out, 80) is None
+        assert flat_lines(table, out, out.options) is None
         assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
 
 
