@@ -162,7 +162,8 @@ def test_a_stopwatch_run_under_ten_seconds_is_dropped_unless_kept(roi, db_path):
     assert len(listed(roi)) == 1
     assert roi("time", "start", NAME).exit_code == 0
     r = roi("time", "stop", "--keep")
-    assert r.exit_code == 0 and r.stdout.startswith("Saved 0:00:00")
+    # kept, however short; a busy machine may let a second or two pass here too
+    assert r.exit_code == 0 and re.match(r"Saved 0:00:0\d on Weekly \[b\]x\[/b\] invoice\.", r.stdout), r.stdout
     assert len(listed(roi)) == 2
 
 
