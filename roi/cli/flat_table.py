@@ -45,7 +45,8 @@ def _simple(table: Table, console: Console) -> bool:
         or table.leading or table.expand or table.width is not None or table.min_width is not None
         or table.row_styles or table.collapse_padding or top or bottom
         or any(row.style is not None for row in table.rows)
-        or console._markup or console._emoji  # str cells would be parsed, not shown as they are
+        # str cells would be parsed, not shown as they are (unknown: assume so, and leave it to Rich)
+        or getattr(console, "_markup", True) or getattr(console, "_emoji", True)
         or any(c.width is not None or c.max_width is not None or c.highlight or c.justify not in ("left", "right")
                or c.vertical != "top" for c in table.columns)
     )
