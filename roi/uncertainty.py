@@ -155,6 +155,16 @@ def draw(streams: Sequence[Any], ranges: Sequence[Range], n: int) -> np.ndarray:
     return values
 
 
+def _sampling(
+    tasks: Sequence[TaskSpread], settings: Settings, overrun: Overrun | None, samples: int | None
+) -> tuple[Overrun, int, list[int]]:
+    """The overrun and the number of samples `simulate` uses, and which tasks it samples
+    (those with a range, or all under a calibrated overrun; none without samples)."""
+    overrun = overrun or Overrun(settings.overrun_factor)
+    n = settings.monte_carlo_samples if samples is None else samples
+    return overrun, n, [i for i, t in enumerate(tasks) if overrun.calibrated or t.ranged] if n > 0 else []
+
+
 def simulate(
     tasks: Sequence[TaskSpread],
     settings: Settings,
@@ -165,10 +175,8 @@ def simulate(
 ) -> list[Uncertainty]:
     """The figures of every task, in the order given. Tasks without a range (and a fixed
     overrun) get the deterministic answer; the others are sampled."""
-    overrun = overrun or Overrun(settings.overrun_factor)
-    n = settings.monte_carlo_samples if samples is None else samples
+    overrun, n, sampled = _sampling(tasks, settings, overrun, samples)
     figures = [_point(t, overrun, n) for t in tasks]
-    sampled = [i for i, t in enumerate(tasks) if overrun.calibrated or t.ranged] if n > 0 else []
     if sampled:
         found = _simulate_sampled([tasks[i] for i in sampled], settings, overrun, n,
                                   settings.seed if seed is None else seed)
@@ -193,9 +201,8 @@ def simulation_key(
     """A hash of everything `simulate` reads for these arguments (the tasks' spreads, the
     hourly value, the samples, the seed, the overrun and its history), so that equal keys
     mean equal figures; None when nothing would be sampled (the figures are then cheap)."""
-    overrun = overrun or Overrun(settings.overrun_factor)
-    n = settings.monte_carlo_samples if samples is None else samples
-    if n <= 0 or not (overrun.calibrated or any(t.ranged for t in tasks)):
+    overrun, n, sampled = _sampling(tasks, settings, overrun, samples)
+    if not sampled:
         return None
     import hashlib
 

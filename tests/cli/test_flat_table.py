@@ -28,6 +28,11 @@ def chars(segments: list[Segment]) -> list[tuple[str, Style]]:
     return [(ch, seg.style or Style.null()) for seg in segments if not seg.control for ch in seg.text]
 
 
+def as_rich_shows_it(table: Table, out: Console) -> bool:
+    """Does FlatTable show the table as Rich's own Table does, on this console?"""
+    return chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+
+
 def terminal(width: int) -> Console:
     return Console(file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor",
                    markup=False, emoji=False, highlight=False)
@@ -63,8 +68,7 @@ def tables(draw: st.DrawFn) -> Table:
 @settings(max_examples=100, deadline=None)
 @given(tables(), st.integers(10, 120))
 def test_a_flat_table_shows_what_rich_shows(table: Table, width: int) -> None:
-    out = terminal(width)
-    assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+    assert as_rich_shows_it(table, terminal(width))
 
 
 # Phrases without edge spaces in narrow widths: tables that must shrink, their text wrapped.
@@ -90,8 +94,7 @@ def narrow_tables(draw: st.DrawFn) -> Table:
 @settings(max_examples=60, deadline=None)
 @given(narrow_tables(), st.integers(12, 40))
 def test_a_shrunk_table_wraps_as_rich_wraps_it(table: Table, width: int) -> None:
-    out = terminal(width)
-    assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+    assert as_rich_shows_it(table, terminal(width))
 
 
 def test_the_ranking_table_is_laid_out_flat_when_it_fits_and_by_rich_when_it_must_shrink() -> None:
@@ -108,12 +111,12 @@ def test_the_ranking_table_is_laid_out_flat_when_it_fits_and_by_rich_when_it_mus
     table = ranking_table(ranked, 120)
     lines = flat_lines(table, out, out.options)
     assert lines is not None and len(lines) == len(ranked) + 1
-    assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+    assert as_rich_shows_it(table, out)
     narrow = terminal(80)  # the demo's longer names wrap onto a second line
     table = ranking_table(ranked, 80)
     lines = flat_lines(table, narrow, narrow.options)
     assert lines is not None and len(lines) > len(ranked) + 1
-    assert chars(list(narrow.render(FlatTable(table)))) == chars(list(narrow.render(table)))
+    assert as_rich_shows_it(table, narrow)
     tiny = terminal(30)  # figures would be cut: Rich does that
     assert flat_lines(ranking_table(ranked, 30), tiny, tiny.options) is None
 
@@ -128,7 +131,7 @@ def test_tables_it_does_not_lay_out_go_to_rich() -> None:
     padded.add_row(" edge ")
     for table in (boxed, two_lines, padded):
         assert flat_lines(table, out, out.options) is None
-        assert chars(list(out.render(FlatTable(table)))) == chars(list(out.render(table)))
+        assert as_rich_shows_it(table, out)
 
 
 def test_the_command_lines_console_prints_tables_flat() -> None:
