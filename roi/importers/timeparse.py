@@ -21,7 +21,6 @@ import pendulum
 
 from roi.importers.api import RowError
 
-_EPOCH_DAY = date(1970, 1, 1).toordinal()
 _EPOCH = datetime(1970, 1, 1)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -29,6 +28,14 @@ _YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?")
 _XXY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _AWARE = re.compile(r".*T\d\d:\d\d:\d\d(?:[.,]\d+)?(?:[Zz]|[+-]\d\d:?\d\d)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp])?\.?(?:[Mm]\.?)?")
+
+
+def _kept(cache: dict[Any, Any], key: Any, value: Any, limit: int = 100_000) -> Any:
+    """`value`, stored in `cache` (emptied first when full: memory stays bounded)."""
+    if len(cache) > limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def timezone(name: str | None) -> tuple[tzinfo, str]:
@@ -165,61 +172,48 @@ class LocalClock:
         self.zone = str(getattr(tz, "name", None) or getattr(tz, "key", None) or tz)
         self.adjusted: list[str] = []  # local times a DST shift skipped or repeated, since last taken
 
-    # local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift
     def day(self, text: str, field: str = "date") -> Any:
-        got: Any = self.days.get(text)
-        if got is None:
-            got = self.dst_days.get(text)
+        """Local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift."""
+        got = self.days.get(text, self.dst_days.get(text))
         if got is not None:
             return got
         try:
             y, m, d = self.dates.parse(text, field)
         except RowError:
-            got = self.guess(text)
+            got = guess(text, (self.dates.order or self.dates.default) == "dmy")
             if got is None:
                 raise
             y, m, d = got.year, got.month, got.day
-        naive = float((date(y, m, d).toordinal() - _EPOCH_DAY) * 86400)
-        tz = self.tz
         try:
-            off0 = datetime(y, m, d, 0, 0, 0, tzinfo=tz).utcoffset()
-            off1 = datetime(y, m, d, 23, 59, 59, tzinfo=tz).utcoffset()
+            off0 = datetime(y, m, d, 0, 0, 0, tzinfo=self.tz).utcoffset()
+            off1 = datetime(y, m, d, 23, 59, 59, tzinfo=self.tz).utcoffset()
         except (OverflowError, ValueError):
             raise RowError(f"impossible date {text!r} in {field}") from None
-        if len(self.days) > 100_000:
-            self.days.clear()
         if off0 != off1 or off0 is None:
-            shifted = self.dst_days[text] = (y, m, d)
-            return shifted
-        midnight = self.days[text] = naive - off0.total_seconds()
-        return midnight
+            self.dst_days[text] = (y, m, d)
+            return (y, m, d)
+        return _kept(self.days, text, (datetime(y, m, d) - _EPOCH).total_seconds() - off0.total_seconds())
 
     def time(self, text: str, field: str = "time") -> float:
         got = self.times.get(text)
-        if got is not None:
-            return got
-        value = parse_time_of_day(text, field)
-        if len(self.times) > 200_000:
-            self.times.clear()
-        self.times[text] = value
-        return value
+        if got is None:
+            got = _kept(self.times, text, parse_time_of_day(text, field), 200_000)
+        return got
 
     def at(self, day: Any, seconds: float) -> float:
-        """Epoch of a local date (from `day`) plus seconds after midnight."""
+        """Epoch of a local date (from `day`) plus seconds after midnight. A local time the
+        shift skips or repeats is read as the later of its two readings (fold 0 and 1): a
+        skipped 02:30 as the 03:30 it becomes, a repeated one as the second."""
         if type(day) is float:
             return day + seconds
         base = datetime(*day) + timedelta(seconds=seconds)
-        moment = pendulum.datetime(
-            base.year, base.month, base.day, base.hour, base.minute, base.second,
-            base.microsecond, tz=self.tz,  # type: ignore[arg-type]
-        )
-        first, second = base.replace(tzinfo=self.tz), base.replace(tzinfo=self.tz, fold=1)
-        if first.utcoffset() != second.utcoffset():  # a local time the shift skips or repeats
-            skipped = moment.replace(tzinfo=None) != base
+        first, second = (base.replace(tzinfo=self.tz, fold=fold).timestamp() for fold in (0, 1))
+        if first != second:
             self.adjusted.append(f"{base:%Y-%m-%d %H:%M} " + (
-                f"does not exist in {self.zone} (clocks go forward): read as {moment:%H:%M}" if skipped
+                f"does not exist in {self.zone} (clocks go forward): read as"
+                f" {base + timedelta(seconds=first - second):%H:%M}" if first > second
                 else f"happens twice in {self.zone} (clocks go back): read as the second"))
-        return moment.timestamp()
+        return max(first, second)
 
     def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
         """A date and an optional time of day (none: midnight)."""
@@ -228,61 +222,48 @@ class LocalClock:
         return self.instant(date_text, time_text, dfield, tfield)
 
     def instant(self, date_text: str, time_text: str, dfield: str, tfield: str) -> float:
-        """A date and a time of day, both required (an empty time is an error)."""
-        d = self.days.get(date_text)
-        if d is None:
-            d = self.day(date_text, dfield)
-        t = self.times.get(time_text)
-        if t is None:
-            t = self.time(time_text, tfield)
-        if type(d) is float:
-            return d + t
-        return self.at(d, t)
-
-    def guess(self, text: str) -> datetime | None:
-        """The slow general reading of a value the fast paths refused."""
-        if not text.strip() or len(text) > TEXT_MAX:
-            return None
-        return guess(text, (self.dates.order or self.dates.default) == "dmy")
+        """A date and a time of day, both required (an empty time is an error). On the CSV hot
+        path: the usual cache hits are looked up here, without a call."""
+        day = self.days.get(date_text)
+        if day is None:
+            day = self.day(date_text, dfield)
+        seconds = self.times.get(time_text)
+        if seconds is None:
+            seconds = self.time(time_text, tfield)
+        return day + seconds if type(day) is float else self.at(day, seconds)
 
     def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
         """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO, else
         what dateutil reads: 'Jan 20, 2023, 6:25 PM'), or a bare time with `date_text`."""
+        s = text.strip()
         try:
-            return self._moment(text, field, date_text, dfield)
+            if not s or len(s) > TEXT_MAX:
+                raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
+            if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
+                return self.combine(date_text, s, dfield, field)
+            if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
+                return basic_iso(s, field, self)
+            cut = s.find("T") if "T" in s[8:12] else s.find(" ")
+            if cut == -1:  # a date alone
+                return self.combine(s, None, field, field)
+            rest = s[cut + 1 :].strip()
+            if rest.endswith(("Z", "UTC", "GMT")) or "+" in rest or "-" in rest:
+                try:
+                    dt = datetime.fromisoformat(s.replace(" UTC", "Z").replace(" GMT", "Z"))
+                except ValueError:
+                    raise RowError(f"{field} {text!r} is not a date and time") from None
+                return (dt if dt.tzinfo else dt.replace(tzinfo=self.tz)).timestamp()
+            return self.combine(s[:cut], rest, field, field)
         except RowError as exc:
-            got = self.guess(text)
+            got = guess(text, (self.dates.order or self.dates.default) == "dmy")
             if got is None:
-                if repr(text) in str(exc) or repr(text.strip()) in str(exc) or not text.strip():
+                if repr(text) in str(exc) or repr(s) in str(exc) or not s:
                     raise
                 raise RowError(f"{field} {text!r} is not a date and time ({exc})") from None
         if got.tzinfo is not None:
             return got.timestamp()
-        midnight = self.day(f"{got.year:04d}-{got.month:02d}-{got.day:02d}", field)
-        return self.at(midnight, got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6)
-
-    def _moment(self, text: str, field: str, date_text: str | None, dfield: str) -> float:
-        s = text.strip()
-        if not s or len(s) > TEXT_MAX:
-            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
-        if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
-            return self.combine(date_text, s, dfield, field)
-        if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
-            return basic_iso(s, field, self)
-        cut = s.find("T") if "T" in s[8:12] else s.find(" ")
-        if cut == -1:
-            # a date alone
-            return self.combine(s, None, field, field)
-        rest = s[cut + 1 :].strip()
-        if rest.endswith("Z") or "+" in rest or rest.count("-") or rest.endswith(("UTC", "GMT")):
-            try:
-                dt = datetime.fromisoformat(s.replace(" UTC", "Z").replace(" GMT", "Z"))
-            except ValueError:
-                raise RowError(f"{field} {text!r} is not a date and time") from None
-            if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=self.tz)
-            return dt.timestamp()
-        return self.combine(s[:cut], rest, field, field)
+        seconds = got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6
+        return self.at(self.day(got.date().isoformat(), field), seconds)
 
     def iso(self, epoch: float) -> str:
         """ISO-8601 UTC text of an instant, in whole seconds (for messages)."""
@@ -436,30 +417,28 @@ def guess(text: str, dayfirst: bool) -> datetime | None:
     it is no date, or too vague (dateutil alone reads "5" as the 5th of this month): it
     must hold a year and a day (a month name or three numbers)."""
     key = (text, dayfirst)
-    if key in _cache:
-        return _cache[key]
+    if len(text) > TEXT_MAX or key in _cache:  # a long text is never kept: no pattern runs over it
+        return _cache.get(key)
     s = text.strip()
     zone = None
     tail = _ZONE_TAIL.search(s)
     if tail:  # dateutil reads "UTC+1" the POSIX way (an hour west): read the zone here
         zone, s = zone_of(tail.group(0).strip(" ()")), s[: tail.start()]
-    got = None
-    if _ISO_DATE.match(s) and not tail:
+    elif _ISO_DATE.match(s):
         return None  # ISO text is the fast path's to read, and it has said no
+    got = None
     words = [w for w in _MONTH.findall(s) if w.lower() not in ("am", "pm", "at", "um", "uhr")]
-    if len(_NUMBERS.findall(s)) >= (2 if words else 3) and any(len(n) == 4 or len(n) == 2 for n in _NUMBERS.findall(s)):
+    numbers = _NUMBERS.findall(s)
+    if len(numbers) >= (2 if words else 3) and any(len(n) in (2, 4) for n in numbers):
         from dateutil import parser
 
         try:
             got = parser.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+            if zone is not None:
+                got = got.replace(tzinfo=zone)
         except (ValueError, OverflowError, parser.ParserError):
             got = None
-        if got is not None and zone is not None:
-            got = got.replace(tzinfo=zone)
-    if len(_cache) > 50_000:
-        _cache.clear()
-    _cache[key] = got
-    return got
+    return _kept(_cache, key, got, 50_000)
 
 
 def zone_of(text: str) -> tzinfo | None:
