@@ -2,8 +2,8 @@
 
 A date string is parsed once into the UTC epoch of its local midnight (cached), a time
 of day into seconds (cached); their sum is the instant. Only on a day when the zone
-changes its offset (DST) does a row go through pendulum, which settles non-existent and
-repeated local times. A value the fast paths refuse (``Jan 20, 2023, 6:25 PM``,
+changes its offset (DST) does a row take the slow path (`LocalClock.at`), which settles
+non-existent and repeated local times. A value the fast paths refuse (``Jan 20, 2023, 6:25 PM``,
 ``20/Jan/23 6:25 PM``, ``20 January 2023 18:25``) is read by dateutil (`guess`), in the
 day/month order decided for the file; zone texts of a per-row column (``UTC+1:00``,
 ``+0100``, ``Europe/Berlin``) by `zone_of`.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_zone
 from typing import Any
 
@@ -58,46 +58,36 @@ class DateOrder:
     def __init__(self, order: str | None = None, default: str = "mdy") -> None:
         self.order = order
         self.default = default
-        self.saw_day_first = False  # a value like 21/01/2026
-        self.saw_month_first = False  # a value like 01/21/2026
-        self.saw_ambiguous = False
+        self.seen: set[str] = set()  # "dmy" for 21/01/2026, "mdy" for 01/21/2026, "" for 01/02/2026
         self.sep = ""
         self.example = ""
         self.reason = ""
 
     def observe(self, text: str) -> None:
         m = _XXY.search(text)
-        if not m:
-            return
-        a, b = int(m.group(1)), int(m.group(3))
-        self.sep = self.sep or m.group(2)
-        if a > 12 >= b or b > 12 >= a:
-            self.example = self.example or m.group(0)  # the first value that tells
-            self.saw_day_first |= a > 12
-            self.saw_month_first |= b > 12
-        else:
-            self.saw_ambiguous = True
+        if m:
+            a, b = int(m.group(1)), int(m.group(3))
+            self.sep = self.sep or m.group(2)
+            tells = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a else ""
+            self.example = self.example or (m.group(0) if tells else "")  # the first value that tells
+            self.seen.add(tells)
 
     def decide(self) -> str:
+        told = self.seen - {""}
         if self.order:
             self.reason = self.reason or f"dates read as {self.label()} (as asked)"
-            return self.order
-        if self.saw_day_first and self.saw_month_first:
+        elif len(told) == 2:
             self.order = self.default
-            self.reason = (
-                f"dates mix day-first and month-first values; read as {self.label()}"
-                " (rows that do not fit are rejected; use --map date_order=dmy|mdy)"
-            )
-        elif self.saw_day_first or self.saw_month_first:
-            self.order = "dmy" if self.saw_day_first else "mdy"
+            self.reason = (f"dates mix day-first and month-first values; read as {self.label()}"
+                           " (rows that do not fit are rejected; use --map date_order=dmy|mdy)")
+        elif told:
+            self.order = told.pop()
             self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
         else:
             self.order = "dmy" if self.sep in (".", "-") else self.default
-            if self.saw_ambiguous:
-                self.reason = (
-                    f"every date fits both orders; read as {self.label()}"
-                    " (use --map date_order=dmy or mdy to change)"
-                )
+            if "" in self.seen:
+                self.reason = (f"every date fits both orders; read as {self.label()}"
+                               " (use --map date_order=dmy or mdy to change)")
         return self.order
 
     def label(self) -> str:
@@ -106,22 +96,20 @@ class DateOrder:
 
     def parse(self, text: str, field: str = "date") -> tuple[int, int, int]:
         s = text.strip()
-        if len(s) > TEXT_MAX:  # no regular expression runs over a long text
-            raise RowError(f"{field} {text!r} is not a date")
-        m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s)
-        if m:
-            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        else:
-            m2 = _XXY.fullmatch(s)
-            if not m2:
-                raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date")
-            a, b, y = int(m2.group(1)), int(m2.group(3)), int(m2.group(4))
-            if len(m2.group(4)) == 2:
+        m = None  # no regular expression runs over a long text
+        if len(s) <= TEXT_MAX:
+            m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s) or _XXY.fullmatch(s)
+        if not m:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date")
+        if m.re is _XXY:
+            a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+            if len(m.group(4)) == 2:
                 y += 2000
-            order = self.order or self.decide()
-            d, mo = (a, b) if order == "dmy" else (b, a)
+            d, mo = (a, b) if (self.order or self.decide()) == "dmy" else (b, a)
+        else:
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
-            date(y, mo, d)
+            datetime(y, mo, d)
         except ValueError:
             raise RowError(f"impossible date {text!r} in {field}") from None
         return y, mo, d
@@ -129,18 +117,12 @@ class DateOrder:
 
 def parse_time_of_day(text: str, field: str = "time") -> float:
     """'14:05', '14:05:09', '2:05 PM', '02:05:09.5' -> seconds after midnight."""
-    if len(text) == 8 and text[2] == ":" and text[5] == ":" and text[:2].isdigit() and text[3:5].isdigit() and text[6:].isdigit():
-        h, mi, s = int(text[:2]), int(text[3:5]), int(text[6:])
-        if h < 24 and mi < 60 and s < 60:
-            return float(h * 3600 + mi * 60 + s)
     m = _TIME.fullmatch(text.strip()) if len(text) <= TEXT_MAX else None
     if not m:
-        raise RowError(f"{field} is empty" if not text.strip()
-                       else f"{field} {text!r} is not a time of day")
-    h, mi = int(m.group(1)), int(m.group(2))
-    s = int(m.group(3) or 0)
-    frac = float("0." + m.group(4)) if m.group(4) else 0.0
-    ampm = m.group(5)
+        raise RowError(f"{field} is empty" if not text.strip() else f"{field} {text!r} is not a time of day")
+    hours, minutes, seconds, fraction, ampm = m.groups()
+    h, mi, s = int(hours), int(minutes), int(seconds or 0)
+    frac = float("0." + fraction) if fraction else 0.0
     if ampm:
         if not 1 <= h <= 12:
             raise RowError(f"impossible time {text!r} in {field}")
@@ -180,10 +162,10 @@ class LocalClock:
         try:
             y, m, d = self.dates.parse(text, field)
         except RowError:
-            got = guess(text, (self.dates.order or self.dates.default) == "dmy")
-            if got is None:
+            guessed = guess(text, (self.dates.order or self.dates.default) == "dmy")
+            if guessed is None:
                 raise
-            y, m, d = got.year, got.month, got.day
+            y, m, d = guessed.year, guessed.month, guessed.day
         try:
             off0 = datetime(y, m, d, 0, 0, 0, tzinfo=self.tz).utcoffset()
             off1 = datetime(y, m, d, 23, 59, 59, tzinfo=self.tz).utcoffset()
@@ -193,12 +175,6 @@ class LocalClock:
             self.dst_days[text] = (y, m, d)
             return (y, m, d)
         return _kept(self.days, text, (datetime(y, m, d) - _EPOCH).total_seconds() - off0.total_seconds())
-
-    def time(self, text: str, field: str = "time") -> float:
-        got = self.times.get(text)
-        if got is None:
-            got = _kept(self.times, text, parse_time_of_day(text, field), 200_000)
-        return got
 
     def at(self, day: Any, seconds: float) -> float:
         """Epoch of a local date (from `day`) plus seconds after midnight. A local time the
@@ -229,7 +205,7 @@ class LocalClock:
             day = self.day(date_text, dfield)
         seconds = self.times.get(time_text)
         if seconds is None:
-            seconds = self.time(time_text, tfield)
+            seconds = _kept(self.times, time_text, parse_time_of_day(time_text, tfield), 200_000)
         return day + seconds if type(day) is float else self.at(day, seconds)
 
     def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
@@ -308,14 +284,10 @@ def parse_number(text: str, field: str) -> float:
     s = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not s:
         raise RowError(f"{field} is empty")
-    if "," in s:
-        if "." in s:
-            if s.rfind(",") > s.rfind("."):
-                s = s.replace(".", "").replace(",", ".")  # 2.000,0
-            else:
-                s = s.replace(",", "")  # 1,234.50
-        else:
-            s = s.replace(",", ".")  # 7,5
+    if s.rfind(",") > s.rfind("."):
+        s = s.replace(".", "").replace(",", ".")  # 2.000,0 and 7,5: the last comma is the decimal point
+    else:
+        s = s.replace(",", "")  # 1,234.50: commas group thousands
     try:
         value = float(s)
     except ValueError:
@@ -327,8 +299,7 @@ def parse_number(text: str, field: str) -> float:
     return value
 
 
-_CLOCK = re.compile(r"(-)?\s*(\d+):(\d{1,2})(?::(\d{1,2})(?:[.,]\d+)?)?")
-_MIN_SEC = re.compile(r"(-)?\s*(\d+):(\d{1,2})\s*min")
+_CLOCK = re.compile(r"(-)?\s*(\d+):(\d{1,2})(?:(\s*min)|(?::(\d{1,2})(?:[.,]\d+)?)?)")  # h:mm[:ss], m:ss min
 _UNITS = re.compile(
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|std)\.?)?\s*"
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:m|min|mins|minutes?)\.?)?\s*"
@@ -360,13 +331,9 @@ class Durations:
 
     def __call__(self, text: str, field: str) -> float:
         got = self.cache.get(text)
-        if got is not None:
-            return got
-        value = self.parse(text, field)
-        if len(self.cache) > 100_000:
-            self.cache.clear()
-        self.cache[text] = value
-        return value
+        if got is None:
+            got = _kept(self.cache, text, self.parse(text, field))
+        return got
 
     def parse(self, text: str, field: str) -> float:
         s = text.strip()
@@ -374,28 +341,23 @@ class Durations:
             raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a duration or a number")
         if s == "-":
             return 0.0
-        m = _MIN_SEC.fullmatch(s)
-        if m:
-            if m.group(1):
-                raise RowError(f"negative duration {text!r} in {field}")
-            return int(m.group(2)) * 60.0 + int(m.group(3))
         m = _CLOCK.fullmatch(s)
-        if m:
-            if m.group(1):
-                raise RowError(f"negative duration {text!r} in {field}")
-            h, mi = int(m.group(2)), int(m.group(3))
-            if mi > 59 or (m.group(4) and int(m.group(4)) > 59):
-                raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
-            return h * 3600.0 + mi * 60.0 + int(m.group(4) or 0)  # h:mm too (Clockify, Kimai)
-        if s.startswith("-") and s[1:2].isdigit():
+        if s.startswith("-") and (m or s[1:2].isdigit()):
             raise RowError(f"negative duration {text!r} in {field}")
+        if m:
+            a, b = int(m.group(2)), int(m.group(3))
+            if m.group(4):  # m:ss min
+                return a * 60.0 + b
+            if b > 59 or (m.group(5) and int(m.group(5)) > 59):
+                raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
+            return a * 3600.0 + b * 60.0 + int(m.group(5) or 0)  # h:mm too (Clockify, Kimai)
         try:
             number = parse_number(s, field)
         except RowError:
-            m2 = _UNITS.fullmatch(s)
-            if m2 and any(m2.groups()):
-                h_, mi_, se_ = (float((g or "0").replace(",", ".")) for g in m2.groups())
-                return h_ * 3600.0 + mi_ * 60.0 + se_
+            m = _UNITS.fullmatch(s)
+            if m and any(m.groups()):
+                h, mi, se = (float((g or "0").replace(",", ".")) for g in m.groups())
+                return h * 3600.0 + mi * 60.0 + se
             raise RowError(f"{field} {text!r} is not a duration or a number") from None
         seconds = number * _UNIT_SECONDS.get(self.unit, 3600.0)
         if seconds > LONGEST:
