@@ -123,12 +123,10 @@ def parse_time_of_day(text: str, field: str = "time") -> float:
     hours, minutes, seconds, fraction, ampm = m.groups()
     h, mi, s = int(hours), int(minutes), int(seconds or 0)
     frac = float("0." + fraction) if fraction else 0.0
-    if ampm:
-        if not 1 <= h <= 12:
-            raise RowError(f"impossible time {text!r} in {field}")
-        h = h % 12 + (12 if ampm in "Pp" else 0)
-    if mi > 59 or s > 59 or h > 24 or (h == 24 and (mi or s or frac)):
+    if (ampm and not 1 <= h <= 12) or mi > 59 or s > 59 or h > 24 or (h == 24 and (mi or s or frac)):
         raise RowError(f"impossible time {text!r} in {field}")
+    if ampm:  # 12 AM is midnight, 12 PM noon
+        h = h % 12 + (12 if ampm in "Pp" else 0)
     return h * 3600 + mi * 60 + s + frac
 
 
@@ -212,9 +210,9 @@ class LocalClock:
         """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO, else
         what dateutil reads: 'Jan 20, 2023, 6:25 PM'), or a bare time with `date_text`."""
         s = text.strip()
+        if not s or len(s) > TEXT_MAX:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
         try:
-            if not s or len(s) > TEXT_MAX:
-                raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
             if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
                 return self.combine(date_text, s, dfield, field)
             if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
@@ -233,7 +231,7 @@ class LocalClock:
         except RowError as exc:
             got = guess(text, (self.dates.order or self.dates.default) == "dmy")
             if got is None:
-                if repr(text) in str(exc) or repr(s) in str(exc) or not s:
+                if repr(text) in str(exc) or repr(s) in str(exc):  # the error names the value
                     raise
                 raise RowError(f"{field} {text!r} is not a date and time ({exc})") from None
         if got.tzinfo is not None:
@@ -252,12 +250,12 @@ def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
     """'20260319T000823Z' (Timewarrior, iCal) -> epoch; without Z it is local time."""
     s = text.strip()
     try:
-        y, mo, d = int(s[0:4]), int(s[4:6]), int(s[6:8])
-        h, mi, sec = int(s[9:11]), int(s[11:13]), int(s[13:15] or 0)
-        if s[8] != "T" or len(s) not in (15, 16) or (len(s) == 16 and s[15] not in "Zz"):
+        if len(s) not in (15, 16) or s[8] != "T" or s[15:] not in ("", "Z", "z"):
             raise ValueError
+        y, mo, d = int(s[0:4]), int(s[4:6]), int(s[6:8])
+        h, mi, sec = int(s[9:11]), int(s[11:13]), int(s[13:15])
         moment = datetime(y, mo, d, h, mi, sec)
-    except (ValueError, IndexError):
+    except ValueError:
         raise RowError(f"{field} {text!r} is not a date and time (YYYYMMDDTHHMMSSZ)") from None
     if s.endswith(("Z", "z")) or clock is None:
         return moment.replace(tzinfo=UTC).timestamp()
