@@ -283,7 +283,7 @@ def parse_number(text: str, field: str) -> float:
     if not s:
         raise RowError(f"{field} is empty")
     if s.rfind(",") > s.rfind("."):
-        s = s.replace(".", "").replace(",", ".")  # 2.000,0 and 7,5: the last comma is the decimal point
+        s = s.replace(".", "").replace(",", ".")  # 2.000,0 and 7,5: a comma after every dot is the decimal point
     else:
         s = s.replace(",", "")  # 1,234.50: commas group thousands
     try:
@@ -409,11 +409,9 @@ def zone_of(text: str) -> tzinfo | None:
         return UTC
     m = _ZONE.fullmatch(s)
     if m:
-        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            return None
-        delta = timedelta(hours=hours, minutes=minutes)
-        return fixed_zone(-delta if sign == "-" else delta)
+        hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+        delta = timedelta(hours=hours, minutes=minutes) * (-1 if m.group(1) == "-" else 1)
+        return fixed_zone(delta) if hours <= 14 and minutes <= 59 else None
     if "/" in s and len(s) < 40:
         try:
             return timezone(s)[0]
