@@ -2,8 +2,8 @@
 
 A date string is parsed once into the UTC epoch of its local midnight (cached), a time
 of day into seconds (cached); their sum is the instant. Only on a day when the zone
-changes its offset (DST) does a row go through pendulum, which settles non-existent and
-repeated local times. A value the fast paths refuse (``Jan 20, 2023, 6:25 PM``,
+changes its offset (DST) does a row take the slow path (`LocalClock.at`), which settles
+non-existent and repeated local times. A value the fast paths refuse (``Jan 20, 2023, 6:25 PM``,
 ``20/Jan/23 6:25 PM``, ``20 January 2023 18:25``) is read by dateutil (`guess`), in the
 day/month order decided for the file; zone texts of a per-row column (``UTC+1:00``,
 ``+0100``, ``Europe/Berlin``) by `zone_of`.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_zone
 from typing import Any
 
@@ -21,7 +21,6 @@ import pendulum
 
 from roi.importers.api import RowError
 
-_EPOCH_DAY = date(1970, 1, 1).toordinal()
 _EPOCH = datetime(1970, 1, 1)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -29,6 +28,14 @@ _YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?")
 _XXY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _AWARE = re.compile(r".*T\d\d:\d\d:\d\d(?:[.,]\d+)?(?:[Zz]|[+-]\d\d:?\d\d)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp])?\.?(?:[Mm]\.?)?")
+
+
+def _kept(cache: dict[Any, Any], key: Any, value: Any, limit: int = 100_000) -> Any:
+    """`value`, stored in `cache` (emptied first when full: memory stays bounded)."""
+    if len(cache) > limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def timezone(name: str | None) -> tuple[tzinfo, str]:
@@ -51,46 +58,36 @@ class DateOrder:
     def __init__(self, order: str | None = None, default: str = "mdy") -> None:
         self.order = order
         self.default = default
-        self.saw_day_first = False  # a value like 21/01/2026
-        self.saw_month_first = False  # a value like 01/21/2026
-        self.saw_ambiguous = False
+        self.seen: set[str] = set()  # "dmy" for 21/01/2026, "mdy" for 01/21/2026, "" for 01/02/2026
         self.sep = ""
         self.example = ""
         self.reason = ""
 
     def observe(self, text: str) -> None:
         m = _XXY.search(text)
-        if not m:
-            return
-        a, b = int(m.group(1)), int(m.group(3))
-        self.sep = self.sep or m.group(2)
-        if a > 12 >= b or b > 12 >= a:
-            self.example = self.example or m.group(0)  # the first value that tells
-            self.saw_day_first |= a > 12
-            self.saw_month_first |= b > 12
-        else:
-            self.saw_ambiguous = True
+        if m:
+            a, b = int(m.group(1)), int(m.group(3))
+            self.sep = self.sep or m.group(2)
+            tells = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a else ""
+            self.example = self.example or (m.group(0) if tells else "")  # the first value that tells
+            self.seen.add(tells)
 
     def decide(self) -> str:
+        told = self.seen - {""}
         if self.order:
             self.reason = self.reason or f"dates read as {self.label()} (as asked)"
-            return self.order
-        if self.saw_day_first and self.saw_month_first:
+        elif len(told) == 2:
             self.order = self.default
-            self.reason = (
-                f"dates mix day-first and month-first values; read as {self.label()}"
-                " (rows that do not fit are rejected; use --map date_order=dmy|mdy)"
-            )
-        elif self.saw_day_first or self.saw_month_first:
-            self.order = "dmy" if self.saw_day_first else "mdy"
+            self.reason = (f"dates mix day-first and month-first values; read as {self.label()}"
+                           " (rows that do not fit are rejected; use --map date_order=dmy|mdy)")
+        elif told:
+            self.order = told.pop()
             self.reason = f"dates read as {self.label()} (a value such as {self.example} has a day over 12)"
         else:
             self.order = "dmy" if self.sep in (".", "-") else self.default
-            if self.saw_ambiguous:
-                self.reason = (
-                    f"every date fits both orders; read as {self.label()}"
-                    " (use --map date_order=dmy or mdy to change)"
-                )
+            if "" in self.seen:
+                self.reason = (f"every date fits both orders; read as {self.label()}"
+                               " (use --map date_order=dmy or mdy to change)")
         return self.order
 
     def label(self) -> str:
@@ -99,22 +96,20 @@ class DateOrder:
 
     def parse(self, text: str, field: str = "date") -> tuple[int, int, int]:
         s = text.strip()
-        if len(s) > TEXT_MAX:  # no regular expression runs over a long text
-            raise RowError(f"{field} {text!r} is not a date")
-        m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s)
-        if m:
-            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        else:
-            m2 = _XXY.fullmatch(s)
-            if not m2:
-                raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date")
-            a, b, y = int(m2.group(1)), int(m2.group(3)), int(m2.group(4))
-            if len(m2.group(4)) == 2:
+        m = None  # no regular expression runs over a long text
+        if len(s) <= TEXT_MAX:
+            m = _ISO_DATE.fullmatch(s) or _YMD.fullmatch(s) or _XXY.fullmatch(s)
+        if not m:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date")
+        if m.re is _XXY:
+            a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+            if len(m.group(4)) == 2:
                 y += 2000
-            order = self.order or self.decide()
-            d, mo = (a, b) if order == "dmy" else (b, a)
+            d, mo = (a, b) if (self.order or self.decide()) == "dmy" else (b, a)
+        else:
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
-            date(y, mo, d)
+            datetime(y, mo, d)
         except ValueError:
             raise RowError(f"impossible date {text!r} in {field}") from None
         return y, mo, d
@@ -122,24 +117,16 @@ class DateOrder:
 
 def parse_time_of_day(text: str, field: str = "time") -> float:
     """'14:05', '14:05:09', '2:05 PM', '02:05:09.5' -> seconds after midnight."""
-    if len(text) == 8 and text[2] == ":" and text[5] == ":" and text[:2].isdigit() and text[3:5].isdigit() and text[6:].isdigit():
-        h, mi, s = int(text[:2]), int(text[3:5]), int(text[6:])
-        if h < 24 and mi < 60 and s < 60:
-            return float(h * 3600 + mi * 60 + s)
     m = _TIME.fullmatch(text.strip()) if len(text) <= TEXT_MAX else None
     if not m:
-        raise RowError(f"{field} is empty" if not text.strip()
-                       else f"{field} {text!r} is not a time of day")
-    h, mi = int(m.group(1)), int(m.group(2))
-    s = int(m.group(3) or 0)
-    frac = float("0." + m.group(4)) if m.group(4) else 0.0
-    ampm = m.group(5)
-    if ampm:
-        if not 1 <= h <= 12:
-            raise RowError(f"impossible time {text!r} in {field}")
-        h = h % 12 + (12 if ampm in "Pp" else 0)
-    if mi > 59 or s > 59 or h > 24 or (h == 24 and (mi or s or frac)):
+        raise RowError(f"{field} is empty" if not text.strip() else f"{field} {text!r} is not a time of day")
+    hours, minutes, seconds, fraction, ampm = m.groups()
+    h, mi, s = int(hours), int(minutes), int(seconds or 0)
+    frac = float("0." + fraction) if fraction else 0.0
+    if (ampm and not 1 <= h <= 12) or mi > 59 or s > 59 or h > 24 or (h == 24 and (mi or s or frac)):
         raise RowError(f"impossible time {text!r} in {field}")
+    if ampm:  # 12 AM is midnight, 12 PM noon
+        h = h % 12 + (12 if ampm in "Pp" else 0)
     return h * 3600 + mi * 60 + s + frac
 
 
@@ -165,61 +152,42 @@ class LocalClock:
         self.zone = str(getattr(tz, "name", None) or getattr(tz, "key", None) or tz)
         self.adjusted: list[str] = []  # local times a DST shift skipped or repeated, since last taken
 
-    # local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift
     def day(self, text: str, field: str = "date") -> Any:
-        got: Any = self.days.get(text)
-        if got is None:
-            got = self.dst_days.get(text)
+        """Local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift."""
+        got = self.days.get(text, self.dst_days.get(text))
         if got is not None:
             return got
         try:
             y, m, d = self.dates.parse(text, field)
         except RowError:
-            got = self.guess(text)
-            if got is None:
+            guessed = guess(text, (self.dates.order or self.dates.default) == "dmy")
+            if guessed is None:
                 raise
-            y, m, d = got.year, got.month, got.day
-        naive = float((date(y, m, d).toordinal() - _EPOCH_DAY) * 86400)
-        tz = self.tz
+            y, m, d = guessed.year, guessed.month, guessed.day
         try:
-            off0 = datetime(y, m, d, 0, 0, 0, tzinfo=tz).utcoffset()
-            off1 = datetime(y, m, d, 23, 59, 59, tzinfo=tz).utcoffset()
+            off0 = datetime(y, m, d, 0, 0, 0, tzinfo=self.tz).utcoffset()
+            off1 = datetime(y, m, d, 23, 59, 59, tzinfo=self.tz).utcoffset()
         except (OverflowError, ValueError):
             raise RowError(f"impossible date {text!r} in {field}") from None
-        if len(self.days) > 100_000:
-            self.days.clear()
         if off0 != off1 or off0 is None:
-            shifted = self.dst_days[text] = (y, m, d)
-            return shifted
-        midnight = self.days[text] = naive - off0.total_seconds()
-        return midnight
-
-    def time(self, text: str, field: str = "time") -> float:
-        got = self.times.get(text)
-        if got is not None:
-            return got
-        value = parse_time_of_day(text, field)
-        if len(self.times) > 200_000:
-            self.times.clear()
-        self.times[text] = value
-        return value
+            self.dst_days[text] = (y, m, d)
+            return (y, m, d)
+        return _kept(self.days, text, (datetime(y, m, d) - _EPOCH).total_seconds() - off0.total_seconds())
 
     def at(self, day: Any, seconds: float) -> float:
-        """Epoch of a local date (from `day`) plus seconds after midnight."""
+        """Epoch of a local date (from `day`) plus seconds after midnight. A local time the
+        shift skips or repeats is read as the later of its two readings (fold 0 and 1): a
+        skipped 02:30 as the 03:30 it becomes, a repeated one as the second."""
         if type(day) is float:
             return day + seconds
         base = datetime(*day) + timedelta(seconds=seconds)
-        moment = pendulum.datetime(
-            base.year, base.month, base.day, base.hour, base.minute, base.second,
-            base.microsecond, tz=self.tz,  # type: ignore[arg-type]
-        )
-        first, second = base.replace(tzinfo=self.tz), base.replace(tzinfo=self.tz, fold=1)
-        if first.utcoffset() != second.utcoffset():  # a local time the shift skips or repeats
-            skipped = moment.replace(tzinfo=None) != base
+        first, second = (base.replace(tzinfo=self.tz, fold=fold).timestamp() for fold in (0, 1))
+        if first != second:
             self.adjusted.append(f"{base:%Y-%m-%d %H:%M} " + (
-                f"does not exist in {self.zone} (clocks go forward): read as {moment:%H:%M}" if skipped
+                f"does not exist in {self.zone} (clocks go forward): read as"
+                f" {base + timedelta(seconds=first - second):%H:%M}" if first > second
                 else f"happens twice in {self.zone} (clocks go back): read as the second"))
-        return moment.timestamp()
+        return max(first, second)
 
     def combine(self, date_text: str, time_text: str | None, dfield: str, tfield: str) -> float:
         """A date and an optional time of day (none: midnight)."""
@@ -228,61 +196,48 @@ class LocalClock:
         return self.instant(date_text, time_text, dfield, tfield)
 
     def instant(self, date_text: str, time_text: str, dfield: str, tfield: str) -> float:
-        """A date and a time of day, both required (an empty time is an error)."""
-        d = self.days.get(date_text)
-        if d is None:
-            d = self.day(date_text, dfield)
-        t = self.times.get(time_text)
-        if t is None:
-            t = self.time(time_text, tfield)
-        if type(d) is float:
-            return d + t
-        return self.at(d, t)
-
-    def guess(self, text: str) -> datetime | None:
-        """The slow general reading of a value the fast paths refused."""
-        if not text.strip() or len(text) > TEXT_MAX:
-            return None
-        return guess(text, (self.dates.order or self.dates.default) == "dmy")
+        """A date and a time of day, both required (an empty time is an error). On the CSV hot
+        path: the usual cache hits are looked up here, without a call."""
+        day = self.days.get(date_text)
+        if day is None:
+            day = self.day(date_text, dfield)
+        seconds = self.times.get(time_text)
+        if seconds is None:
+            seconds = _kept(self.times, time_text, parse_time_of_day(time_text, tfield), 200_000)
+        return day + seconds if type(day) is float else self.at(day, seconds)
 
     def moment(self, text: str, field: str, date_text: str | None = None, dfield: str = "date") -> float:
         """A date-time string ('2024-01-02 10:00', ISO with offset or Z, basic ISO, else
         what dateutil reads: 'Jan 20, 2023, 6:25 PM'), or a bare time with `date_text`."""
+        s = text.strip()
+        if not s or len(s) > TEXT_MAX:
+            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
         try:
-            return self._moment(text, field, date_text, dfield)
+            if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
+                return self.combine(date_text, s, dfield, field)
+            if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
+                return basic_iso(s, field, self)
+            cut = s.find("T") if "T" in s[8:12] else s.find(" ")
+            if cut == -1:  # a date alone
+                return self.combine(s, None, field, field)
+            rest = s[cut + 1 :].strip()
+            if rest.endswith(("Z", "UTC", "GMT")) or "+" in rest or "-" in rest:
+                try:
+                    dt = datetime.fromisoformat(s.replace(" UTC", "Z").replace(" GMT", "Z"))
+                except ValueError:
+                    raise RowError(f"{field} {text!r} is not a date and time") from None
+                return (dt if dt.tzinfo else dt.replace(tzinfo=self.tz)).timestamp()
+            return self.combine(s[:cut], rest, field, field)
         except RowError as exc:
-            got = self.guess(text)
+            got = guess(text, (self.dates.order or self.dates.default) == "dmy")
             if got is None:
-                if repr(text) in str(exc) or repr(text.strip()) in str(exc) or not text.strip():
+                if repr(text) in str(exc) or repr(s) in str(exc):  # the error names the value
                     raise
                 raise RowError(f"{field} {text!r} is not a date and time ({exc})") from None
         if got.tzinfo is not None:
             return got.timestamp()
-        midnight = self.day(f"{got.year:04d}-{got.month:02d}-{got.day:02d}", field)
-        return self.at(midnight, got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6)
-
-    def _moment(self, text: str, field: str, date_text: str | None, dfield: str) -> float:
-        s = text.strip()
-        if not s or len(s) > TEXT_MAX:
-            raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a date and time")
-        if len(s) <= 11 and ":" in s and date_text is not None:  # a bare time of day
-            return self.combine(date_text, s, dfield, field)
-        if len(s) >= 15 and s[8:9] == "T" and s[:8].isdigit():  # basic ISO 20260319T000823Z
-            return basic_iso(s, field, self)
-        cut = s.find("T") if "T" in s[8:12] else s.find(" ")
-        if cut == -1:
-            # a date alone
-            return self.combine(s, None, field, field)
-        rest = s[cut + 1 :].strip()
-        if rest.endswith("Z") or "+" in rest or rest.count("-") or rest.endswith(("UTC", "GMT")):
-            try:
-                dt = datetime.fromisoformat(s.replace(" UTC", "Z").replace(" GMT", "Z"))
-            except ValueError:
-                raise RowError(f"{field} {text!r} is not a date and time") from None
-            if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=self.tz)
-            return dt.timestamp()
-        return self.combine(s[:cut], rest, field, field)
+        seconds = got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6
+        return self.at(self.day(got.date().isoformat(), field), seconds)
 
     def iso(self, epoch: float) -> str:
         """ISO-8601 UTC text of an instant, in whole seconds (for messages)."""
@@ -295,12 +250,12 @@ def basic_iso(text: str, field: str, clock: LocalClock | None = None) -> float:
     """'20260319T000823Z' (Timewarrior, iCal) -> epoch; without Z it is local time."""
     s = text.strip()
     try:
-        y, mo, d = int(s[0:4]), int(s[4:6]), int(s[6:8])
-        h, mi, sec = int(s[9:11]), int(s[11:13]), int(s[13:15] or 0)
-        if s[8] != "T" or len(s) not in (15, 16) or (len(s) == 16 and s[15] not in "Zz"):
+        if len(s) not in (15, 16) or s[8] != "T" or s[15:] not in ("", "Z", "z"):
             raise ValueError
+        y, mo, d = int(s[0:4]), int(s[4:6]), int(s[6:8])
+        h, mi, sec = int(s[9:11]), int(s[11:13]), int(s[13:15])
         moment = datetime(y, mo, d, h, mi, sec)
-    except (ValueError, IndexError):
+    except ValueError:
         raise RowError(f"{field} {text!r} is not a date and time (YYYYMMDDTHHMMSSZ)") from None
     if s.endswith(("Z", "z")) or clock is None:
         return moment.replace(tzinfo=UTC).timestamp()
@@ -327,14 +282,10 @@ def parse_number(text: str, field: str) -> float:
     s = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not s:
         raise RowError(f"{field} is empty")
-    if "," in s:
-        if "." in s:
-            if s.rfind(",") > s.rfind("."):
-                s = s.replace(".", "").replace(",", ".")  # 2.000,0
-            else:
-                s = s.replace(",", "")  # 1,234.50
-        else:
-            s = s.replace(",", ".")  # 7,5
+    if s.rfind(",") > s.rfind("."):
+        s = s.replace(".", "").replace(",", ".")  # 2.000,0 and 7,5: a comma after every dot is the decimal point
+    else:
+        s = s.replace(",", "")  # 1,234.50: commas group thousands
     try:
         value = float(s)
     except ValueError:
@@ -346,8 +297,7 @@ def parse_number(text: str, field: str) -> float:
     return value
 
 
-_CLOCK = re.compile(r"(-)?\s*(\d+):(\d{1,2})(?::(\d{1,2})(?:[.,]\d+)?)?")
-_MIN_SEC = re.compile(r"(-)?\s*(\d+):(\d{1,2})\s*min")
+_CLOCK = re.compile(r"(-)?\s*(\d+):(\d{1,2})(?:(\s*min)|(?::(\d{1,2})(?:[.,]\d+)?)?)")  # h:mm[:ss], m:ss min
 _UNITS = re.compile(
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|std)\.?)?\s*"
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:m|min|mins|minutes?)\.?)?\s*"
@@ -379,13 +329,9 @@ class Durations:
 
     def __call__(self, text: str, field: str) -> float:
         got = self.cache.get(text)
-        if got is not None:
-            return got
-        value = self.parse(text, field)
-        if len(self.cache) > 100_000:
-            self.cache.clear()
-        self.cache[text] = value
-        return value
+        if got is None:
+            got = _kept(self.cache, text, self.parse(text, field))
+        return got
 
     def parse(self, text: str, field: str) -> float:
         s = text.strip()
@@ -393,28 +339,23 @@ class Durations:
             raise RowError(f"{field} is empty" if not s else f"{field} {text!r} is not a duration or a number")
         if s == "-":
             return 0.0
-        m = _MIN_SEC.fullmatch(s)
-        if m:
-            if m.group(1):
-                raise RowError(f"negative duration {text!r} in {field}")
-            return int(m.group(2)) * 60.0 + int(m.group(3))
         m = _CLOCK.fullmatch(s)
-        if m:
-            if m.group(1):
-                raise RowError(f"negative duration {text!r} in {field}")
-            h, mi = int(m.group(2)), int(m.group(3))
-            if mi > 59 or (m.group(4) and int(m.group(4)) > 59):
-                raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
-            return h * 3600.0 + mi * 60.0 + int(m.group(4) or 0)  # h:mm too (Clockify, Kimai)
-        if s.startswith("-") and s[1:2].isdigit():
+        if s.startswith("-") and (m or s[1:2].isdigit()):
             raise RowError(f"negative duration {text!r} in {field}")
+        if m:
+            a, b = int(m.group(2)), int(m.group(3))
+            if m.group(4):  # m:ss min
+                return a * 60.0 + b
+            if b > 59 or (m.group(5) and int(m.group(5)) > 59):
+                raise RowError(f"{field} {text!r} is not a duration (minutes or seconds over 59)")
+            return a * 3600.0 + b * 60.0 + int(m.group(5) or 0)  # h:mm too (Clockify, Kimai)
         try:
             number = parse_number(s, field)
         except RowError:
-            m2 = _UNITS.fullmatch(s)
-            if m2 and any(m2.groups()):
-                h_, mi_, se_ = (float((g or "0").replace(",", ".")) for g in m2.groups())
-                return h_ * 3600.0 + mi_ * 60.0 + se_
+            m = _UNITS.fullmatch(s)
+            if m and any(m.groups()):
+                h, mi, se = (float((g or "0").replace(",", ".")) for g in m.groups())
+                return h * 3600.0 + mi * 60.0 + se
             raise RowError(f"{field} {text!r} is not a duration or a number") from None
         seconds = number * _UNIT_SECONDS.get(self.unit, 3600.0)
         if seconds > LONGEST:
@@ -436,30 +377,28 @@ def guess(text: str, dayfirst: bool) -> datetime | None:
     it is no date, or too vague (dateutil alone reads "5" as the 5th of this month): it
     must hold a year and a day (a month name or three numbers)."""
     key = (text, dayfirst)
-    if key in _cache:
-        return _cache[key]
+    if len(text) > TEXT_MAX or key in _cache:  # a long text is never kept: no pattern runs over it
+        return _cache.get(key)
     s = text.strip()
     zone = None
     tail = _ZONE_TAIL.search(s)
     if tail:  # dateutil reads "UTC+1" the POSIX way (an hour west): read the zone here
         zone, s = zone_of(tail.group(0).strip(" ()")), s[: tail.start()]
-    got = None
-    if _ISO_DATE.match(s) and not tail:
+    elif _ISO_DATE.match(s):
         return None  # ISO text is the fast path's to read, and it has said no
+    got = None
     words = [w for w in _MONTH.findall(s) if w.lower() not in ("am", "pm", "at", "um", "uhr")]
-    if len(_NUMBERS.findall(s)) >= (2 if words else 3) and any(len(n) == 4 or len(n) == 2 for n in _NUMBERS.findall(s)):
+    numbers = _NUMBERS.findall(s)
+    if len(numbers) >= (2 if words else 3) and any(len(n) in (2, 4) for n in numbers):
         from dateutil import parser
 
         try:
             got = parser.parse(s, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+            if zone is not None:
+                got = got.replace(tzinfo=zone)
         except (ValueError, OverflowError, parser.ParserError):
             got = None
-        if got is not None and zone is not None:
-            got = got.replace(tzinfo=zone)
-    if len(_cache) > 50_000:
-        _cache.clear()
-    _cache[key] = got
-    return got
+    return _kept(_cache, key, got, 50_000)
 
 
 def zone_of(text: str) -> tzinfo | None:
@@ -470,11 +409,9 @@ def zone_of(text: str) -> tzinfo | None:
         return UTC
     m = _ZONE.fullmatch(s)
     if m:
-        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            return None
-        delta = timedelta(hours=hours, minutes=minutes)
-        return fixed_zone(-delta if sign == "-" else delta)
+        hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+        delta = timedelta(hours=hours, minutes=minutes) * (-1 if m.group(1) == "-" else 1)
+        return fixed_zone(delta) if hours <= 14 and minutes <= 59 else None
     if "/" in s and len(s) < 40:
         try:
             return timezone(s)[0]
