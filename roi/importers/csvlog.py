@@ -9,6 +9,8 @@ reason. `--map`, `--task-from` and `--step-from` go on top of the format's layou
 from __future__ import annotations
 
 import csv
+import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -97,7 +99,7 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
             elif k == "description":
                 layout.description = "description"
         else:
-            role = {"minutes": "duration", "hours": "duration", "seconds": "duration"}.get(k, k)
+            role = "duration" if k in UNITS else k
             if role not in ROLES:
                 raise RowError(
                     f"--map key {key!r} is not known (use date, start, end, start_date, start_time,"
@@ -106,8 +108,7 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
                 )
             layout.roles[role] = column(value, f"--map {key}")
             if role == "duration":
-                layout.duration_unit, layout.parts = UNITS.get(k, "clock"), []
-                layout.unit_asked = k != "duration"
+                layout.duration_unit, layout.parts, layout.unit_asked = UNITS[k], [], k != "duration"
     if options.task_from:
         layout.fields["--task-from"] = column(options.task_from, "--task-from")
         layout.task_from = ["--task-from"]
@@ -153,9 +154,7 @@ class CsvReading(Reading):
             self.durations.unit = named
 
     def label(self, col: int | None) -> str:
-        if col is None:
-            return ""
-        return self._labels[col] if col < len(self._labels) else f"column {col + 1}"
+        return "" if col is None else self._labels[col]
 
     def _naming(self, lay: Layout) -> None:
         """Columns of the task, step, description and tags."""
@@ -166,14 +165,14 @@ class CsvReading(Reading):
         self.other_tasks = task_cols[1:]
         self.step_col = f.get(lay.step_from) if lay.step_from else None
         self.desc_col = f.get(lay.description) if lay.description else None
-        used = set(task_cols[:1]) | ({self.step_col} if self.step_col is not None else set())
+        used = {self.first_task, self.step_col}
         self.tag_prefixes = [n for n in lay.tag_fields if n in f and f[n] not in used]
         tag_cols = [f[n] for n in self.tag_prefixes + lay.tag_lists if n in f and f[n] not in used]
         self.tag_key: Callable[[list[str]], tuple[str, ...]] | None = None
         if tag_cols:
             getter = operator.itemgetter(*tag_cols)
             self.tag_key = getter if len(tag_cols) > 1 else (lambda r: (getter(r),))
-        self.tag_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.tags = functools.lru_cache(TAG_CACHE_LIMIT)(self._tags)
         self.skips = [(f[n], values, reason) for n, values, reason in lay.skip_values if n in f]
 
     def decide_dates(self) -> None:
@@ -187,9 +186,7 @@ class CsvReading(Reading):
         roles = self.layout.roles
         cols = [roles[r] for r in ("start_date", "end_date", "start", "end", "date") if r in roles]
         scan_dates, ambiguous, sample = bool(cols) and self.dates.order is None, False, []
-        for n, (_line, row) in enumerate(self.source.rows()):
-            if n == 0:
-                continue  # the header
+        for n, (_line, row) in enumerate(itertools.islice(self.source.rows(), 1, None), 1):  # after the header
             if n <= DATE_SCAN_ROWS:
                 sample.append(row)
             elif not (scan_dates and ambiguous):
@@ -288,9 +285,7 @@ class CsvReading(Reading):
                 task = next((t for t in (row[c].strip() for c in self.other_tasks) if t), "")
             if task in columns.LABEL_SET:
                 return Problem(line, f"summary line (its task is {task!r})", raw_row(row, self.source.delimiter), True)
-            tags = self.tag_cache.get(self.tag_key(row)) if self.tag_key is not None else ()
-            if tags is None:
-                tags = self.tags(row)
+            tags = self.tags(self.tag_key(row)) if self.tag_key is not None else ()
             entry = Entry(line, start, end, task, (row[self.step_col].strip() or None) if self.step_col is not None else None,
                           row[self.desc_col] if self.desc_col is not None else "", tags, "\x1f".join(row))
         except RowError as exc:
@@ -343,7 +338,7 @@ class CsvReading(Reading):
     def _dateless_total(self, row: list[str]) -> bool:
         """No date or start, and only numbers, or a duration that is the sum of the rows
         above it (a subtotal)."""
-        if any(c is not None and c < len(row) and row[c].strip() for c in (self.sd, self.s_col, self.d_col)):
+        if filled(row, self.sd, self.s_col, self.d_col):
             return False
         if columns.numbers_only(row):
             return True
@@ -358,15 +353,11 @@ class CsvReading(Reading):
     def _running(self, row: list[str]) -> bool:
         """A start with neither an end nor a duration: a timer still running."""
         ends = [c for c in (self.et, self.e_col) if c is not None] or [c for c in (self.ed,) if c is not None]
-        if not ends or not self._start_text(row) or any(c < len(row) and row[c].strip() for c in ends):
-            return False
-        return not any(c is not None and c < len(row) and row[c].strip() for c in (self.dur_col, *self.parts))
+        return bool(ends and self._start_text(row)) and not filled(row, *ends, self.dur_col, *self.parts)
 
     def _start_text(self, row: list[str]) -> str:
-        if self.st is None and self.s_col is None:
-            return ""
         cells = (self.sd, self.st) if self.st is not None else (self.s_col,)
-        return " ".join(row[c].strip() for c in cells if c is not None and c < len(row) and row[c].strip())
+        return " ".join(row[c].strip() for c in cells if c is not None and filled(row, c))
 
     def length(self, row: list[str]) -> float:
         """Seconds of a row's duration, where it makes the end: its Hours/Minutes/Seconds
@@ -392,7 +383,6 @@ class CsvReading(Reading):
         # separate date and time columns for both ends (Toggl, Clockify): both times required
         split = None not in (self.sd, self.st, self.ed, self.et)
         self.times = self.split_times if split else self.any_times
-        self.split_labels = tuple(self.label(c) for c in (self.sd, self.st, self.ed, self.et))
         self.split_columns: tuple[int, int, int, int] = (self.sd or 0, self.st or 0, self.ed or 0, self.et or 0)
 
     def split_times(self, row: list[str]) -> tuple[float, float]:
@@ -405,9 +395,8 @@ class CsvReading(Reading):
             start = days[row[sd]] + times[row[st]]
             end = days[row[ed] or row[sd]] + times[row[et]]
         except KeyError:  # a first sight, a DST day, or a bad value (which raises with its field named)
-            f_sd, f_st, f_ed, f_et = self.split_labels
-            start = self.clock.instant(row[sd], row[st], f_sd, f_st)
-            end = self.clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)
+            start = self.clock.instant(row[sd], row[st], self.label(sd), self.label(st))
+            end = self.clock.instant(row[ed] or row[sd], row[et], self.label(ed), self.label(et))
         if self.dur_col is not None and row[self.dur_col] not in self.durations.cache:
             self.durations(row[self.dur_col], self.label(self.dur_col))  # a bad duration is an error even so
         return start, end
@@ -426,41 +415,36 @@ class CsvReading(Reading):
         else:
             assert d_col is not None
             start = clock.moment(row[d_col], label(d_col))
-        if et is not None or ed is not None:
+        end = None  # else the duration makes it (an End date without an End time does not)
+        if et is not None and row[et].strip():
             day_text = row[ed] if ed is not None and row[ed].strip() else row[sd] if sd is not None else ""
-            if et is not None and row[et].strip():
-                end = clock.combine(day_text, row[et], label(ed) or label(sd), label(et))
-                if ed is None and end < start:
-                    end += 86400.0  # an end time after midnight, without an end date
-            elif dur_col is not None:
-                end = start + self.length(row)
-            else:
-                raise RowError(f"{label(et) or label(ed)} is empty")
-        elif e_col is not None and row[e_col].strip():
-            short = len(row[e_col].strip()) <= 11
+            end = clock.combine(day_text, row[et], label(ed) or label(sd), label(et))
+            if ed is None and end < start:
+                end += 86400.0  # an end time after midnight, without an end date
+        elif et is None and ed is None and e_col is not None and row[e_col].strip():
             end = clock.moment(row[e_col], label(e_col), day, d_label)
-            if end < start and short and (d_col is None or ":" in row[e_col]):
+            if end < start and len(row[e_col].strip()) <= 11 and (d_col is None or ":" in row[e_col]):
                 end += 86400.0  # a bare end time after midnight
-        elif dur_col is not None:
+        if end is None:
+            if dur_col is None:
+                raise RowError(f"{label(et) or label(ed) or label(e_col or 0)} is empty")
             end = start + self.length(row)
-        else:
-            raise RowError(f"{label(e_col or 0)} is empty")
         if dur_col is not None and (et is not None or e_col is not None):
             self.durations(row[dur_col], label(dur_col))  # a bad duration is an error even so
         return start, end
 
-    def tags(self, row: list[str]) -> tuple[str, ...]:
-        """The tags of a row: "name:value" of the tag fields, then the tag lists split."""
-        assert self.tag_key is not None
-        key = self.tag_key(row)
+    def _tags(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        """The tags of a row's tag cells: "name:value" of the tag fields, then the tag lists split."""
         n = len(self.tag_prefixes)
         tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, key[:n], strict=False) if v.strip()]
         for v in key[n:]:
             tags.extend(t.strip() for t in v.split(",") if t.strip())
-        if len(self.tag_cache) > TAG_CACHE_LIMIT:
-            self.tag_cache.clear()
-        self.tag_cache[key] = got = tuple(tags)
-        return got
+        return tuple(tags)
+
+
+def filled(row: list[str], *cols: int | None) -> bool:
+    """Whether any of the columns has text in the row."""
+    return any(c is not None and c < len(row) and row[c].strip() for c in cols)
 
 
 def csv_open(
