@@ -383,6 +383,7 @@ class CsvReading(Reading):
         # separate date and time columns for both ends (Toggl, Clockify): both times required
         split = None not in (self.sd, self.st, self.ed, self.et)
         self.times = self.split_times if split else self.any_times
+        self.split_labels = tuple(self.label(c) for c in (self.sd, self.st, self.ed, self.et))
         self.split_columns: tuple[int, int, int, int] = (self.sd or 0, self.st or 0, self.ed or 0, self.et or 0)
 
     def split_times(self, row: list[str]) -> tuple[float, float]:
@@ -395,8 +396,9 @@ class CsvReading(Reading):
             start = days[row[sd]] + times[row[st]]
             end = days[row[ed] or row[sd]] + times[row[et]]
         except KeyError:  # a first sight, a DST day, or a bad value (which raises with its field named)
-            start = self.clock.instant(row[sd], row[st], self.label(sd), self.label(st))
-            end = self.clock.instant(row[ed] or row[sd], row[et], self.label(ed), self.label(et))
+            f_sd, f_st, f_ed, f_et = self.split_labels
+            start = self.clock.instant(row[sd], row[st], f_sd, f_st)
+            end = self.clock.instant(row[ed] or row[sd], row[et], f_ed, f_et)
         if self.dur_col is not None and row[self.dur_col] not in self.durations.cache:
             self.durations(row[self.dur_col], self.label(self.dur_col))  # a bad duration is an error even so
         return start, end
