@@ -186,7 +186,8 @@ class CsvReading(Reading):
         roles = self.layout.roles
         cols = [roles[r] for r in ("start_date", "end_date", "start", "end", "date") if r in roles]
         scan_dates, ambiguous, sample = bool(cols) and self.dates.order is None, False, []
-        for n, (_line, row) in enumerate(itertools.islice(self.source.rows(), 1, None), 1):  # after the header
+        rows = itertools.islice(self.source.rows(), 1, None)  # past the header
+        for n, (_line, row) in enumerate(rows, 1):
             if n <= DATE_SCAN_ROWS:
                 sample.append(row)
             elif not (scan_dates and ambiguous):
