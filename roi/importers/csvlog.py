@@ -149,7 +149,7 @@ class CsvReading(Reading):
         self.clocks: dict[str, LocalClock] = {}  # per-row zone text -> its clock
         self._columns(roles)
         self._naming(layout)
-        named = columns.unit_of_name(self.label(self.dur_col)) if self.dur_col is not None else None
+        named = columns.unit_of_name(self.label(self.dur_col))
         if named and not layout.unit_asked and layout.duration_unit == "clock":
             self.durations.unit = named
 
@@ -168,10 +168,7 @@ class CsvReading(Reading):
         used = {self.first_task, self.step_col}
         self.tag_prefixes = [n for n in lay.tag_fields if n in f and f[n] not in used]
         tag_cols = [f[n] for n in self.tag_prefixes + lay.tag_lists if n in f and f[n] not in used]
-        self.tag_key: Callable[[list[str]], tuple[str, ...]] | None = None
-        if tag_cols:
-            getter = operator.itemgetter(*tag_cols)
-            self.tag_key = getter if len(tag_cols) > 1 else (lambda r: (getter(r),))
+        self.tag_key = operator.itemgetter(*tag_cols) if tag_cols else None
         self.tags = functools.lru_cache(TAG_CACHE_LIMIT)(self._tags)
         self.skips = [(f[n], values, reason) for n, values, reason in lay.skip_values if n in f]
 
@@ -214,7 +211,7 @@ class CsvReading(Reading):
             notes.append(f"{self.label(self.dur_col)} is the whole duration (the other columns say it again)")
         elif self.parts:
             notes.append("the duration is " + " + ".join(self.label(c) for c in self.parts if c is not None))
-        makes_end = not any(c is not None for c in (self.et, self.e_col))
+        makes_end = self.et is None and self.e_col is None
         if self.durations.unit == "clock" and self.dur_col is not None and not lay.unit_asked and makes_end:
             bare = [v for v in cells(self.dur_col) if columns.BARE.fullmatch(v.strip())]
             unit, why = columns.unit_of_values(bare)
@@ -436,11 +433,12 @@ class CsvReading(Reading):
             self.durations(row[dur_col], label(dur_col))  # a bad duration is an error even so
         return start, end
 
-    def _tags(self, key: tuple[str, ...]) -> tuple[str, ...]:
+    def _tags(self, key: str | tuple[str, ...]) -> tuple[str, ...]:
         """The tags of a row's tag cells: "name:value" of the tag fields, then the tag lists split."""
+        cells = (key,) if isinstance(key, str) else key  # the itemgetter of one cell gives it bare
         n = len(self.tag_prefixes)
-        tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, key[:n], strict=False) if v.strip()]
-        for v in key[n:]:
+        tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, cells[:n], strict=False) if v.strip()]
+        for v in cells[n:]:
             tags.extend(t.strip() for t in v.split(",") if t.strip())
         return tuple(tags)
 
