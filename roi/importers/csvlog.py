@@ -59,6 +59,11 @@ def find(fields: dict[str, int], *names: str) -> int | None:
     return next((fields[name] for name in names if name in fields), None)
 
 
+def filled(row: list[str], *cols: int | None) -> bool:
+    """Whether any of the columns has text in the row."""
+    return any(c is not None and c < len(row) and row[c].strip() for c in cols)
+
+
 def apply_choices(layout: Layout, header: list[str], options: Options, known: dict[str, list[str]]) -> None:
     """--task-from / --step-from / --map on top of a format's layout. Every column is a
     field by its header name, and by its name in `known` (task: Aufgabe, ...) too."""
@@ -146,7 +151,7 @@ class CsvReading(Reading):
         self._blank_seen = False
         self.run = 0.0  # seconds of the entries since the last summary row (a total equals it)
         self.zone_col = roles.get("zone", find(source.fields, *ZONE))
-        self.clocks: dict[str, LocalClock] = {}  # per-row zone text -> its clock
+        self.zoned = functools.cache(self._clock_of)  # per-row zone text -> its clock
         self._columns(roles)
         self._naming(layout)
         named = columns.unit_of_name(self.label(self.dur_col))
@@ -299,16 +304,13 @@ class CsvReading(Reading):
         self.run += end - start
         return entry
 
-    def zoned(self, text: str) -> LocalClock:
+    def _clock_of(self, text: str) -> LocalClock:
         """The clock of a row's own zone column ("UTC+1:00", "Europe/Berlin"; empty: the
         file's zone)."""
-        clock = self.clocks.get(text)
-        if clock is None:
-            zone = zone_of(text) if text.strip() else self.options.tz
-            if zone is None:
-                raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")
-            clock = self.clocks[text] = LocalClock(zone, self.dates)
-        return clock
+        zone = zone_of(text) if text.strip() else self.options.tz
+        if zone is None:
+            raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")
+        return LocalClock(zone, self.dates)
 
     def _dst_settled(self, line: int, row: list[str], start: float, end: float) -> float:
         """A row with a local time a DST shift skipped or repeated: its own duration, where
@@ -441,11 +443,6 @@ class CsvReading(Reading):
         for v in cells[n:]:
             tags.extend(t.strip() for t in v.split(",") if t.strip())
         return tuple(tags)
-
-
-def filled(row: list[str], *cols: int | None) -> bool:
-    """Whether any of the columns has text in the row."""
-    return any(c is not None and c < len(row) and row[c].strip() for c in cols)
 
 
 def csv_open(
