@@ -174,7 +174,7 @@ class CsvReading(Reading):
         self.tag_prefixes = [n for n in lay.tag_fields if n in f and f[n] not in used]
         tag_cols = [f[n] for n in self.tag_prefixes + lay.tag_lists if n in f and f[n] not in used]
         self.tag_key = operator.itemgetter(*tag_cols) if tag_cols else None
-        self.tags = functools.lru_cache(TAG_CACHE_LIMIT)(self._tags)
+        self.tag_cache: dict[str | tuple[str, ...], tuple[str, ...]] = {}
         self.skips = [(f[n], values, reason) for n, values, reason in lay.skip_values if n in f]
 
     def decide_dates(self) -> None:
@@ -288,7 +288,9 @@ class CsvReading(Reading):
                 task = next((t for t in (row[c].strip() for c in self.other_tasks) if t), "")
             if task in columns.LABEL_SET:
                 return Problem(line, f"summary line (its task is {task!r})", raw_row(row, self.source.delimiter), True)
-            tags = self.tags(self.tag_key(row)) if self.tag_key is not None else ()
+            tags = self.tag_cache.get(self.tag_key(row)) if self.tag_key is not None else ()
+            if tags is None:
+                tags = self.tags(row)
             entry = Entry(line, start, end, task, (row[self.step_col].strip() or None) if self.step_col is not None else None,
                           row[self.desc_col] if self.desc_col is not None else "", tags, "\x1f".join(row))
         except RowError as exc:
@@ -417,13 +419,14 @@ class CsvReading(Reading):
         else:
             assert d_col is not None
             start = clock.moment(row[d_col], label(d_col))
-        end = None  # else the duration makes it (an End date without an End time does not)
-        if et is not None and row[et].strip():
+        end = None  # from an end time or end, else start + duration (an end date alone is no end)
+        if et is not None or ed is not None:
             day_text = row[ed] if ed is not None and row[ed].strip() else row[sd] if sd is not None else ""
-            end = clock.combine(day_text, row[et], label(ed) or label(sd), label(et))
-            if ed is None and end < start:
-                end += 86400.0  # an end time after midnight, without an end date
-        elif et is None and ed is None and e_col is not None and row[e_col].strip():
+            if et is not None and row[et].strip():
+                end = clock.combine(day_text, row[et], label(ed) or label(sd), label(et))
+                if ed is None and end < start:
+                    end += 86400.0  # an end time after midnight, without an end date
+        elif e_col is not None and row[e_col].strip():
             end = clock.moment(row[e_col], label(e_col), day, d_label)
             if end < start and len(row[e_col].strip()) <= 11 and (d_col is None or ":" in row[e_col]):
                 end += 86400.0  # a bare end time after midnight
@@ -435,14 +438,19 @@ class CsvReading(Reading):
             self.durations(row[dur_col], label(dur_col))  # a bad duration is an error even so
         return start, end
 
-    def _tags(self, key: str | tuple[str, ...]) -> tuple[str, ...]:
-        """The tags of a row's tag cells: "name:value" of the tag fields, then the tag lists split."""
+    def tags(self, row: list[str]) -> tuple[str, ...]:
+        """The tags of a row: "name:value" of the tag fields, then the tag lists split."""
+        assert self.tag_key is not None
+        key = self.tag_key(row)
         cells = (key,) if isinstance(key, str) else key  # the itemgetter of one cell gives it bare
         n = len(self.tag_prefixes)
         tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, cells[:n], strict=False) if v.strip()]
         for v in cells[n:]:
             tags.extend(t.strip() for t in v.split(",") if t.strip())
-        return tuple(tags)
+        if len(self.tag_cache) > TAG_CACHE_LIMIT:
+            self.tag_cache.clear()
+        self.tag_cache[key] = got = tuple(tags)
+        return got
 
 
 def csv_open(
