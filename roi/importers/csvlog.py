@@ -367,14 +367,11 @@ class CsvReading(Reading):
         if not self.parts:
             assert self.dur_col is not None
             return self.durations.length(row[self.dur_col], self.label(self.dur_col))
-        total, said = 0.0, False
-        for col, unit in zip(self.parts, (3600.0, 60.0, 1.0), strict=False):
-            if col is not None and row[col].strip():
-                total += parse_number(row[col], self.label(col)) * unit
-                said = True
-        if not said:
+        given = [(col, unit) for col, unit in zip(self.parts, (3600.0, 60.0, 1.0), strict=False)
+                 if col is not None and row[col].strip()]
+        if not given:
             raise RowError(f"{' / '.join(self.label(c) for c in self.parts if c is not None)} are empty")
-        return total
+        return sum(parse_number(row[col], self.label(col)) * unit for col, unit in given)
 
     # -- the parts of a row --------------------------------------------------------------------
 
