@@ -68,12 +68,8 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
     """--task-from / --step-from / --map on top of a format's layout. Every column is a
     field by its header name, and by its name in `known` (task: Aufgabe, ...) too."""
     named = header_fields(header)
-    for key, idx in named.items():
-        layout.fields.setdefault(key, idx)
-    for key, names in known.items():
-        col = find(named, *names)
-        if col is not None:
-            layout.fields.setdefault(key, col)
+    found = {key: col for key, names in known.items() if (col := find(named, *names)) is not None}
+    layout.fields = {**found, **named, **layout.fields}  # the format's own fields win, then the header's
 
     def column(name: str, what: str) -> int:
         key = norm(name)
