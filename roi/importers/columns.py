@@ -10,9 +10,11 @@ import re
 import statistics
 from collections.abc import Sequence
 
-_SECONDS = re.compile(r"\b(seconds?|secs?|sekunden)\b|\(s\)|\bin s\b")
-_MINUTES = re.compile(r"\b(minutes?|mins?|minuten)\b|\(m\)")
-_HOURS = re.compile(r"\b(hours?|hrs?|stunden|std)\b|\(h\)|decimal|dezimal")
+_UNIT_NAMES = (  # the first that a duration column's name says
+    ("seconds", re.compile(r"\b(seconds?|secs?|sekunden)\b|\(s\)|\bin s\b")),
+    ("minutes", re.compile(r"\b(minutes?|mins?|minuten)\b|\(m\)")),
+    ("hours", re.compile(r"\b(hours?|hrs?|stunden|std)\b|\(h\)|decimal|dezimal")),
+)
 _WHOLE = re.compile(r"\d+")
 BARE = re.compile(r"\d[\d.,'\u00a0 ]*")  # a number without a unit or a colon
 UNIT_WORDS = {"s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds", "seconds": "seconds",
@@ -27,10 +29,7 @@ _NUMERIC = re.compile(r"[\d.,:'\s\u00a0hms%-]+|=.*")  # numbers, durations, a fo
 def unit_of_name(name: str) -> str | None:
     """The unit a duration column's name says, if it says one."""
     n = name.strip().lower()
-    for unit, pattern in (("seconds", _SECONDS), ("minutes", _MINUTES), ("hours", _HOURS)):
-        if pattern.search(n):
-            return unit
-    return None
+    return next((unit for unit, pattern in _UNIT_NAMES if pattern.search(n)), None)
 
 
 def unit_of_values(values: Sequence[str]) -> tuple[str, str]:
@@ -52,17 +51,14 @@ def unit_of_values(values: Sequence[str]) -> tuple[str, str]:
 
 def parts_add_up(rows: Sequence[Sequence[str]]) -> bool:
     """Hours / Minutes / Seconds columns (in that order, None for a missing one) of the
-    first rows: True when they are parts of one duration."""
-    for h, m, s in rows:
-        for part in (m, s):
-            if part.strip() and _number(part) >= 60:
-                return False
-        if h.strip() and _number(h) % 1 and (m.strip() and _number(m)):
-            return False
-    return True
+    first rows: True when they are parts of one duration (no 60 minutes or seconds, no
+    fraction of an hour next to minutes)."""
+    return not any(_number(m) >= 60 or _number(s) >= 60 or (_number(h) % 1 and _number(m))
+                   for h, m, s in rows)
 
 
 def _number(text: str) -> float:
+    """A cell as a number, 0 when it is none (or empty)."""
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:

@@ -9,6 +9,8 @@ reason. `--map`, `--task-from` and `--step-from` go on top of the format's layou
 from __future__ import annotations
 
 import csv
+import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -57,16 +59,17 @@ def find(fields: dict[str, int], *names: str) -> int | None:
     return next((fields[name] for name in names if name in fields), None)
 
 
+def filled(row: list[str], *cols: int | None) -> bool:
+    """Whether any of the columns has text in the row."""
+    return any(c is not None and c < len(row) and row[c].strip() for c in cols)
+
+
 def apply_choices(layout: Layout, header: list[str], options: Options, known: dict[str, list[str]]) -> None:
     """--task-from / --step-from / --map on top of a format's layout. Every column is a
     field by its header name, and by its name in `known` (task: Aufgabe, ...) too."""
     named = header_fields(header)
-    for key, idx in named.items():
-        layout.fields.setdefault(key, idx)
-    for key, names in known.items():
-        col = find(named, *names)
-        if col is not None:
-            layout.fields.setdefault(key, col)
+    found = {key: col for key, names in known.items() if (col := find(named, *names)) is not None}
+    layout.fields = {**found, **named, **layout.fields}  # the format's own fields win, then the header's
 
     def column(name: str, what: str) -> int:
         key = norm(name)
@@ -97,7 +100,7 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
             elif k == "description":
                 layout.description = "description"
         else:
-            role = {"minutes": "duration", "hours": "duration", "seconds": "duration"}.get(k, k)
+            role = "duration" if k in UNITS else k
             if role not in ROLES:
                 raise RowError(
                     f"--map key {key!r} is not known (use date, start, end, start_date, start_time,"
@@ -106,8 +109,7 @@ def apply_choices(layout: Layout, header: list[str], options: Options, known: di
                 )
             layout.roles[role] = column(value, f"--map {key}")
             if role == "duration":
-                layout.duration_unit, layout.parts = UNITS.get(k, "clock"), []
-                layout.unit_asked = k != "duration"
+                layout.duration_unit, layout.parts, layout.unit_asked = UNITS[k], [], k != "duration"
     if options.task_from:
         layout.fields["--task-from"] = column(options.task_from, "--task-from")
         layout.task_from = ["--task-from"]
@@ -145,17 +147,15 @@ class CsvReading(Reading):
         self._blank_seen = False
         self.run = 0.0  # seconds of the entries since the last summary row (a total equals it)
         self.zone_col = roles.get("zone", find(source.fields, *ZONE))
-        self.clocks: dict[str, LocalClock] = {}  # per-row zone text -> its clock
+        self.zoned = functools.cache(self._clock_of)  # per-row zone text -> its clock
         self._columns(roles)
         self._naming(layout)
-        named = columns.unit_of_name(self.label(self.dur_col)) if self.dur_col is not None else None
+        named = columns.unit_of_name(self.label(self.dur_col))
         if named and not layout.unit_asked and layout.duration_unit == "clock":
             self.durations.unit = named
 
     def label(self, col: int | None) -> str:
-        if col is None:
-            return ""
-        return self._labels[col] if col < len(self._labels) else f"column {col + 1}"
+        return "" if col is None else self._labels[col]
 
     def _naming(self, lay: Layout) -> None:
         """Columns of the task, step, description and tags."""
@@ -166,14 +166,11 @@ class CsvReading(Reading):
         self.other_tasks = task_cols[1:]
         self.step_col = f.get(lay.step_from) if lay.step_from else None
         self.desc_col = f.get(lay.description) if lay.description else None
-        used = set(task_cols[:1]) | ({self.step_col} if self.step_col is not None else set())
+        used = {self.first_task, self.step_col}
         self.tag_prefixes = [n for n in lay.tag_fields if n in f and f[n] not in used]
         tag_cols = [f[n] for n in self.tag_prefixes + lay.tag_lists if n in f and f[n] not in used]
-        self.tag_key: Callable[[list[str]], tuple[str, ...]] | None = None
-        if tag_cols:
-            getter = operator.itemgetter(*tag_cols)
-            self.tag_key = getter if len(tag_cols) > 1 else (lambda r: (getter(r),))
-        self.tag_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.tag_key = operator.itemgetter(*tag_cols) if tag_cols else None
+        self.tag_cache: dict[str | tuple[str, ...], tuple[str, ...]] = {}
         self.skips = [(f[n], values, reason) for n, values, reason in lay.skip_values if n in f]
 
     def decide_dates(self) -> None:
@@ -187,9 +184,8 @@ class CsvReading(Reading):
         roles = self.layout.roles
         cols = [roles[r] for r in ("start_date", "end_date", "start", "end", "date") if r in roles]
         scan_dates, ambiguous, sample = bool(cols) and self.dates.order is None, False, []
-        for n, (_line, row) in enumerate(self.source.rows()):
-            if n == 0:
-                continue  # the header
+        rows = itertools.islice(self.source.rows(), 1, None)  # past the header
+        for n, (_line, row) in enumerate(rows, 1):
             if n <= DATE_SCAN_ROWS:
                 sample.append(row)
             elif not (scan_dates and ambiguous):
@@ -216,7 +212,7 @@ class CsvReading(Reading):
             notes.append(f"{self.label(self.dur_col)} is the whole duration (the other columns say it again)")
         elif self.parts:
             notes.append("the duration is " + " + ".join(self.label(c) for c in self.parts if c is not None))
-        makes_end = not any(c is not None for c in (self.et, self.e_col))
+        makes_end = self.et is None and self.e_col is None
         if self.durations.unit == "clock" and self.dur_col is not None and not lay.unit_asked and makes_end:
             bare = [v for v in cells(self.dur_col) if columns.BARE.fullmatch(v.strip())]
             unit, why = columns.unit_of_values(bare)
@@ -306,16 +302,13 @@ class CsvReading(Reading):
         self.run += end - start
         return entry
 
-    def zoned(self, text: str) -> LocalClock:
+    def _clock_of(self, text: str) -> LocalClock:
         """The clock of a row's own zone column ("UTC+1:00", "Europe/Berlin"; empty: the
         file's zone)."""
-        clock = self.clocks.get(text)
-        if clock is None:
-            zone = zone_of(text) if text.strip() else self.options.tz
-            if zone is None:
-                raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")
-            clock = self.clocks[text] = LocalClock(zone, self.dates)
-        return clock
+        zone = zone_of(text) if text.strip() else self.options.tz
+        if zone is None:
+            raise RowError(f"{self.label(self.zone_col)} {text!r} is not a time zone (UTC+1:00, Europe/Berlin)")
+        return LocalClock(zone, self.dates)
 
     def _dst_settled(self, line: int, row: list[str], start: float, end: float) -> float:
         """A row with a local time a DST shift skipped or repeated: its own duration, where
@@ -343,7 +336,7 @@ class CsvReading(Reading):
     def _dateless_total(self, row: list[str]) -> bool:
         """No date or start, and only numbers, or a duration that is the sum of the rows
         above it (a subtotal)."""
-        if any(c is not None and c < len(row) and row[c].strip() for c in (self.sd, self.s_col, self.d_col)):
+        if filled(row, self.sd, self.s_col, self.d_col):
             return False
         if columns.numbers_only(row):
             return True
@@ -358,15 +351,11 @@ class CsvReading(Reading):
     def _running(self, row: list[str]) -> bool:
         """A start with neither an end nor a duration: a timer still running."""
         ends = [c for c in (self.et, self.e_col) if c is not None] or [c for c in (self.ed,) if c is not None]
-        if not ends or not self._start_text(row) or any(c < len(row) and row[c].strip() for c in ends):
-            return False
-        return not any(c is not None and c < len(row) and row[c].strip() for c in (self.dur_col, *self.parts))
+        return bool(ends and self._start_text(row)) and not filled(row, *ends, self.dur_col, *self.parts)
 
     def _start_text(self, row: list[str]) -> str:
-        if self.st is None and self.s_col is None:
-            return ""
         cells = (self.sd, self.st) if self.st is not None else (self.s_col,)
-        return " ".join(row[c].strip() for c in cells if c is not None and c < len(row) and row[c].strip())
+        return " ".join(row[c].strip() for c in cells if c is not None and filled(row, c))
 
     def length(self, row: list[str]) -> float:
         """Seconds of a row's duration, where it makes the end: its Hours/Minutes/Seconds
@@ -374,14 +363,11 @@ class CsvReading(Reading):
         if not self.parts:
             assert self.dur_col is not None
             return self.durations.length(row[self.dur_col], self.label(self.dur_col))
-        total, said = 0.0, False
-        for col, unit in zip(self.parts, (3600.0, 60.0, 1.0), strict=False):
-            if col is not None and row[col].strip():
-                total += parse_number(row[col], self.label(col)) * unit
-                said = True
-        if not said:
+        given = [(col, unit) for col, unit in zip(self.parts, (3600.0, 60.0, 1.0), strict=False)
+                 if col is not None and row[col].strip()]
+        if not given:
             raise RowError(f"{' / '.join(self.label(c) for c in self.parts if c is not None)} are empty")
-        return total
+        return sum(parse_number(row[col], self.label(col)) * unit for col, unit in given)
 
     # -- the parts of a row --------------------------------------------------------------------
 
@@ -426,25 +412,21 @@ class CsvReading(Reading):
         else:
             assert d_col is not None
             start = clock.moment(row[d_col], label(d_col))
+        end = None  # from an end time or end, else start + duration (an end date alone is no end)
         if et is not None or ed is not None:
             day_text = row[ed] if ed is not None and row[ed].strip() else row[sd] if sd is not None else ""
             if et is not None and row[et].strip():
                 end = clock.combine(day_text, row[et], label(ed) or label(sd), label(et))
                 if ed is None and end < start:
                     end += 86400.0  # an end time after midnight, without an end date
-            elif dur_col is not None:
-                end = start + self.length(row)
-            else:
-                raise RowError(f"{label(et) or label(ed)} is empty")
         elif e_col is not None and row[e_col].strip():
-            short = len(row[e_col].strip()) <= 11
             end = clock.moment(row[e_col], label(e_col), day, d_label)
-            if end < start and short and (d_col is None or ":" in row[e_col]):
+            if end < start and len(row[e_col].strip()) <= 11 and (d_col is None or ":" in row[e_col]):
                 end += 86400.0  # a bare end time after midnight
-        elif dur_col is not None:
+        if end is None:
+            if dur_col is None:
+                raise RowError(f"{label(et) or label(ed) or label(e_col or 0)} is empty")
             end = start + self.length(row)
-        else:
-            raise RowError(f"{label(e_col or 0)} is empty")
         if dur_col is not None and (et is not None or e_col is not None):
             self.durations(row[dur_col], label(dur_col))  # a bad duration is an error even so
         return start, end
@@ -453,9 +435,10 @@ class CsvReading(Reading):
         """The tags of a row: "name:value" of the tag fields, then the tag lists split."""
         assert self.tag_key is not None
         key = self.tag_key(row)
+        cells = (key,) if isinstance(key, str) else key  # the itemgetter of one cell gives it bare
         n = len(self.tag_prefixes)
-        tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, key[:n], strict=False) if v.strip()]
-        for v in key[n:]:
+        tags = [f"{p}:{v}" for p, v in zip(self.tag_prefixes, cells[:n], strict=False) if v.strip()]
+        for v in cells[n:]:
             tags.extend(t.strip() for t in v.split(",") if t.strip())
         if len(self.tag_cache) > TAG_CACHE_LIMIT:
             self.tag_cache.clear()

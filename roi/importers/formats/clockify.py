@@ -25,64 +25,52 @@ KNOWN = {
     "tags": ["tags", "schlagwörter", "stichwörter"],
     "user": ["user", "benutzer"],
 }
-_START_DATE = ("start date", "startdatum")
-_START_TIME = ("start time", "startzeit")
-_END_DATE = ("end date", "enddatum")
-_END_TIME = ("end time", "endzeit")
+_SPLIT = {"start_date": ("start date", "startdatum"), "start_time": ("start time", "startzeit"),
+          "end_date": ("end date", "enddatum"), "end_time": ("end time", "endzeit")}
 _DUR_H = ("duration (h)", "dauer (h)")
 _DUR_DEC = ("duration (decimal)", "dauer (dezimal)", "dauer (dezimalzahl)")
+
+
+def _detailed(source: Any) -> bool:
+    return find(source.fields, *_SPLIT["start_date"]) is not None
 
 
 def sniff(source: Any) -> int:
     if source.kind != "csv":
         return 0
     f = source.fields
-    if find(f, *_START_DATE) is not None and find(f, *_START_TIME) is not None and (
-        find(f, *_DUR_H) is not None or find(f, *_DUR_DEC) is not None
-    ):
+    if _detailed(source) and None not in (find(f, *_SPLIT["start_time"]), find(f, *_DUR_H, *_DUR_DEC)):
         return 95
-    if "date" in f and ("time (h)" in f or "time (decimal)" in f):
-        return 85
-    return 0
+    return 85 if "date" in f and ("time (h)" in f or "time (decimal)" in f) else 0
 
 
 def layout(source: Any) -> Layout:
-    f = source.fields
+    f, detailed = source.fields, _detailed(source)
+    if detailed:
+        roles = {role: find(f, *names) for role, names in _SPLIT.items()}
+        clock, decimal = find(f, *_DUR_H), find(f, *_DUR_DEC)
+    else:
+        roles, clock, decimal = {"date": f["date"]}, f.get("time (h)"), f.get("time (decimal)")
+    roles["duration"] = decimal if clock is None else clock
     lay = Layout(
-        task_from=["description", "task", "project"],
+        roles={k: v for k, v in roles.items() if v is not None},
+        duration_unit="hours" if clock is None else "clock",
+        task_from=["description", "task", "project"] if detailed else ["description", "project"],
         description="description",
         tag_fields=["project", "client", "task"],
         tag_lists=["tags"],
+        notes=[] if detailed else ["shared report: dates and durations only, no times of day"],
     )
-    sd = find(f, *_START_DATE)
-    if sd is not None:
-        roles = {"start_date": sd, "start_time": find(f, *_START_TIME),
-                 "end_date": find(f, *_END_DATE), "end_time": find(f, *_END_TIME),
-                 "duration": find(f, *_DUR_H)}
-        if roles["duration"] is None:
-            roles["duration"] = find(f, *_DUR_DEC)
-            lay.duration_unit = "hours"
-        lay.roles = {k: v for k, v in roles.items() if v is not None}
-        if "type" in f:
-            lay.skip_values.append(("type", frozenset({"break", "pause"}), "a break, not work"))
-        if "startdatum" in f:
-            lay.notes.append("German headers")
-            lay.date_default = "dmy"  # a German account writes day first
-    else:  # shared report
-        lay.roles = {"date": f["date"]}
-        if "time (h)" in f:
-            lay.roles["duration"] = f["time (h)"]
-        else:
-            lay.roles["duration"] = f["time (decimal)"]
-            lay.duration_unit = "hours"
-        lay.task_from = ["description", "project"]
-        lay.notes.append("shared report: dates and durations only, no times of day")
+    if detailed and "type" in f:
+        lay.skip_values.append(("type", frozenset({"break", "pause"}), "a break, not work"))
+    if "startdatum" in f:
+        lay.notes.append("German headers")
+        lay.date_default = "dmy"  # a German account writes day first
     return lay
 
 
 def _open(source: Any, options: Any) -> Any:
-    title = TITLE if find(source.fields, *_START_DATE) is not None else SHARED_TITLE
-    return csv_open(title, layout, KNOWN)(source, options)
+    return csv_open(TITLE if _detailed(source) else SHARED_TITLE, layout, KNOWN)(source, options)
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, _open))

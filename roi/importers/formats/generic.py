@@ -48,14 +48,11 @@ def _roles(f: dict[str, int]) -> tuple[dict[str, int], str]:
     found = {"date": find(f, *DATE), "start": find(f, *START), "end": find(f, *END), "zone": find(f, *ZONE)}
     roles = {role: idx for role, idx in found.items() if idx is not None}
     for unit, names in (("minutes", MINUTES), ("hours", HOURS), ("seconds", SECONDS), ("clock", DURATION)):
-        idx = find(f, *names)
-        if idx is not None:
-            roles["duration"] = idx
-            return roles, unit
-    for name, idx in f.items():  # "Dauer in min", "Elapsed seconds": a duration word and a unit
-        if _DURATION_WORD.search(name) and columns.unit_of_name(name):
-            roles["duration"] = idx
-            return roles, columns.unit_of_name(name) or "clock"
+        if (idx := find(f, *names)) is not None:
+            return {**roles, "duration": idx}, unit
+    for name, col in f.items():  # "Dauer in min", "Elapsed seconds": a duration word and a unit
+        if _DURATION_WORD.search(name) and (named := columns.unit_of_name(name)):
+            return {**roles, "duration": col}, named
     return roles, "clock"
 
 

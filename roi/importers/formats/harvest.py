@@ -16,21 +16,13 @@ from roi.importers.csvlog import Layout, csv_open
 
 NAME = "harvest"
 TITLE = "Harvest detailed time report CSV"
-KNOWN = {
-    "description": ["notes"],
-    "notes": ["notes"],
-    "project": ["project"],
-    "client": ["client"],
-    "task": ["task"],
-}
+KNOWN = {"description": ["notes"], **{name: [name] for name in ("notes", "project", "client", "task")}}
 
 
 def sniff(source: Any) -> int:
-    if source.kind != "csv":
-        return 0
     f = source.fields
-    if "date" in f and "hours" in f and "notes" in f and ("project" in f or "client" in f):
-        return 85 + (5 if "billable?" in f or "first name" in f else 0)
+    if source.kind == "csv" and {"date", "hours", "notes"} <= f.keys() and ("project" in f or "client" in f):
+        return 90 if "billable?" in f or "first name" in f else 85
     return 0
 
 

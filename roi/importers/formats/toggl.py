@@ -16,25 +16,13 @@ from roi.importers.csvlog import Layout, csv_open
 
 NAME = "toggl"
 TITLE = "Toggl Track detailed CSV"
-KNOWN = {
-    "description": ["description"],
-    "project": ["project"],
-    "client": ["client"],
-    "task": ["task"],
-    "tags": ["tags"],
-    "user": ["user"],
-}
+KNOWN = {name: [name] for name in ("description", "project", "client", "task", "tags", "user")}
 
 
 def sniff(source: Any) -> int:
     f = source.fields
-    if source.kind != "csv":
-        return 0
-    if all(k in f for k in ("start date", "start time", "end date", "end time", "duration")) and (
-        "user" in f or "email" in f or "description" in f
-    ):
-        return 90
-    return 0
+    split = all(k in f for k in ("start date", "start time", "end date", "end time", "duration"))
+    return 90 if source.kind == "csv" and split and ("user" in f or "email" in f or "description" in f) else 0
 
 
 def layout(source: Any) -> Layout:
