@@ -157,14 +157,11 @@ class Stream:
 @dataclass
 class JsonHead:
     """What the start of a JSON text shows: an array's first elements, or an object's
-    keys (with the values that are whole within it, and the first character of the one
-    that is not)."""
+    keys (each with the first character of its value)."""
 
     kind: str = ""  # "array", "object", or "" (neither)
     items: list[Any] = field(default_factory=list)  # an array's first elements
-    keys: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-    opens: dict[str, str] = field(default_factory=dict)  # key -> first character of its value
+    opens: dict[str, str] = field(default_factory=dict)  # an object's keys -> first character of the value
     whole: bool = False  # the whole value was seen
 
     @classmethod
@@ -182,9 +179,8 @@ class JsonHead:
             elif first == "{":
                 head.kind = "object"
                 for key in stream.members():
-                    head.keys.append(key)
                     head.opens[key] = stream.peek()
-                    head.values[key] = stream.value()
+                    stream.value()
             head.whole = bool(head.kind)
         except ValueError:  # the head stops inside a value: what came before is known
             pass
@@ -196,7 +192,7 @@ class JsonHead:
             return cls("array", list(value[:limit]), whole=True)
         if isinstance(value, dict):
             opens = {k: "{" if isinstance(v, dict) else "[" if isinstance(v, list) else "" for k, v in value.items()}
-            return cls("object", [], list(value), dict(value), opens, whole=True)
+            return cls("object", [], opens, whole=True)
         return cls()
 
     @property
@@ -206,8 +202,8 @@ class JsonHead:
     def describe(self) -> str:
         """'a JSON object with keys a, b, c' / 'a JSON array of numbers'."""
         if self.kind == "object":
-            keys = ", ".join(self.keys[:8]) + (", ..." if len(self.keys) > 8 or not self.whole else "")
-            return f"a JSON object with keys {keys}" if self.keys else "an empty JSON object"
+            keys = ", ".join(list(self.opens)[:8]) + (", ..." if len(self.opens) > 8 or not self.whole else "")
+            return f"a JSON object with keys {keys}" if self.opens else "an empty JSON object"
         if self.kind == "array":
             if not self.items:
                 return "an empty JSON array" if self.whole else "a JSON array"

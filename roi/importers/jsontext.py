@@ -5,8 +5,11 @@ format's `convert(record, clock)` on each.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
@@ -17,6 +20,7 @@ JSON_LIMIT = 512 * 1024 * 1024  # a JSON file read whole (not streamed) may be t
 SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat: not shared
 _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
+_BANNERED = re.compile(r"\n[\[{]")  # a line that may start the JSON after a banner
 
 # What a format's convert gives for one record: (start, end, task, step, description, tags).
 Got = tuple[float, float, str, "str | None", str, list[str]]
@@ -104,18 +108,13 @@ def json_start(text: str) -> int | None:
     stripped = len(text) - len(text.lstrip(_WS + "\ufeff"))
     if stripped < len(text) and text[stripped] in "[{":
         return stripped
-    pos = 0
-    for _ in range(50):
-        candidates = [p for p in (text.find("\n[", pos), text.find("\n{", pos)) if p != -1]
-        if not candidates:
-            return None
-        pos = min(candidates) + 1
+    for match in itertools.islice(_BANNERED.finditer(text), 50):
         try:
-            _, end = _decoder.raw_decode(text, pos)
+            _, end = _decoder.raw_decode(text, match.start() + 1)
         except (ValueError, RecursionError):
             continue
         if not text[end:].strip():
-            return pos
+            return match.start() + 1
     return None
 
 
@@ -165,6 +164,7 @@ def canonical(record: Any) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
 
 
+@dataclass
 class JsonReading(Reading):
     """Records (with their lines) -> entries, through a per-format `convert`.
 
@@ -173,64 +173,53 @@ class JsonReading(Reading):
     identity; all but the first are pieces), a skipped Problem, or None; or raises
     RowError. `finish()`, if given, adds to the note once every record is read."""
 
-    def __init__(
-        self,
-        title: str,
-        records: Iterable[tuple[int, Any]],
-        convert: Convert,
-        options: Options,
-        note: str = "",
-        fields: list[str] | None = None,
-        identity: Callable[[Any], str] = canonical,
-        finish: Callable[[], str] | None = None,
-        total: int | None = None,
-        raw_of: Callable[[Any], str] = raw,
-    ) -> None:
+    title: str = field()  # (no default: Reading's class attribute is not one)
+    records: Iterable[tuple[int, Any]]
+    convert: Convert
+    options: Options
+    note: str = ""
+    fields: list[str] | None = None  # what --task-from and --step-from may name
+    identity: Callable[[Any], str] = canonical
+    finish: Callable[[], str] | None = None
+    total: int | None = None  # (of a list of records: its length)
+    raw: Callable[[Any], str] = raw
+
+    def __post_init__(self) -> None:
+        fields, options = self.fields, self.options
         for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
             if choice and fields is not None and choice.strip().lower() not in fields:
-                raise NotATaskLog(f"{flag} {choice!r} is not a field of {title} (choose from: {', '.join(fields)})")
-        self.title = title
-        self.records = records
-        self.convert = convert
-        self.identity = identity
-        self.raw = raw_of
+                raise NotATaskLog(f"{flag} {choice!r} is not a field of {self.title} (choose from: {', '.join(fields)})")
         self.clock = LocalClock(options.tz)
-        self.total = len(records) if total is None and isinstance(records, list) else total
-        self.note = note
-        self.finish = finish
+        if self.total is None and isinstance(self.records, list):
+            self.total = len(self.records)
 
     def __iter__(self) -> Iterator[Entry | Problem]:
         for line, record in self.records:
-            yield from self.entries(line, record)
+            try:
+                got = self.convert(record, self.clock)
+            except RowError as exc:
+                got = Problem(line, str(exc))
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+                got = Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300])
+            if isinstance(got, Problem):
+                yield Problem(line, got.reason, got.raw or self.raw(record), got.skipped)
+                continue
+            if got is None:
+                continue
+            pieces = got if isinstance(got, list) else [(got, "")]
+            identity = clean(self.identity(record))
+            for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
+                bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
+                if bad is not None or end < start:
+                    yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
+                                  f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
+                    continue
+                yield Entry(
+                    line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
+                    tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
+                )
         if self.finish is not None:
             self.note = join_notes(self.note, self.finish())
-
-    def entries(self, line: int, record: Any) -> Iterator[Entry | Problem]:
-        try:
-            got = self.convert(record, self.clock)
-        except RowError as exc:
-            yield Problem(line, str(exc), self.raw(record))
-            return
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-            yield Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300], self.raw(record))
-            return
-        if isinstance(got, Problem):
-            yield Problem(line, got.reason, got.raw or self.raw(record), got.skipped)
-            return
-        if got is None:
-            return
-        pieces = got if isinstance(got, list) else [(got, "")]
-        identity = clean(self.identity(record))
-        for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
-            bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
-            if bad is not None or end < start:
-                yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
-                              f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
-                continue
-            yield Entry(
-                line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
-                tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
-            )
 
 
 def choose(fields: dict[str, Any], chain: list[str], choice: str | None) -> str:

@@ -84,7 +84,7 @@ def open_(source: Any, options: Any) -> JsonReading:
     rows, note = data_files.records(source)
     title = data_files.FOLDER_TITLE if isinstance(source, data_files.DataFolder) else data_files.TITLE
     return JsonReading(title, rows, convert_line, options, note, fields=FIELDS, total=source.lines,
-                       identity=lambda rec: _identity(data_files.interval(rec[1])), raw_of=lambda rec: rec[1])
+                       identity=lambda rec: _identity(data_files.interval(rec[1])), raw=lambda rec: rec[1])
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))
