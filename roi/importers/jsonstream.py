@@ -103,14 +103,11 @@ class Stream:
     def members(self) -> Iterator[str]:
         """The keys of the object at the cursor; at each, the cursor is on its value,
         which the caller reads (`value`) or walks before asking for the next key."""
-        self._open("{", "an object")
-        if self.take("}"):
+        if not self._open("{", "}", "an object"):
             return
         while True:
-            if self.peek() != '"':
-                raise ValueError(f"malformed JSON object at line {self.line()}")
-            key = self.value()
-            if not self.take(":"):
+            key = self.value() if self.peek() == '"' else None
+            if key is None or not self.take(":"):
                 raise ValueError(f"malformed JSON object at line {self.line()}")
             yield key
             if not self._more("}", "object"):
@@ -118,8 +115,7 @@ class Stream:
 
     def elements(self) -> Iterator[int]:
         """The line of each element of the array at the cursor (the cursor on it)."""
-        self._open("[", "an array")
-        if self.take("]"):
+        if not self._open("[", "]", "an array"):
             return
         while True:
             self.peek()
@@ -138,11 +134,13 @@ class Stream:
             if not self.fill():
                 return
 
-    def _open(self, char: str, what: str) -> None:
+    def _open(self, char: str, close: str, what: str) -> bool:
+        """Past `char`, which opens the value at the cursor: False if `close` follows (empty)."""
         if not self.take(char):
             got = self.peek()
             raise ValueError(f"expected {what} at line {self.line()}, found {got!r}" if got else
                              f"the JSON stops at line {self.line()} (expected {what})")
+        return not self.take(close)
 
     def _more(self, close: str, what: str) -> bool:
         if self.take(","):
@@ -202,7 +200,8 @@ class JsonHead:
     def describe(self) -> str:
         """'a JSON object with keys a, b, c' / 'a JSON array of numbers'."""
         if self.kind == "object":
-            keys = ", ".join(list(self.opens)[:8]) + (", ..." if len(self.opens) > 8 or not self.whole else "")
+            more = len(self.opens) > 8 or not self.whole
+            keys = ", ".join(list(self.opens)[:8]) + (", ..." if more else "")
             return f"a JSON object with keys {keys}" if self.opens else "an empty JSON object"
         if self.kind == "array":
             if not self.items:

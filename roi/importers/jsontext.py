@@ -24,8 +24,8 @@ _BANNERED = re.compile(r"\n[\[{]")  # a line that may start the JSON after a ban
 
 # What a format's convert gives for one record: (start, end, task, step, description, tags).
 Got = tuple[float, float, str, "str | None", str, list[str]]
-# One entry; several (a record cut in pieces, each with a suffix that tells it apart in
-# the content hash); a skipped Problem; or None (nothing at all).
+# One entry; several (a record cut in pieces, all but the first marked so, each with a
+# suffix that tells it apart in the content hash); a skipped Problem; or None (nothing).
 Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
 
 
@@ -166,12 +166,9 @@ def canonical(record: Any) -> str:
 
 @dataclass
 class JsonReading(Reading):
-    """Records (with their lines) -> entries, through a per-format `convert`.
-
-    `convert(record, clock)` returns (start, end, task, step, description, tags), a list
-    of those for a record that makes several entries (each with a suffix for its
-    identity; all but the first are pieces), a skipped Problem, or None; or raises
-    RowError. `finish()`, if given, adds to the note once every record is read."""
+    """Records (with their lines) -> entries, through a per-format `convert` (what it
+    gives: `Convert`; it may also raise RowError). `finish()`, if given, adds to the
+    note once every record is read."""
 
     title: str = field()  # (no default: Reading's class attribute is not one)
     records: Iterable[tuple[int, Any]]
