@@ -22,8 +22,9 @@ _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
 _BANNERED = re.compile(r"\n[\[{]")  # a line that may start the JSON after a banner
 
-# What a format's convert gives for one record: (start, end, task, step, description, tags).
-Got = tuple[float, float, str, "str | None", str, list[str]]
+# What a format's convert gives for one record: (start, end, task, fields, description,
+# tags), the fields being what --step-from may name.
+Got = tuple[float, float, str, dict[str, Any], str, list[str]]
 # One entry; several (a record cut in pieces, all but the first marked so, each with a
 # suffix that tells it apart in the content hash); a skipped Problem; or None (nothing).
 Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
@@ -205,14 +206,15 @@ class JsonReading(Reading):
                 continue
             pieces = got if isinstance(got, list) else [(got, "")]
             identity = clean(self.identity(record))
-            for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
+            for n, ((start, end, task, fields, desc, tags), apart) in enumerate(pieces):
                 bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
                 if bad is not None or end < start:
                     yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
                                   f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
                     continue
+                step = choose(fields, [], self.options.step_from)  # (the same rule for every format)
                 yield Entry(
-                    line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
+                    line, start, end, clean(task), clean(step) or None, clean(desc),
                     tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
                 )
         if self.finish is not None:

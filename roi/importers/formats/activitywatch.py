@@ -212,9 +212,8 @@ class _Export:
         fields = {k: text(d.get(k)) for k in DATA}
         fields["bucket"] = str(bucket)
         task = choose(fields, DATA, self.options.task_from)
-        step = choose(fields, [], self.options.step_from) or None
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
-        got = (start, start + dur, task, step, fields["title"], tags)
+        got = (start, start + dur, task, fields, fields["title"], tags)
         spans = self.spans_of.get(bucket)
         return got if spans is None else self._cut(got, spans)
 

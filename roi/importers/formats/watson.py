@@ -70,8 +70,7 @@ def open_(source: Any, options: Any) -> Any:
         fields, tags = tag_fields(listed)
         fields["project"] = text(project)
         task = choose(fields, ["project"], options.task_from)
-        step = choose(fields, [], options.step_from) or None
-        return start, end, task, step, "", tags
+        return start, end, task, fields, "", tags
 
     return JsonReading(FRAMES_TITLE if frames else JSON_TITLE, records, convert, options,
                        "UTC epoch seconds" if frames else "", fields=FIELDS)
