@@ -248,9 +248,8 @@ class _Export:
         if not self.afk_buckets:
             return ""
         hosts_without = sorted(self.window_hosts - self.active.keys())
-        away = self.away
-        note = (f"{self.seconds_away / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
-                f" {self.parted} split around an absence")
+        note = (f"{self.seconds_away / 3600:,.2f} h away left out, {self.away} event{'s' * (self.away != 1)}"
+                f" wholly away, {self.parted} split around an absence")
         if hosts_without:
             note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
         return note
