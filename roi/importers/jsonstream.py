@@ -1,5 +1,5 @@
 """A JSON document read in pieces: its outer levels walked by hand, each element decoded
-by the json module from a window of the text (or from a whole text, `Stream.of_text`).
+by the json module from a window of the text (or from a whole text in memory).
 
 `members()` and `elements()` walk an object or an array with the cursor on each value,
 which the caller decodes (`value()`) or walks further; lines are counted as the cursor
@@ -25,23 +25,18 @@ ELEMENT_LIMIT = 64 << 20  # one element longer than this is taken for a malforme
 
 
 class Stream:
-    """The JSON text of a file handle, through a window that moves on as it is read."""
+    """The JSON text of a file handle, through a window that moves on as it is read; or
+    of a `text` already in memory (no handle), its cursor at `pos`."""
 
-    def __init__(self, fh: Any, decoder: json.JSONDecoder | None = None) -> None:
+    def __init__(self, fh: Any, decoder: json.JSONDecoder | None = None, text: str = "",
+                 pos: int = 0) -> None:
         self.fh = fh
         self.decoder = decoder or json.JSONDecoder()
-        self.buf = ""
-        self.pos = 0  # the cursor, in buf
-        self.eof = False
+        self.buf = text
+        self.pos = pos  # the cursor, in buf
+        self.eof = fh is None
         self.counted = 0  # newlines are counted in buf up to here
         self.lines = 1  # the line of buf[counted]
-
-    @classmethod
-    def of_text(cls, text: str, pos: int = 0, decoder: json.JSONDecoder | None = None) -> Stream:
-        """A stream of a text already in memory, its cursor at `pos`."""
-        stream = cls(None, decoder)
-        stream.buf, stream.pos, stream.eof = text, pos, True
-        return stream
 
     def fill(self) -> bool:
         """Drop what was read, add the next piece (at least as much as is left, so that

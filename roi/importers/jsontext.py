@@ -144,7 +144,7 @@ def load_json(text: str, start: int, depth: int = 4) -> Any:
         return out
 
     decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: {share(k, k): shared(v) for k, v in pairs})
-    stream = Stream.of_text(text, start, decoder)
+    stream = Stream(None, decoder, text, start)
     value = located(depth)
     stream.end()
     return value
