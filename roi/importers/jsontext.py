@@ -183,10 +183,10 @@ class JsonReading(Reading):
     raw: Callable[[Any], str] = raw
 
     def __post_init__(self) -> None:
-        fields, options = self.fields, self.options
+        title, fields, options = self.title, self.fields, self.options
         for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
             if choice and fields is not None and choice.strip().lower() not in fields:
-                raise NotATaskLog(f"{flag} {choice!r} is not a field of {self.title} (choose from: {', '.join(fields)})")
+                raise NotATaskLog(f"{flag} {choice!r} is not a field of {title} (choose from: {', '.join(fields)})")
         self.clock = LocalClock(options.tz)
         if self.total is None and isinstance(self.records, list):
             self.total = len(self.records)
@@ -207,10 +207,11 @@ class JsonReading(Reading):
             pieces = got if isinstance(got, list) else [(got, "")]
             identity = clean(self.identity(record))
             for n, ((start, end, task, fields, desc, tags), apart) in enumerate(pieces):
-                bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
+                bad = next((t for t in (start, end) if not in_range(t)), None)  # after year 9999, before 1
                 if bad is not None or end < start:
-                    yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
-                                  f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
+                    why = (f"date out of range ({bad!r} seconds)" if bad is not None else
+                           f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})")
+                    yield Problem(line, why, self.raw(record))
                     continue
                 step = choose(fields, [], self.options.step_from)  # (the same rule for every format)
                 yield Entry(
