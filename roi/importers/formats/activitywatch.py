@@ -140,14 +140,14 @@ class _Export:
         hosts = {b: _host(b, meta) for b, meta in self.meta.items()}
         self.window = {b: _is("currentwindow", "window", b, meta) for b, meta in self.meta.items()}
         self.afk_buckets = [b for b, meta in self.meta.items() if _is("afkstatus", "afk", b, meta)]
-        active: dict[str, list[tuple[float, float]]] = {}
+        active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
         for bucket in self.afk_buckets:
             active.setdefault(hosts[bucket], []).extend(spans.get((where, bucket), []))
-        self.active = {host: merged(periods) for host, periods in active.items()}  # host -> not-afk periods
+        active = {host: merged(periods) for host, periods in active.items()}
         windows = [b for b, window in self.window.items() if window]
-        self.window_hosts = {hosts[b] for b in windows}
         # window bucket -> its host's not-afk periods, if known
-        self.spans_of = {b: self.active[hosts[b]] for b in windows if hosts[b] in self.active}
+        self.spans_of = {b: active[hosts[b]] for b in windows if hosts[b] in active}
+        self.uncut = sorted({hosts[b] for b in windows} - active.keys())  # hosts with no AFK data
 
     def _walk(self) -> Iterator[tuple[str, str, int, Any]]:
         """(where, bucket, line, event) for every event, in file order: where is "bucket"
@@ -247,11 +247,10 @@ class _Export:
         """What the cut took out (known once every event is read)."""
         if not self.afk_buckets:
             return ""
-        hosts_without = sorted(self.window_hosts - self.active.keys())
         note = (f"{self.seconds_away / 3600:,.2f} h away left out, {self.away} event{'s' * (self.away != 1)}"
                 f" wholly away, {self.parted} split around an absence")
-        if hosts_without:
-            note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
+        if self.uncut:
+            note += f"; no AFK data for {', '.join(self.uncut)}: its window time counted whole"
         return note
 
 
