@@ -1,5 +1,5 @@
 """A JSON document read in pieces: its outer levels walked by hand, each element decoded
-by the json module from a window of the text (or from a whole text, `Stream.of_text`).
+by the json module from a window of the text (or from a whole text in memory).
 
 `members()` and `elements()` walk an object or an array with the cursor on each value,
 which the caller decodes (`value()`) or walks further; lines are counted as the cursor
@@ -25,23 +25,18 @@ ELEMENT_LIMIT = 64 << 20  # one element longer than this is taken for a malforme
 
 
 class Stream:
-    """The JSON text of a file handle, through a window that moves on as it is read."""
+    """The JSON text of a file handle, through a window that moves on as it is read; or
+    of a `text` already in memory (no handle), its cursor at `pos`."""
 
-    def __init__(self, fh: Any, decoder: json.JSONDecoder | None = None) -> None:
+    def __init__(self, fh: Any, decoder: json.JSONDecoder | None = None, text: str = "",
+                 pos: int = 0) -> None:
         self.fh = fh
         self.decoder = decoder or json.JSONDecoder()
-        self.buf = ""
-        self.pos = 0  # the cursor, in buf
-        self.eof = False
+        self.buf = text
+        self.pos = pos  # the cursor, in buf
+        self.eof = fh is None
         self.counted = 0  # newlines are counted in buf up to here
         self.lines = 1  # the line of buf[counted]
-
-    @classmethod
-    def of_text(cls, text: str, pos: int = 0, decoder: json.JSONDecoder | None = None) -> Stream:
-        """A stream of a text already in memory, its cursor at `pos`."""
-        stream = cls(None, decoder)
-        stream.buf, stream.pos, stream.eof = text, pos, True
-        return stream
 
     def fill(self) -> bool:
         """Drop what was read, add the next piece (at least as much as is left, so that
@@ -103,14 +98,11 @@ class Stream:
     def members(self) -> Iterator[str]:
         """The keys of the object at the cursor; at each, the cursor is on its value,
         which the caller reads (`value`) or walks before asking for the next key."""
-        self._open("{", "an object")
-        if self.take("}"):
+        if not self._open("{", "}", "an object"):
             return
         while True:
-            if self.peek() != '"':
-                raise ValueError(f"malformed JSON object at line {self.line()}")
-            key = self.value()
-            if not self.take(":"):
+            key = self.value() if self.peek() == '"' else None
+            if key is None or not self.take(":"):
                 raise ValueError(f"malformed JSON object at line {self.line()}")
             yield key
             if not self._more("}", "object"):
@@ -118,8 +110,7 @@ class Stream:
 
     def elements(self) -> Iterator[int]:
         """The line of each element of the array at the cursor (the cursor on it)."""
-        self._open("[", "an array")
-        if self.take("]"):
+        if not self._open("[", "]", "an array"):
             return
         while True:
             self.peek()
@@ -138,11 +129,13 @@ class Stream:
             if not self.fill():
                 return
 
-    def _open(self, char: str, what: str) -> None:
+    def _open(self, char: str, close: str, what: str) -> bool:
+        """Past `char`, which opens the value at the cursor: False if `close` follows (empty)."""
         if not self.take(char):
             got = self.peek()
             raise ValueError(f"expected {what} at line {self.line()}, found {got!r}" if got else
                              f"the JSON stops at line {self.line()} (expected {what})")
+        return not self.take(close)
 
     def _more(self, close: str, what: str) -> bool:
         if self.take(","):
@@ -157,14 +150,11 @@ class Stream:
 @dataclass
 class JsonHead:
     """What the start of a JSON text shows: an array's first elements, or an object's
-    keys (with the values that are whole within it, and the first character of the one
-    that is not)."""
+    keys (each with the first character of its value)."""
 
     kind: str = ""  # "array", "object", or "" (neither)
     items: list[Any] = field(default_factory=list)  # an array's first elements
-    keys: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-    opens: dict[str, str] = field(default_factory=dict)  # key -> first character of its value
+    opens: dict[str, str] = field(default_factory=dict)  # an object's keys -> first character of the value
     whole: bool = False  # the whole value was seen
 
     @classmethod
@@ -182,9 +172,8 @@ class JsonHead:
             elif first == "{":
                 head.kind = "object"
                 for key in stream.members():
-                    head.keys.append(key)
                     head.opens[key] = stream.peek()
-                    head.values[key] = stream.value()
+                    stream.value()
             head.whole = bool(head.kind)
         except ValueError:  # the head stops inside a value: what came before is known
             pass
@@ -196,7 +185,7 @@ class JsonHead:
             return cls("array", list(value[:limit]), whole=True)
         if isinstance(value, dict):
             opens = {k: "{" if isinstance(v, dict) else "[" if isinstance(v, list) else "" for k, v in value.items()}
-            return cls("object", [], list(value), dict(value), opens, whole=True)
+            return cls("object", [], opens, whole=True)
         return cls()
 
     @property
@@ -206,8 +195,9 @@ class JsonHead:
     def describe(self) -> str:
         """'a JSON object with keys a, b, c' / 'a JSON array of numbers'."""
         if self.kind == "object":
-            keys = ", ".join(self.keys[:8]) + (", ..." if len(self.keys) > 8 or not self.whole else "")
-            return f"a JSON object with keys {keys}" if self.keys else "an empty JSON object"
+            more = len(self.opens) > 8 or not self.whole
+            keys = ", ".join(list(self.opens)[:8]) + (", ..." if more else "")
+            return f"a JSON object with keys {keys}" if self.opens else "an empty JSON object"
         if self.kind == "array":
             if not self.items:
                 return "an empty JSON array" if self.whole else "a JSON array"

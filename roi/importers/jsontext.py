@@ -5,8 +5,11 @@ format's `convert(record, clock)` on each.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from roi.importers.api import Entry, NotATaskLog, Options, Problem, Reading, RowError, join_notes
@@ -17,11 +20,13 @@ JSON_LIMIT = 512 * 1024 * 1024  # a JSON file read whole (not streamed) may be t
 SHORT = 40  # longer texts (titles, URLs, timestamps with zones) rarely repeat: not shared
 _decoder = json.JSONDecoder()
 _WS = " \t\n\r"
+_BANNERED = re.compile(r"\n[\[{]")  # a line that may start the JSON after a banner
 
-# What a format's convert gives for one record: (start, end, task, step, description, tags).
-Got = tuple[float, float, str, "str | None", str, list[str]]
-# One entry; several (a record cut in pieces, each with a suffix that tells it apart in
-# the content hash); a skipped Problem; or None (nothing at all).
+# What a format's convert gives for one record: (start, end, task, fields, description,
+# tags), the fields being what --step-from may name.
+Got = tuple[float, float, str, dict[str, Any], str, list[str]]
+# One entry; several (a record cut in pieces, all but the first marked so, each with a
+# suffix that tells it apart in the content hash); a skipped Problem; or None (nothing).
 Convert = Callable[[Any, LocalClock], "Got | list[tuple[Got, str]] | Problem | None"]
 
 
@@ -104,18 +109,13 @@ def json_start(text: str) -> int | None:
     stripped = len(text) - len(text.lstrip(_WS + "\ufeff"))
     if stripped < len(text) and text[stripped] in "[{":
         return stripped
-    pos = 0
-    for _ in range(50):
-        candidates = [p for p in (text.find("\n[", pos), text.find("\n{", pos)) if p != -1]
-        if not candidates:
-            return None
-        pos = min(candidates) + 1
+    for match in itertools.islice(_BANNERED.finditer(text), 50):
         try:
-            _, end = _decoder.raw_decode(text, pos)
+            _, end = _decoder.raw_decode(text, match.start() + 1)
         except (ValueError, RecursionError):
             continue
         if not text[end:].strip():
-            return pos
+            return match.start() + 1
     return None
 
 
@@ -144,7 +144,7 @@ def load_json(text: str, start: int, depth: int = 4) -> Any:
         return out
 
     decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: {share(k, k): shared(v) for k, v in pairs})
-    stream = Stream.of_text(text, start, decoder)
+    stream = Stream(None, decoder, text, start)
     value = located(depth)
     stream.end()
     return value
@@ -165,72 +165,61 @@ def canonical(record: Any) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
 
 
+@dataclass
 class JsonReading(Reading):
-    """Records (with their lines) -> entries, through a per-format `convert`.
+    """Records (with their lines) -> entries, through a per-format `convert` (what it
+    gives: `Convert`; it may also raise RowError). `finish()`, if given, adds to the
+    note once every record is read."""
 
-    `convert(record, clock)` returns (start, end, task, step, description, tags), a list
-    of those for a record that makes several entries (each with a suffix for its
-    identity; all but the first are pieces), a skipped Problem, or None; or raises
-    RowError. `finish()`, if given, adds to the note once every record is read."""
+    title: str = field()  # (no default: Reading's class attribute is not one)
+    records: Iterable[tuple[int, Any]]
+    convert: Convert
+    options: Options
+    note: str = ""
+    fields: list[str] | None = None  # what --task-from and --step-from may name
+    identity: Callable[[Any], str] = canonical
+    finish: Callable[[], str] | None = None
+    total: int | None = None  # (of a list of records: its length)
+    raw: Callable[[Any], str] = raw
 
-    def __init__(
-        self,
-        title: str,
-        records: Iterable[tuple[int, Any]],
-        convert: Convert,
-        options: Options,
-        note: str = "",
-        fields: list[str] | None = None,
-        identity: Callable[[Any], str] = canonical,
-        finish: Callable[[], str] | None = None,
-        total: int | None = None,
-        raw_of: Callable[[Any], str] = raw,
-    ) -> None:
+    def __post_init__(self) -> None:
+        title, fields, options = self.title, self.fields, self.options
         for flag, choice in (("--task-from", options.task_from), ("--step-from", options.step_from)):
             if choice and fields is not None and choice.strip().lower() not in fields:
                 raise NotATaskLog(f"{flag} {choice!r} is not a field of {title} (choose from: {', '.join(fields)})")
-        self.title = title
-        self.records = records
-        self.convert = convert
-        self.identity = identity
-        self.raw = raw_of
         self.clock = LocalClock(options.tz)
-        self.total = len(records) if total is None and isinstance(records, list) else total
-        self.note = note
-        self.finish = finish
+        if self.total is None and isinstance(self.records, list):
+            self.total = len(self.records)
 
     def __iter__(self) -> Iterator[Entry | Problem]:
         for line, record in self.records:
-            yield from self.entries(line, record)
+            try:
+                got = self.convert(record, self.clock)
+            except RowError as exc:
+                got = Problem(line, str(exc))
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+                got = Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300])
+            if isinstance(got, Problem):
+                yield Problem(line, got.reason, got.raw or self.raw(record), got.skipped)
+                continue
+            if got is None:
+                continue
+            pieces = got if isinstance(got, list) else [(got, "")]
+            identity = clean(self.identity(record))
+            for n, ((start, end, task, fields, desc, tags), apart) in enumerate(pieces):
+                bad = next((t for t in (start, end) if not in_range(t)), None)  # after year 9999, before 1
+                if bad is not None or end < start:
+                    why = (f"date out of range ({bad!r} seconds)" if bad is not None else
+                           f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})")
+                    yield Problem(line, why, self.raw(record))
+                    continue
+                step = choose(fields, [], self.options.step_from)  # (the same rule for every format)
+                yield Entry(
+                    line, start, end, clean(task), clean(step) or None, clean(desc),
+                    tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
+                )
         if self.finish is not None:
             self.note = join_notes(self.note, self.finish())
-
-    def entries(self, line: int, record: Any) -> Iterator[Entry | Problem]:
-        try:
-            got = self.convert(record, self.clock)
-        except RowError as exc:
-            yield Problem(line, str(exc), self.raw(record))
-            return
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-            yield Problem(line, f"not a valid entry ({type(exc).__name__}: {exc})"[:300], self.raw(record))
-            return
-        if isinstance(got, Problem):
-            yield Problem(line, got.reason, got.raw or self.raw(record), got.skipped)
-            return
-        if got is None:
-            return
-        pieces = got if isinstance(got, list) else [(got, "")]
-        identity = clean(self.identity(record))
-        for n, ((start, end, task, step, desc, tags), apart) in enumerate(pieces):
-            bad = next((t for t in (start, end) if not in_range(t)), None)  # past year 9999, before year 1
-            if bad is not None or end < start:
-                yield Problem(line, f"date out of range ({bad!r} seconds)" if bad is not None else
-                              f"ends ({self.clock.iso(end)}) before it starts ({self.clock.iso(start)})", self.raw(record))
-                continue
-            yield Entry(
-                line, start, end, clean(task), clean(step) if step is not None else None, clean(desc),
-                tuple(clean(t) for t in tags), identity + apart, piece=n > 0,
-            )
 
 
 def choose(fields: dict[str, Any], chain: list[str], choice: str | None) -> str:

@@ -32,14 +32,15 @@ from roi.importers.timeparse import LocalClock, aware_iso
 NAME = "activitywatch"
 TITLE = "ActivityWatch bucket export JSON"
 CSV_TITLE = "ActivityWatch events CSV"
-KNOWN = {"app": ["app"], "title": ["title"], "url": ["url"], "status": ["status"]}
+DATA = ["app", "title", "url", "status"]  # an event's data fields that may name its task, in that order
+KNOWN = {name: [name] for name in DATA}
 FIELDS = ["app", "title", "url", "bucket", "status"]
 
 
 def sniff(source: Any) -> int:
     if source.kind == "csv":
         f = set(source.fields)
-        return 90 if {"timestamp", "duration"} <= f and {"app", "title", "url", "status"} & f else 0
+        return 90 if {"timestamp", "duration"} <= f and set(DATA) & f else 0
     head = head_of(source)
     if head.kind == "object" and head.opens.get("buckets") == "{":
         return 95
@@ -51,7 +52,7 @@ def layout(source: Any) -> Layout:
     return Layout(
         roles={"start": f["timestamp"], "duration": f["duration"]},
         duration_unit="seconds",
-        task_from=["app", "title", "url", "status"],
+        task_from=list(DATA),
         description="title" if "title" in f else None,
     )
 
@@ -74,23 +75,19 @@ def _host(bucket_id: str, meta: Any) -> str:
     return bucket_id.rpartition("_")[2] if "_" in bucket_id else ""
 
 
-def not_afk_spans(events: list[Any]) -> list[tuple[float, float]]:
-    """The 'not-afk' periods among an AFK bucket's events (events that are not such a
-    period, or not readable, add nothing)."""
-    spans = []
-    for ev in events:
-        data = ev.get("data") if isinstance(ev, dict) else None
-        if not isinstance(data, dict) or data.get("status") != "not-afk":
-            continue
-        dur = ev.get("duration")
-        if isinstance(dur, bool) or not isinstance(dur, int | float) or not 0 < dur < float("inf"):
-            continue
-        try:
-            start = aware_iso(ev.get("timestamp"), "timestamp")
-        except RowError:
-            continue
-        spans.append((start, start + float(dur)))
-    return spans
+def _timed(ev: Any) -> tuple[float, float]:
+    """An event's start and seconds; RowError if either is not readable."""
+    if not isinstance(ev, dict):
+        raise RowError(f"not an event (got {text(ev)[:60]!r})")
+    start = aware_iso(ev.get("timestamp"), "timestamp")
+    dur = ev.get("duration")
+    if isinstance(dur, bool) or not isinstance(dur, int | float):
+        raise RowError(f"duration {dur!r} is not a number")
+    if dur < 0:
+        raise RowError(f"negative duration {dur!r} in duration")
+    if dur != dur or dur in (float("inf"),):
+        raise RowError(f"duration {dur!r} is not a finite number")
+    return start, float(dur)
 
 
 def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -126,31 +123,31 @@ class _Export:
         self.meta: dict[str, Any] = {}  # bucket id -> its metadata (without its events)
         self.split = False  # events under a top-level "events" object, not in their buckets
         self.total = 0
-        self.afk_buckets: list[str] = []
-        self.active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
-        self.spans_of: dict[str, list[tuple[float, float]]] = {}  # window bucket -> its host's, if known
-        self.window_hosts: set[str] = set()
-        self.cut = {"split": 0, "away": 0, "seconds": 0.0}  # what the AFK periods took out
-        spans: dict[str, list[Any]] = {}  # bucket -> the not-afk periods among its events
+        self.parted = self.away = 0  # events the AFK periods cut in parts, or took out whole
+        self.seconds_away = 0.0
+        spans: dict[tuple[str, str], list[tuple[float, float]]] = {}  # (where, bucket) -> its not-afk periods
         for where, bucket, _line, ev in self._walk():
             self.total += 1
             data = ev.get("data") if isinstance(ev, dict) else None
             if isinstance(data, dict) and data.get("status") == "not-afk":
-                spans.setdefault(f"{where}\x1f{bucket}", []).append(ev)
-        for bucket_id, meta in self.meta.items():
-            if _is("afkstatus", "afk", bucket_id, meta):
-                self.afk_buckets.append(bucket_id)
-                events = spans.get(f"{'split' if self.split else 'bucket'}\x1f{bucket_id}", [])
-                self.active.setdefault(_host(bucket_id, meta), []).extend(not_afk_spans(events))
-        self.active = {host: merged(periods) for host, periods in self.active.items()}
-        for bucket_id, meta in self.meta.items():
-            if _is("currentwindow", "window", bucket_id, meta):
-                host = _host(bucket_id, meta)
-                self.window_hosts.add(host)
-                if host in self.active:
-                    self.spans_of[bucket_id] = self.active[host]
-        self.skipped_buckets = [b for b in self.meta if b not in self.spans_of and b not in self.afk_buckets
-                                and not _is("currentwindow", "window", b, self.meta[b])]
+                try:
+                    start, dur = _timed(ev)
+                except RowError:
+                    continue  # not readable: adds nothing
+                if dur > 0:
+                    spans.setdefault((where, bucket), []).append((start, start + dur))
+        where = "split" if self.split else "bucket"
+        hosts = {b: _host(b, meta) for b, meta in self.meta.items()}
+        self.window = {b: _is("currentwindow", "window", b, meta) for b, meta in self.meta.items()}
+        self.afk_buckets = [b for b, meta in self.meta.items() if _is("afkstatus", "afk", b, meta)]
+        active: dict[str, list[tuple[float, float]]] = {}  # host -> its not-afk periods
+        for bucket in self.afk_buckets:
+            active.setdefault(hosts[bucket], []).extend(spans.get((where, bucket), []))
+        active = {host: merged(periods) for host, periods in active.items()}
+        windows = [b for b, window in self.window.items() if window]
+        # window bucket -> its host's not-afk periods, if known
+        self.spans_of = {b: active[hosts[b]] for b in windows if hosts[b] in active}
+        self.uncut = sorted({hosts[b] for b in windows} - active.keys())  # hosts with no AFK data
 
     def _walk(self) -> Iterator[tuple[str, str, int, Any]]:
         """(where, bucket, line, event) for every event, in file order: where is "bucket"
@@ -197,37 +194,26 @@ class _Export:
     def records(self) -> Iterator[tuple[int, Any]]:
         """(line, (bucket, event)) of each event to read, (line, (None, bucket)) of one
         not read (another kind of bucket); a record's JSON is the entry's identity."""
-        window = {b: _is("currentwindow", "window", b, meta) for b, meta in self.meta.items()}
         for where, bucket, line, ev in self._walk():
             if where == "list":
                 yield line, ("events", ev)
             elif (where == "split") == self.split:
-                yield line, ((bucket, ev) if window.get(bucket) else (None, bucket))
+                yield line, ((bucket, ev) if self.window.get(bucket) else (None, bucket))
 
     def convert(self, rec: Any, clock: LocalClock) -> Any:
         bucket, ev = rec
         if bucket is None:
             return Problem(0, f"not window activity (bucket {text(ev)!r})", "", True)
-        if not isinstance(ev, dict):
-            raise RowError(f"not an event (got {text(ev)[:60]!r})")
-        start = aware_iso(ev.get("timestamp"), "timestamp")
-        dur = ev.get("duration")
-        if isinstance(dur, bool) or not isinstance(dur, int | float):
-            raise RowError(f"duration {dur!r} is not a number")
-        if dur < 0:
-            raise RowError(f"negative duration {dur!r} in duration")
-        if dur != dur or dur in (float("inf"),):
-            raise RowError(f"duration {dur!r} is not a finite number")
+        start, dur = _timed(ev)
         if dur == 0:
             return Problem(0, "zero-length event", "", True)
         data = ev.get("data")
         d: dict[str, Any] = data if isinstance(data, dict) else {}
-        fields = {k: text(d.get(k)) for k in ("app", "title", "url", "status")}
+        fields = {k: text(d.get(k)) for k in DATA}
         fields["bucket"] = str(bucket)
-        task = choose(fields, ["app", "title", "url", "status"], self.options.task_from)
-        step = choose(fields, [], self.options.step_from) or None
+        task = choose(fields, DATA, self.options.task_from)
         tags = [f"bucket:{bucket}"] if bucket != "events" else []
-        got = (start, start + float(dur), task, step, fields["title"], tags)
+        got = (start, start + dur, task, fields, fields["title"], tags)
         spans = self.spans_of.get(bucket)
         return got if spans is None else self._cut(got, spans)
 
@@ -235,13 +221,13 @@ class _Export:
         """An event cut to the periods not AFK: whole, skipped, or in parts."""
         start, end = got[0], got[1]
         parts = active_parts(start, end, spans)
-        self.cut["seconds"] += (end - start) - sum(e - s for s, e in parts)
+        self.seconds_away += (end - start) - sum(e - s for s, e in parts)
         if not parts:
-            self.cut["away"] += 1
+            self.away += 1
             return Problem(0, "away from the keyboard (AFK) all through", "", True)
         if parts == [(start, end)]:
             return got
-        self.cut["split"] += len(parts) > 1
+        self.parted += len(parts) > 1
         # each part's identity names it, so the content hash tells the parts apart
         return [((s, e, *got[2:]), f"\x1factive {s!r}-{e!r}") for s, e in parts]
 
@@ -252,7 +238,7 @@ class _Export:
             note += f", cut to the time not AFK ({', '.join(self.afk_buckets)})"
         else:
             note += "; no AFK bucket: window time counted whole, time away included"
-        others = [b for b in self.skipped_buckets if b not in self.afk_buckets]
+        others = [b for b, window in self.window.items() if not window and b not in self.afk_buckets]
         if others:
             note += f"; events of {', '.join(others)} skipped"
         return note
@@ -261,12 +247,10 @@ class _Export:
         """What the cut took out (known once every event is read)."""
         if not self.afk_buckets:
             return ""
-        hosts_without = sorted(self.window_hosts - self.active.keys())
-        away, parted = int(self.cut["away"]), int(self.cut["split"])
-        note = (f"{self.cut['seconds'] / 3600:,.2f} h away left out, {away} event{'s' * (away != 1)} wholly away,"
-                f" {parted} split around an absence")
-        if hosts_without:
-            note += f"; no AFK data for {', '.join(hosts_without)}: its window time counted whole"
+        note = (f"{self.seconds_away / 3600:,.2f} h away left out, {self.away} event{'s' * (self.away != 1)}"
+                f" wholly away, {self.parted} split around an absence")
+        if self.uncut:
+            note += f"; no AFK data for {', '.join(self.uncut)}: its window time counted whole"
         return note
 
 

@@ -105,9 +105,8 @@ def open_(source: Any, options: Any) -> JsonReading:
             end = start + dur
         else:
             return Problem(0, f"still running (no end): {task!r} since {clock.iso(start)}", "", True)
-        step = choose(fields, [], options.step_from) or None
         tags += [f"{k}:{fields[k]}" for k in ("project", "client", "task") if fields[k] and _name(r, k)]
-        return start, end, task, step, fields["description"], tags
+        return start, end, task, fields, fields["description"], tags
 
     return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, identity=_identity)
 

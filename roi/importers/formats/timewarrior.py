@@ -64,8 +64,7 @@ def open_(source: Any, options: Any) -> JsonReading:
         if r.get("end") in (None, ""):
             return Problem(0, f"still running (no end): {task or '(untagged)'!r} since {clock.iso(start)}", "", True)
         end = basic_iso(str(r["end"]), "end", clock)
-        step = choose(fields, [], options.step_from) or None
-        return start, end, task, step, fields["annotation"], tags
+        return start, end, task, fields, fields["annotation"], tags
 
     if source.kind == "json":
         note = f"{source.json_prefix} characters before the JSON passed over" if source.json_prefix else ""
@@ -84,7 +83,7 @@ def open_(source: Any, options: Any) -> JsonReading:
     rows, note = data_files.records(source)
     title = data_files.FOLDER_TITLE if isinstance(source, data_files.DataFolder) else data_files.TITLE
     return JsonReading(title, rows, convert_line, options, note, fields=FIELDS, total=source.lines,
-                       identity=lambda rec: _identity(data_files.interval(rec[1])), raw_of=lambda rec: rec[1])
+                       identity=lambda rec: _identity(data_files.interval(rec[1])), raw=lambda rec: rec[1])
 
 
 INFO = register(FormatInfo(NAME, TITLE, sniff, open_))

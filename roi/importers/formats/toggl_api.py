@@ -84,9 +84,8 @@ def open_(source: Any, options: Any) -> JsonReading:
         if r.get("stop") in (None, "") and (not isinstance(dur, int | float) or isinstance(dur, bool) or dur < 0):
             return Problem(0, f"still running (no stop, duration {dur!r}): {task!r} since {clock.iso(start)}", "", True)
         end = aware_iso(r["stop"], "stop") if r.get("stop") not in (None, "") else start + float(dur)  # type: ignore[arg-type]
-        step = choose(fields, [], options.step_from) or None
         tags += [f"{k}:{fields[k]}" for k in ("project", "client") if fields[k] and _name(r, k)]
-        return start, end, task, step, fields["description"], tags
+        return start, end, task, fields, fields["description"], tags
 
     return JsonReading(TITLE, records, convert, options, note, fields=FIELDS, identity=_identity)
 

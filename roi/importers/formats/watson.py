@@ -53,7 +53,6 @@ def open_(source: Any, options: Any) -> Any:
     if source.kind == "csv":
         return _csv_open(source, options)
     data = source.json
-    records = records_of(data)
     frames = _frame_like(data[0])
 
     def convert(r: Any, clock: LocalClock) -> Any:
@@ -70,10 +69,9 @@ def open_(source: Any, options: Any) -> Any:
         fields, tags = tag_fields(listed)
         fields["project"] = text(project)
         task = choose(fields, ["project"], options.task_from)
-        step = choose(fields, [], options.step_from) or None
-        return start, end, task, step, "", tags
+        return start, end, task, fields, "", tags
 
-    return JsonReading(FRAMES_TITLE if frames else JSON_TITLE, records, convert, options,
+    return JsonReading(FRAMES_TITLE if frames else JSON_TITLE, records_of(data), convert, options,
                        "UTC epoch seconds" if frames else "", fields=FIELDS)
 
 
