@@ -19,7 +19,6 @@ def twin_keys(hashes: list[str]) -> bytes:
 class SeenKeys:
     def __init__(self) -> None:
         self.levels: list[np.ndarray] = []
-        self.twins: dict[int, int] = {}
 
     def ordinals(self, chunk_keys: bytes) -> list[tuple[int, int]]:
         """(index, n) for each row of this chunk (its twin_keys) that is the n-th
@@ -27,33 +26,17 @@ class SeenKeys:
         if not chunk_keys:
             return []
         keys = np.frombuffer(chunk_keys, dtype=np.uint64)
-        order = np.argsort(keys)
+        order = np.argsort(keys, kind="stable")  # equal keys stay in file order
         in_order = keys[order]  # searched in order: twice as fast
-        seen = np.zeros(len(keys), dtype=bool)
+        # n = 1 + the key's earlier occurrences: in the chunks before (the levels keep
+        # every one), then in this chunk
+        n = 1 + np.arange(len(keys)) - np.searchsorted(in_order, in_order, "left")
         for level in self.levels:
-            pos = np.searchsorted(level, in_order)
-            pos[pos >= len(level)] = 0
-            seen |= level[pos] == in_order
-        before = np.empty_like(seen)
-        before[order] = seen
-        uniq, counts = np.unique(keys, return_counts=True)
-        candidates = before.copy()
-        repeated = uniq[counts > 1]
-        if repeated.size:
-            candidates |= np.isin(keys, repeated)
-        out: list[tuple[int, int]] = []
-        if candidates.any():
-            passed: set[int] = set()
-            for idx in np.flatnonzero(candidates).tolist():
-                k = int(keys[idx])
-                if before[idx] or k in passed:
-                    n = self.twins.get(k, 1) + 1
-                    self.twins[k] = n
-                    out.append((idx, n))
-                else:
-                    passed.add(k)
+            n += np.searchsorted(level, in_order, "right") - np.searchsorted(level, in_order, "left")
+        ordinal = np.empty_like(n)
+        ordinal[order] = n
         self._push(in_order)
-        return out
+        return [(index, int(ordinal[index])) for index in np.flatnonzero(ordinal > 1).tolist()]
 
     def _push(self, keys: np.ndarray) -> None:
         self.levels.append(keys)
