@@ -231,13 +231,9 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The `roi import --json` object of DESIGN.md, exactly."""
+        counts = ("format", "rows_read", "imported", "duplicates", "skipped", "rejected")
         return {
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "imported": self.imported,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
+            **{name: getattr(self, name) for name in counts},
             "hours": round(self.hours, 4),
             "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
             "warnings": [{"line": line, "reason": reason} for line, reason in self.warnings],
