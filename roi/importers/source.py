@@ -126,8 +126,8 @@ class Source:
                 next(reader, None)
             yield reader
             return
-        with self.open_text() as fh:
-            lines: Iterator[str] = _nul_free(fh) if self.has_nul else fh
+        with self.open_text() as fh:  # the csv module refuses NUL characters
+            lines: Iterator[str] = (line.replace("\x00", "") for line in fh) if self.has_nul else fh
             try:
                 reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
                 for _ in range(self.skip):
@@ -170,11 +170,9 @@ def open_source(path: str | Path) -> Source:
     with fh:
         first = fh.read(CHUNK)
         if first.startswith(WORKBOOK_MAGIC):  # a spreadsheet: read as a table, its bytes hashed
-            digest, size = hashlib.sha256(first), len(first)
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-            return Source(p, size, digest.hexdigest(), "workbook", 0, "")
+            fh.seek(0)
+            digest = hashlib.file_digest(fh, "sha256")
+            return Source(p, fh.tell(), digest.hexdigest(), "workbook", 0, "")
         text = first[: first.find(NUL_RUN)] if NUL_RUN in first else first  # crash padding left out
         if not text.strip():
             raise NotATaskLog(f"{p} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))
@@ -190,8 +188,9 @@ def open_source(path: str | Path) -> Source:
             encoding = "utf-8"
         if encoding != "utf-16" and b"\x00" in text[:SAMPLE_BYTES]:
             raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
-        scan = _scan(fh, first, encoding)
-    if not scan.valid:
+        source = Source(p, 0, "", encoding, 0, "")
+        valid = _scan(fh, first, source)
+    if not valid:
         encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
     if encoding == "utf-16":
         head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
@@ -200,56 +199,45 @@ def open_source(path: str | Path) -> Source:
     head = head.lstrip("\ufeff")
     if encoding != "utf-16" and _mostly_binary(head):
         raise NotATaskLog(f"{p} is a binary file, not a task log")
-    source = Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul)
-    if scan.nul_run is not None:
-        source.cut, source.cut_line = scan.nul_run
+    source.encoding, source.head = encoding, head
     return source
 
 
-@dataclass
-class _Scan:
-    size: int = 0
-    lines: int = 0
-    sha256: str = ""
-    valid: bool = True  # the bytes decode in the encoding (UTF-8 checked; UTF-16 trusted)
-    has_nul: bool = False
-    nul_run: tuple[int, int] | None = None  # (byte offset, line) of the first long run of NULs
-
-
-def _scan(fh: Any, first: bytes, encoding: str) -> _Scan:
-    """One pass over the bytes from `first` on: size, lines, SHA-256, NULs, and whether
-    they are valid UTF-8 (a streaming check: a character may be cut across reads). It
-    stops at the first long run of NULs (crash padding: the rest is not text)."""
-    scan, digest = _Scan(), hashlib.sha256()
+def _scan(fh: Any, first: bytes, source: Source) -> bool:
+    """One pass over the bytes from `first` on: the source's size, lines, SHA-256 and NULs,
+    and whether they are valid in its encoding (UTF-8 checked, in a streaming way: a
+    character may be cut across reads; UTF-16 trusted). It stops at the first long run of
+    NULs (crash padding: the rest is not text)."""
+    encoding, digest, valid = source.encoding, hashlib.sha256(), True
     decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
     chunk, last = first, b""
     while chunk:
         if b"\x00" in chunk and encoding != "utf-16":
-            scan.has_nul = True
+            source.has_nul = True
             tail = last[1 - len(NUL_RUN):]  # a run may begin in the chunk before
             at = (tail + chunk).find(NUL_RUN) - len(tail)
             if at >= -len(tail):
                 chunk = chunk[: max(at, 0)]
-                scan.nul_run = (scan.size + at, scan.lines + chunk.count(b"\n") + 1)
+                source.cut, source.cut_line = source.size + at, source.lines + chunk.count(b"\n") + 1
         # ASCII is valid UTF-8 unless a multi-byte character is left open before it
-        if scan.valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
+        if valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                scan.valid = False
+                valid = False
         digest.update(chunk)
-        scan.size += len(chunk)
-        scan.lines += chunk.count(b"\n")
-        last, chunk = chunk, b"" if scan.nul_run else fh.read(CHUNK)
-    if scan.valid and decoder is not None:
+        source.size += len(chunk)
+        source.lines += chunk.count(b"\n")
+        last, chunk = chunk, b"" if source.cut is not None else fh.read(CHUNK)
+    if valid and decoder is not None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            scan.valid = False
+            valid = False
     if last and not last.endswith(b"\n"):
-        scan.lines += 1
-    scan.sha256 = digest.hexdigest()
-    return scan
+        source.lines += 1
+    source.sha256 = digest.hexdigest()
+    return valid
 
 
 def _mostly_binary(text: str) -> bool:
@@ -319,12 +307,6 @@ class _Upto(io.RawIOBase):
     def close(self) -> None:
         self.raw.close()
         super().close()
-
-
-def _nul_free(fh: io.TextIOWrapper) -> Iterator[str]:
-    """Lines with NUL characters removed (the csv module refuses them)."""
-    for line in fh:
-        yield line.replace("\x00", "") if "\x00" in line else line
 
 
 def raw_row(row: list[str], delimiter: str) -> str:
