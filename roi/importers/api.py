@@ -143,13 +143,9 @@ def all_formats() -> dict[str, Format]:
     global _plugins_loaded
     import roi.importers.formats  # noqa: F401  (each module registers its format)
 
-    if not _plugins_loaded:
-        _plugins_loaded = True
-        load_plugins()
-    return REGISTRY
-
-
-def load_plugins() -> None:
+    if _plugins_loaded:
+        return REGISTRY
+    _plugins_loaded = True
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -166,6 +162,7 @@ def load_plugins() -> None:
             PLUGIN_PROBLEMS.append(f"importer plugin {ep.name!r} not loaded: format {fmt.name!r} exists")
             continue
         REGISTRY[fmt.name] = fmt
+    return REGISTRY
 
 
 # --- what an import reports -----------------------------------------------------------------
