@@ -98,22 +98,20 @@ class Source:
             from roi.importers.workbook import read_book
 
             self.book, self.header, self.skip, self.lines, self.note = read_book(self.path, sheet)
-            self.kind, self.fields = "csv", header_fields(self.header)
+        elif looks_like_json(self.head) and inspect_json(self):
             return self
-        if looks_like_json(self.head) and inspect_json(self):
-            return self
-        self.kind = "csv"
-        try:
-            first, _, rest = self.head.partition("\n")
-            hint = first.strip().strip('"')
-            if hint[:4].lower() == "sep=" and len(hint) == 5:  # Excel's delimiter hint, a line of its own
-                self.delimiter, self.skip, self.note = hint[4], 1, f"line 1 {hint!r} sets the delimiter"
-            else:
-                self.delimiter, rest = sniff_delimiter(self.head), self.head
-            self.header = read_header(rest, self.delimiter)
-        except csv.Error as exc:
-            raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
-        self.fields = header_fields(self.header)
+        else:
+            try:
+                first, _, rest = self.head.partition("\n")
+                hint = first.strip().strip('"')
+                if hint[:4].lower() == "sep=" and len(hint) == 5:  # Excel's delimiter hint, a line of its own
+                    self.delimiter, self.skip, self.note = hint[4], 1, f"line 1 {hint!r} sets the delimiter"
+                else:
+                    self.delimiter, rest = sniff_delimiter(self.head), self.head
+                self.header = read_header(rest, self.delimiter)
+            except csv.Error as exc:
+                raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
+        self.kind, self.fields = "csv", header_fields(self.header)
         return self
 
     @contextmanager
@@ -179,15 +177,12 @@ def open_source(path: str | Path) -> Source:
         for magic, what in _MAGIC.items():
             if first.startswith(magic):
                 raise NotATaskLog(f"{p} is {what}, not a task log (CSV, TSV or JSON)")
-        if first.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            encoding = "utf-16"
-            text = first
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # its NULs are text
+            encoding, text = "utf-16", first
         else:
-            encoding = "utf-8"
-        if encoding != "utf-16" and b"\x00" in text[:SAMPLE_BYTES]:
-            raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
+            encoding = "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"
+            if b"\x00" in text[:SAMPLE_BYTES]:
+                raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
         source = Source(p, 0, "", encoding, 0, "")
         valid = _scan(fh, first, source)
     if not valid:
@@ -257,9 +252,8 @@ def norm(name: str) -> str:
 def header_fields(header: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, name in enumerate(header):
-        key = norm(name)
-        if key and key not in out:
-            out[key] = i
+        if key := norm(name):
+            out.setdefault(key, i)  # the first column of a name
     return out
 
 
@@ -267,19 +261,16 @@ def sniff_delimiter(head: str) -> str:
     """The delimiter that splits the first lines into the most, consistent, columns."""
     lines = head.splitlines()[:20]
     text = "\n".join(lines[:-1] if len(lines) > 1 and not head.endswith("\n") else lines)
-    best, best_score = ",", (0, 0)
-    for delim in DELIMITERS:
+
+    def score(delim: str) -> tuple[int, int]:  # (rows as wide as the first, its width)
         try:
             rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if r][:10]
         except csv.Error:
-            continue
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        score = (sum(1 for r in rows if len(r) == width), width)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+            return (0, 0)
+        width = len(rows[0]) if rows else 0
+        return (sum(1 for r in rows if len(r) == width), width) if width >= 2 else (0, 0)
+
+    return max(DELIMITERS, key=score)  # the first of the best: "," when none splits a line
 
 
 def read_header(head: str, delimiter: str) -> list[str]:
