@@ -16,7 +16,7 @@ import io
 import itertools
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,16 +118,14 @@ class Source:
     def csv_reader(self) -> Iterator[Any]:
         """A csv reader of the whole text (its `line_num` counts physical lines); a CSV the
         csv module cannot read at all is not a task log."""
-        if self.book is not None:
-            reader: Any = self.book.reader()
-            for _ in range(self.skip):
-                next(reader, None)
-            yield reader
-            return
-        with self.open_text() as fh:  # the csv module refuses NUL characters
-            lines: Iterator[str] = (line.replace("\x00", "") for line in fh) if self.has_nul else fh
-            try:
+        with ExitStack() as opened:
+            if self.book is not None:
+                reader: Any = self.book.reader()
+            else:
+                fh = opened.enter_context(self.open_text())  # the csv module refuses NUL characters
+                lines: Iterator[str] = (line.replace("\x00", "") for line in fh) if self.has_nul else fh
                 reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+            try:
                 for _ in range(self.skip):
                     next(reader, None)
                 yield reader
@@ -185,16 +183,14 @@ def open_source(path: str | Path) -> Source:
                 raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
         source = Source(p, 0, "", encoding, 0, "")
         valid = _scan(fh, first, source)
+    if encoding == "utf-16":  # as its BOM says (not checked)
+        source.head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2].lstrip("\ufeff")
+        return source
     if not valid:
-        encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
-    if encoding == "utf-16":
-        head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
-    else:
-        head = text[:SAMPLE_BYTES].decode(encoding, errors="replace")
-    head = head.lstrip("\ufeff")
-    if encoding != "utf-16" and _mostly_binary(head):
+        source.encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
+    source.head = text[:SAMPLE_BYTES].decode(source.encoding, errors="replace").lstrip("\ufeff")
+    if _mostly_binary(source.head):
         raise NotATaskLog(f"{p} is a binary file, not a task log")
-    source.encoding, source.head = encoding, head
     return source
 
 
