@@ -45,8 +45,7 @@ class Entry(NamedTuple):
     piece: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A row that gives no entry: rejected (reason, raw text), or knowingly `skipped`
     (a blank line, a summary row, a running timer)."""
 
