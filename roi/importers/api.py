@@ -45,7 +45,8 @@ class Entry(NamedTuple):
     piece: bool = False
 
 
-class Problem(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Problem:
     """A row that gives no entry: rejected (reason, raw text), or knowingly `skipped`
     (a blank line, a summary row, a running timer)."""
 
