@@ -215,26 +215,26 @@ class _Import:
             if type(e) is not Entry:
                 self.problem(e)  # type: ignore[arg-type]
                 continue
-            line, start, end, task, step, description, tags, identity, piece = e
-            pieces += piece
-            if end == start and "occurrence" not in tags:  # zero-length: noise, unless an occurrence (roi.db.measurements)
-                if not piece:
-                    self.problem(Problem(line, ZERO_LENGTH, "", True))
+            pieces += e.piece
+            start, end = e.start, e.end
+            if end == start and "occurrence" not in e.tags:  # zero-length: noise, unless an occurrence (roi.db.measurements)
+                if not e.piece:
+                    self.problem(Problem(e.line, ZERO_LENGTH, "", True))
                 continue
             if not (FIRST_INSTANT <= start < PAST_LAST_INSTANT and FIRST_INSTANT <= end < PAST_LAST_INSTANT):
                 bad = end if in_range(start) else start  # outside what dates can hold (or NaN)
-                self.errors.append((line, f"date out of range ({bad!r} seconds)", clipped(identity, RAW_MAX)))
+                self.errors.append((e.line, f"date out of range ({bad!r} seconds)", clipped(e.identity, RAW_MAX)))
                 continue
             if end - start > DAY and len(self.summary.warnings) < KEEP_SKIPS:
-                self.summary.warnings.append((line, f"an entry of {(end - start) / 3600:,.0f} hours (a timer left running?)"))
-            tid = task_ids.get(task) or self.task_id(task)
-            sid = None if step is None else self.step_id(tid, step)
-            tags_json = tag_texts.get(tags)
-            if tags_json is None:
-                tags_json = tag_texts[tags] = json.dumps(list(tags), ensure_ascii=False)
+                self.summary.warnings.append((e.line, f"an entry of {(end - start) / 3600:,.0f} hours (a timer left running?)"))
+            tid = task_ids.get(e.task) or self.task_id(e.task)
+            sid = None if e.step is None else self.step_id(tid, e.step)
+            tags = tag_texts.get(e.tags)
+            if tags is None:
+                tags = tag_texts[e.tags] = json.dumps(list(e.tags), ensure_ascii=False)
             h = hasher.copy()
-            h.update(identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
-            out.append((tid, sid, floor(start), floor(end), end - start, description, tags_json, h.hexdigest()))
+            h.update(e.identity.encode("utf-8", "surrogatepass"))  # lone surrogates of JSON escapes kept
+            out.append((tid, sid, floor(start), floor(end), end - start, e.description, tags, h.hexdigest()))
         self.read += len(chunk) - pieces
 
     def problem(self, p: Problem) -> None:
