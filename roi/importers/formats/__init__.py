@@ -1,10 +1,20 @@
-"""The built-in formats, one tracker a module named as its format ("-" written "_");
-importing this package registers them, in the order of their names."""
+"""The built-in formats, one tracker a module; importing this package registers them."""
 
-from importlib import import_module
+from roi.importers.formats import (  # noqa: F401  (each module registers its format)
+    activitywatch,
+    clockify,
+    clockify_api,
+    generic,
+    harvest,
+    ics,
+    jira,
+    mailbox,
+    redmine,
+    timewarrior,
+    toggl,
+    toggl_api,
+    watson,
+)
 
 BUILT_IN = ("toggl", "clockify", "harvest", "timewarrior", "watson", "activitywatch", "toggl-api", "clockify-api",
             "jira", "redmine", "ics", "mailbox", "generic")
-
-for _format in sorted(BUILT_IN):
-    import_module(f"{__name__}.{_format.replace('-', '_')}")
