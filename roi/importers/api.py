@@ -164,13 +164,9 @@ def all_formats() -> dict[str, Format]:
     global _plugins_loaded
     import roi.importers.formats  # noqa: F401  (each module registers its format)
 
-    if not _plugins_loaded:
-        _plugins_loaded = True
-        load_plugins()
-    return REGISTRY
-
-
-def load_plugins() -> None:
+    if _plugins_loaded:
+        return REGISTRY
+    _plugins_loaded = True
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -187,6 +183,7 @@ def load_plugins() -> None:
             PLUGIN_PROBLEMS.append(f"importer plugin {ep.name!r} not loaded: format {fmt.name!r} exists")
             continue
         REGISTRY[fmt.name] = fmt
+    return REGISTRY
 
 
 # --- what an import reports -----------------------------------------------------------------
@@ -231,13 +228,9 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The `roi import --json` object of DESIGN.md, exactly."""
+        counts = ("format", "rows_read", "imported", "duplicates", "skipped", "rejected")
         return {
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "imported": self.imported,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
+            **{name: getattr(self, name) for name in counts},
             "hours": round(self.hours, 4),
             "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
             "warnings": [{"line": line, "reason": reason} for line, reason in self.warnings],

@@ -19,19 +19,6 @@ from roi.importers.api import (
 from roi.importers.source import Source
 
 
-def choose_format(source: Source, wanted: str = "auto") -> tuple[Format, int]:
-    """The format asked for (with its score), or the best-scoring one."""
-    known = all_formats()
-    if wanted != "auto":
-        if wanted not in known:
-            raise NotATaskLog(f"unknown format {wanted!r} (choose from: auto, {', '.join(known)})")
-        return known[wanted], known[wanted].sniff(source)
-    best, name = max(((fmt.sniff(source), name) for name, fmt in known.items()), default=(0, ""))
-    if best <= 0:
-        raise NotATaskLog(_why_not(source))
-    return known[name], best
-
-
 def _why_not(source: Source) -> str:
     if source.kind == "json":
         from roi.importers.jsontext import not_known
@@ -54,10 +41,20 @@ def _why_not(source: Source) -> str:
 
 
 def open_format(source: Source, wanted: str, options: Options) -> tuple[Format, Iterable[Entry | Problem]]:
-    """The format of an inspected source and its rows; NotATaskLog when it has none."""
-    fmt, score = choose_format(source, wanted)
+    """The format asked for, or else the best-scoring one, of an inspected source, and its
+    rows; NotATaskLog when it has none."""
+    known = all_formats()
+    if wanted == "auto":
+        score, name = max(((fmt.sniff(source), name) for name, fmt in known.items()), default=(0, ""))
+        if score <= 0:
+            raise NotATaskLog(_why_not(source))
+    elif wanted not in known:
+        raise NotATaskLog(f"unknown format {wanted!r} (choose from: auto, {', '.join(known)})")
+    else:
+        score, name = known[wanted].sniff(source), wanted
+    fmt = known[name]
     try:
-        if wanted != "auto" and score <= 0 and not (fmt.name == "generic" and source.kind == "csv"):
+        if score <= 0 and not (fmt.name == "generic" and source.kind == "csv"):  # asked for by name
             raise NotATaskLog(f"{source.path} does not look like a {fmt.title} file")
         return fmt, fmt.open(source, options)
     except RowError as exc:

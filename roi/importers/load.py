@@ -86,9 +86,7 @@ def detect_format(path: str | Path, tz: str | None = None, sheet: str | None = N
     """The format of a file (from its content) and what was decided reading it, e.g. the
     date order. NotATaskLog when it is not a task log."""
     _source, fmt, rows = open_file(path, "auto", make_options(None, tz, mapping=mapping, sheet=sheet))
-    decide = getattr(rows, "decide_dates", None)
-    if decide is not None:
-        decide()
+    getattr(rows, "decide_dates", lambda: None)()
     return Detection(fmt.name, getattr(rows, "title", "") or fmt.title, getattr(rows, "note", ""))
 
 

@@ -16,7 +16,7 @@ import io
 import itertools
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,38 +98,34 @@ class Source:
             from roi.importers.workbook import read_book
 
             self.book, self.header, self.skip, self.lines, self.note = read_book(self.path, sheet)
-            self.kind, self.fields = "csv", header_fields(self.header)
+        elif looks_like_json(self.head) and inspect_json(self):
             return self
-        if looks_like_json(self.head) and inspect_json(self):
-            return self
-        self.kind = "csv"
-        try:
-            first, _, rest = self.head.partition("\n")
-            hint = first.strip().strip('"')
-            if hint[:4].lower() == "sep=" and len(hint) == 5:  # Excel's delimiter hint, a line of its own
-                self.delimiter, self.skip, self.note = hint[4], 1, f"line 1 {hint!r} sets the delimiter"
-            else:
-                self.delimiter, rest = sniff_delimiter(self.head), self.head
-            self.header = read_header(rest, self.delimiter)
-        except csv.Error as exc:
-            raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
-        self.fields = header_fields(self.header)
+        else:
+            try:
+                first, _, rest = self.head.partition("\n")
+                hint = first.strip().strip('"')
+                if hint[:4].lower() == "sep=" and len(hint) == 5:  # Excel's delimiter hint, a line of its own
+                    self.delimiter, self.skip, self.note = hint[4], 1, f"line 1 {hint!r} sets the delimiter"
+                else:
+                    self.delimiter, rest = sniff_delimiter(self.head), self.head
+                self.header = read_header(rest, self.delimiter)
+            except csv.Error as exc:
+                raise NotATaskLog(f"{self.path} is not readable as CSV ({exc})") from None
+        self.kind, self.fields = "csv", header_fields(self.header)
         return self
 
     @contextmanager
     def csv_reader(self) -> Iterator[Any]:
         """A csv reader of the whole text (its `line_num` counts physical lines); a CSV the
         csv module cannot read at all is not a task log."""
-        if self.book is not None:
-            reader: Any = self.book.reader()
-            for _ in range(self.skip):
-                next(reader, None)
-            yield reader
-            return
-        with self.open_text() as fh:
-            lines: Iterator[str] = _nul_free(fh) if self.has_nul else fh
-            try:
+        with ExitStack() as opened:
+            if self.book is not None:
+                reader: Any = self.book.reader()
+            else:
+                fh = opened.enter_context(self.open_text())  # the csv module refuses NUL characters
+                lines: Iterator[str] = (line.replace("\x00", "") for line in fh) if self.has_nul else fh
                 reader = csv.reader(lines, delimiter=self.delimiter, strict=False)
+            try:
                 for _ in range(self.skip):
                     next(reader, None)
                 yield reader
@@ -170,86 +166,69 @@ def open_source(path: str | Path) -> Source:
     with fh:
         first = fh.read(CHUNK)
         if first.startswith(WORKBOOK_MAGIC):  # a spreadsheet: read as a table, its bytes hashed
-            digest, size = hashlib.sha256(first), len(first)
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-            return Source(p, size, digest.hexdigest(), "workbook", 0, "")
+            fh.seek(0)
+            digest = hashlib.file_digest(fh, "sha256")
+            return Source(p, fh.tell(), digest.hexdigest(), "workbook", 0, "")
         text = first[: first.find(NUL_RUN)] if NUL_RUN in first else first  # crash padding left out
         if not text.strip():
             raise NotATaskLog(f"{p} is empty: there is nothing to import" + (" (only NUL bytes)" if first.strip() else ""))
         for magic, what in _MAGIC.items():
             if first.startswith(magic):
                 raise NotATaskLog(f"{p} is {what}, not a task log (CSV, TSV or JSON)")
-        if first.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        elif first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            encoding = "utf-16"
-            text = first
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # its NULs are text
+            encoding, text = "utf-16", first
         else:
-            encoding = "utf-8"
-        if encoding != "utf-16" and b"\x00" in text[:SAMPLE_BYTES]:
-            raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
-        scan = _scan(fh, first, encoding)
-    if not scan.valid:
-        encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
-    if encoding == "utf-16":
-        head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2]
-    else:
-        head = text[:SAMPLE_BYTES].decode(encoding, errors="replace")
-    head = head.lstrip("\ufeff")
-    if encoding != "utf-16" and _mostly_binary(head):
+            encoding = "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"
+            if b"\x00" in text[:SAMPLE_BYTES]:
+                raise NotATaskLog(f"{p} is a binary file (it contains NUL bytes), not a task log")
+        source = Source(p, 0, "", encoding, 0, "")
+        valid = _scan(fh, first, source)
+    if encoding == "utf-16":  # as its BOM says (not checked)
+        source.head = text.decode("utf-16", errors="replace")[: SAMPLE_BYTES // 2].lstrip("\ufeff")
+        return source
+    if not valid:
+        source.encoding = "cp1252"  # Excel on Windows; every byte decodes (undefined ones replaced)
+    source.head = text[:SAMPLE_BYTES].decode(source.encoding, errors="replace").lstrip("\ufeff")
+    if _mostly_binary(source.head):
         raise NotATaskLog(f"{p} is a binary file, not a task log")
-    source = Source(p, scan.size, scan.sha256, encoding, scan.lines, head, scan.has_nul)
-    if scan.nul_run is not None:
-        source.cut, source.cut_line = scan.nul_run
     return source
 
 
-@dataclass
-class _Scan:
-    size: int = 0
-    lines: int = 0
-    sha256: str = ""
-    valid: bool = True  # the bytes decode in the encoding (UTF-8 checked; UTF-16 trusted)
-    has_nul: bool = False
-    nul_run: tuple[int, int] | None = None  # (byte offset, line) of the first long run of NULs
-
-
-def _scan(fh: Any, first: bytes, encoding: str) -> _Scan:
-    """One pass over the bytes from `first` on: size, lines, SHA-256, NULs, and whether
-    they are valid UTF-8 (a streaming check: a character may be cut across reads). It
-    stops at the first long run of NULs (crash padding: the rest is not text)."""
-    scan, digest = _Scan(), hashlib.sha256()
+def _scan(fh: Any, first: bytes, source: Source) -> bool:
+    """One pass over the bytes from `first` on: the source's size, lines, SHA-256 and NULs,
+    and whether they are valid in its encoding (UTF-8 checked, in a streaming way: a
+    character may be cut across reads; UTF-16 trusted). It stops at the first long run of
+    NULs (crash padding: the rest is not text)."""
+    encoding, digest, valid = source.encoding, hashlib.sha256(), True
     decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-16" else None
     chunk, last = first, b""
     while chunk:
         if b"\x00" in chunk and encoding != "utf-16":
-            scan.has_nul = True
+            source.has_nul = True
             tail = last[1 - len(NUL_RUN):]  # a run may begin in the chunk before
             at = (tail + chunk).find(NUL_RUN) - len(tail)
             if at >= -len(tail):
                 chunk = chunk[: max(at, 0)]
-                scan.nul_run = (scan.size + at, scan.lines + chunk.count(b"\n") + 1)
+                source.cut, source.cut_line = source.size + at, source.lines + chunk.count(b"\n") + 1
         # ASCII is valid UTF-8 unless a multi-byte character is left open before it
-        if scan.valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
+        if valid and decoder is not None and not (chunk.isascii() and not decoder.getstate()[0]):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
-                scan.valid = False
+                valid = False
         digest.update(chunk)
-        scan.size += len(chunk)
-        scan.lines += chunk.count(b"\n")
-        last, chunk = chunk, b"" if scan.nul_run else fh.read(CHUNK)
-    if scan.valid and decoder is not None:
+        source.size += len(chunk)
+        source.lines += chunk.count(b"\n")
+        last, chunk = chunk, b"" if source.cut is not None else fh.read(CHUNK)
+    if valid and decoder is not None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            scan.valid = False
+            valid = False
     if last and not last.endswith(b"\n"):
-        scan.lines += 1
-    scan.sha256 = digest.hexdigest()
-    return scan
+        source.lines += 1
+    source.sha256 = digest.hexdigest()
+    return valid
 
 
 def _mostly_binary(text: str) -> bool:
@@ -269,9 +248,8 @@ def norm(name: str) -> str:
 def header_fields(header: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, name in enumerate(header):
-        key = norm(name)
-        if key and key not in out:
-            out[key] = i
+        if key := norm(name):
+            out.setdefault(key, i)  # the first column of a name
     return out
 
 
@@ -279,19 +257,16 @@ def sniff_delimiter(head: str) -> str:
     """The delimiter that splits the first lines into the most, consistent, columns."""
     lines = head.splitlines()[:20]
     text = "\n".join(lines[:-1] if len(lines) > 1 and not head.endswith("\n") else lines)
-    best, best_score = ",", (0, 0)
-    for delim in DELIMITERS:
+
+    def score(delim: str) -> tuple[int, int]:  # (rows as wide as the first, its width)
         try:
             rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) if r][:10]
         except csv.Error:
-            continue
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        score = (sum(1 for r in rows if len(r) == width), width)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+            return (0, 0)
+        width = len(rows[0]) if rows else 0
+        return (sum(1 for r in rows if len(r) == width), width) if width >= 2 else (0, 0)
+
+    return max(DELIMITERS, key=score)  # the first of the best: "," when none splits a line
 
 
 def read_header(head: str, delimiter: str) -> list[str]:
@@ -319,12 +294,6 @@ class _Upto(io.RawIOBase):
     def close(self) -> None:
         self.raw.close()
         super().close()
-
-
-def _nul_free(fh: io.TextIOWrapper) -> Iterator[str]:
-    """Lines with NUL characters removed (the csv module refuses them)."""
-    for line in fh:
-        yield line.replace("\x00", "") if "\x00" in line else line
 
 
 def raw_row(row: list[str], delimiter: str) -> str:
