@@ -257,6 +257,16 @@ def test_a_bad_date_is_quoted_whole(store: Store, tmp_path: Path) -> None:
     assert "'Jan 40, 2023, 6:25 PM'" in s.errors[0][1]
 
 
+
+def test_a_time_of_superscript_digits_costs_its_row_only(store: Store, tmp_path: Path) -> None:
+    # '²'.isdigit() is True but int('²') raises ValueError: a shortcut that trusted isdigit
+    # turned such a cell into a traceback instead of a rejected row
+    log = write(tmp_path, TOGGL + "ana,a@x.org,,Ops,,Backup,No,2024-03-04,1²:00:00,2024-03-04,11:30:00,00:30:00,,\n"
+                "ana,a@x.org,,Ops,,Backup,No,2024-03-05,11:00:00,2024-03-05,11:30:00,00:30:00,,\n")
+    s = run_import(store, log, tz=TZ)
+    assert (s.imported, s.rejected) == (1, 1)
+    assert "'1²:00:00' is not a time of day" in s.errors[0][1]
+
 # --- 8. lenient where it costs nothing -----------------------------------------------------------
 
 def test_a_row_missing_its_trailing_empty_fields_is_read(store: Store, tmp_path: Path) -> None:
