@@ -242,7 +242,7 @@ def step_ref_id(store: Any, task_id: int, ref: str) -> int:
     for s in steps:
         if s.name.casefold() == text.casefold() and s.id is not None:
             return int(s.id)
-    if text.isdigit() and 1 <= int(text) <= len(steps) and steps[int(text) - 1].id is not None:
+    if text.isdecimal() and 1 <= int(text) <= len(steps) and steps[int(text) - 1].id is not None:
         return int(steps[int(text) - 1].id or 0)
     if not steps:
         raise RoiError(f"step {text!r} not found: the task has no steps yet (add one with `roi step add`)")

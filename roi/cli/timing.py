@@ -142,7 +142,7 @@ def moment(value: str, option: str, zone: Any, *, day_time: tuple[int, int] = (0
 def entry_ids(values: tuple[str, ...]) -> list[int]:
     ids = []
     for value in values:
-        if not value.strip().isdigit():
+        if not value.strip().isdecimal():
             raise RoiError(f"ID must be a time entry id, a whole number from `roi time list` (got {value!r})")
         ids.append(int(value))
     return ids

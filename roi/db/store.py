@@ -175,7 +175,7 @@ class Store(Connection):
         """Task id for an id or an exact (case-insensitive) name; None when unknown."""
         text = str(ref).strip()
         row = self.row("SELECT id FROM task WHERE name = ? COLLATE NOCASE", [text])
-        if row is None and text.isdigit():
+        if row is None and text.isdecimal():
             row = self.row("SELECT id FROM task WHERE id = ?", [int(text)])
         return None if row is None else int(row["id"])
 
@@ -261,7 +261,7 @@ class Store(Connection):
     def find_step(self, task_id: int, ref: str | int) -> int | None:
         text = str(ref).strip()
         row = self.row("SELECT id FROM step WHERE task_id = ? AND name = ? COLLATE NOCASE", [task_id, text])
-        if row is None and text.isdigit():
+        if row is None and text.isdecimal():
             row = self.row("SELECT id FROM step WHERE task_id = ? AND id = ?", [task_id, int(text)])
         return None if row is None else int(row["id"])
 

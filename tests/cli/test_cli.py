@@ -104,6 +104,10 @@ def snapshot(db: Path) -> list:
         (("config", "set", "horizon_weeks", "0"), "horizon_weeks must be greater than 0"),
         (("time", "start", "Nope"), "task 'Nope' not found"),
         (("rank", "--by", "vibes"), "vibes"),
+        # digits int() refuses though str.isdigit() says yes: a "not found", not an internal error
+        (("task", "show", "\u00b2"), "task '\u00b2' not found"),
+        (("step", "rm", "Email triage", "\u00b9", "--yes"), "step '\u00b9' not found"),
+        (("time", "rm", "\u00b3"), "(got '\u00b3')"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(roi, db_path, args, needle):

@@ -418,3 +418,8 @@ def test_jira_issue_export_with_log_work_columns(store: Store, tmp_path: Path) -
     assert (rows[0][1], rows[0][4]) == ("2023-01-20T17:25:00Z", "Tagged; deployed")
     assert s.errors[0][0] == 5 and "comment;started;author;seconds" in s.errors[0][1]
     assert run_import(store, log, tz=TZ).imported == 0
+    # seconds in digits int() refuses though str.isdigit() says yes: the row is rejected
+    odd = write(tmp_path, "Summary,Issue key,Time Spent,Log Work\nOdd,OPS-50,60,;23/Jan/23 2:00 PM;5b10;6\u00b9\n", "odd.csv")
+    s = run_import(store, odd, tz=TZ)
+    assert (s.format, s.imported, s.rejected) == ("jira", 0, 1)
+    assert "comment;started;author;seconds" in s.errors[0][1]

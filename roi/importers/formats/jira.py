@@ -107,7 +107,7 @@ class LogWork(Reading):
         for n, text in enumerate(logs):
             parts = text.rsplit(";", 3)
             try:
-                if len(parts) != 4 or not parts[3].strip().isdigit():
+                if len(parts) != 4 or not parts[3].strip().isdecimal():
                     raise RowError(f"Log Work {text!r} is not comment;started;author;seconds")
                 start = self.clock.moment(parts[1], "Log Work started")
             except RowError as exc:
