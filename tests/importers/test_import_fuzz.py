@@ -22,7 +22,9 @@ CELLS = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["2024-03-04", "03/14/2024", "31.12.2024", "2024-02-30", "10:00", "25:61",
                      "1:00:00", "-0:30", "1,5", "abc", "NaN", "inf", "-1", "", "\x00", '"', "\n",
-                     "20260319T000823Z", "2024-03-04T10:00:00+01:00", "0", "1e308", "99999999999"]),
+                     "20260319T000823Z", "2024-03-04T10:00:00+01:00", "0", "1e308", "99999999999",
+                     # digits str.isdigit() accepts and int() refuses, and digits of other scripts
+                     "1\u00b2:00:00", "\u00b3", "2024-03-0\u00b9", "\u0663:\u0660\u0660", "\u00bd", "\u0661,\u0665"]),
     st.text(min_size=1, max_size=3).map(lambda s: s * 20_000),  # huge fields
 )
 # ROI_FUZZ_EXAMPLES=2000 for a longer hunt
