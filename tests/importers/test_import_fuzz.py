@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roi.db.store import Store
-from roi.importers import FORMATS, NotATaskLog, preview, run_import
+from roi.importers import FORMATS, ImportSummary, NotATaskLog, preview, run_import
 
 NAMES = ["Date", "Start date", "Start time", "End date", "End time", "Duration", "Description",
          "Project", "User", "Email", "Tags", "task", "minutes", "hours", "start", "end", "stop",
@@ -31,7 +31,8 @@ CELLS = st.one_of(
 SETTINGS = settings(max_examples=int(os.environ.get("ROI_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def _try(data: bytes, fmt: str = "auto") -> None:
+def _try(data: bytes, fmt: str = "auto") -> ImportSummary | None:
+    """Import `data`: NotATaskLog (nothing stored) or a summary whose counts add up."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "junk.csv"
         path.write_bytes(data)
@@ -41,13 +42,14 @@ def _try(data: bytes, fmt: str = "auto") -> None:
                 s = run_import(store, path, format=fmt, tz="Europe/Berlin")
             except NotATaskLog:
                 assert store.count("import_batch") == 0
-                return
+                return None
             assert s.rows_read == s.imported + s.duplicates + s.skipped + s.rejected
             assert all(isinstance(line, int) and isinstance(reason, str) for line, reason in s.errors)
             try:
                 preview(path, format=fmt, tz="UTC", limit=5)
             except NotATaskLog:
                 pass
+            return s
         finally:
             store.close()
 
@@ -76,10 +78,15 @@ def test_random_csv_shapes(header: list[str], rows: list[list[str]], delimiter: 
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=20)
-    | st.sampled_from(["20260319T000823Z", "2024-03-04T10:00:00+01:00", "2023-11-19T13:25:37.839Z"]),
+    | st.sampled_from(["20260319T000823Z", "2024-03-04T10:00:00+01:00", "2023-11-19T13:25:37.839Z",
+                       "PT1H30M", "-1733000000", "2024-03-0\u00b9T10:00:00Z", "\u00b2"]),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(
         st.sampled_from(["start", "end", "stop", "tags", "annotation", "project", "id", "buckets", "events",
-                         "type", "timestamp", "duration", "data", "app", "title"]), children, max_size=6),
+                         "type", "timestamp", "duration", "data", "app", "title",
+                         # the Toggl and Clockify API entries'
+                         "description", "timeInterval", "workspace_id", "project_id", "wid", "pid", "at",
+                         "server_deleted_at", "projectId", "taskId", "tagIds", "timeentries", "status"]),
+        children, max_size=6),
     max_leaves=30,
 )
 
@@ -149,3 +156,51 @@ def test_extreme_numbers_and_dates_cost_their_row_only(rows: list[tuple[str, str
             assert "good" in {t.name for t in store.list_tasks()}
         finally:
             store.close()
+
+
+HOSTILE = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**20), max_value=10**20), st.floats(),
+    st.text(max_size=12), st.lists(st.text(max_size=5), max_size=3),
+    st.sampled_from(["2024-03-04T10:00:00Z", "2024-03-04T10:00:00+01:00", "20260319T000823Z", "PT1H30M",
+                     "2024-03-0\u00b9T10:00:00Z", "\u00b2", "", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"]),
+)
+# a good record of each JSON format; the property makes others from it with hostile values
+GOOD_RECORDS: dict[str, dict[str, object]] = {
+    "toggl-api": {"id": 1, "start": "2024-03-04T10:00:00Z", "stop": "2024-03-04T11:00:00Z", "duration": 3600,
+                  "description": "Review", "project_id": 7, "tags": ["ops"], "workspace_id": 3},
+    "clockify-api": {"id": "a1", "description": "Review", "projectId": "p1", "tagIds": [], "type": "REGULAR",
+                     "timeInterval": {"start": "2024-03-04T10:00:00Z", "end": "2024-03-04T11:00:00Z",
+                                      "duration": "PT1H"}},
+    "watson": {"id": "w1", "start": "2024-03-04T10:00:00+01:00", "stop": "2024-03-04T11:00:00+01:00",
+               "project": "ops", "tags": ["a"]},
+    "timewarrior": {"id": 1, "start": "20240304T100000Z", "end": "20240304T110000Z", "tags": ["ops"],
+                    "annotation": "Review"},
+    "activitywatch": {"timestamp": "2024-03-04T10:00:00+00:00", "duration": 60.0,
+                      "data": {"app": "firefox", "title": "Inbox"}},
+}
+
+
+def _hostile(value: object, data: st.DataObject) -> object:
+    """The value, or (at every level of a nested object) a hostile one in its place."""
+    if data.draw(st.integers(0, 2)) == 0:
+        return data.draw(HOSTILE)
+    if isinstance(value, dict):
+        return {key: _hostile(v, data) for key, v in value.items()}
+    return value
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(GOOD_RECORDS)), st.data())
+def test_records_of_each_json_format_with_hostile_values(fmt: str, data: st.DataObject) -> None:
+    """Whatever the values of a record in a format's shape, each costs its row at most:
+    after a good first record (so the format is recognised), the file imports or rejects
+    each record, never a traceback."""
+    import json
+
+    good = GOOD_RECORDS[fmt]
+    records = [good, *(_hostile(good, data) for _ in range(data.draw(st.integers(1, 6))))]
+    value: object = records
+    if fmt == "activitywatch" and data.draw(st.booleans()):
+        value = {"buckets": {"aw-watcher-window_h": {"type": "currentwindow", "events": records}}}
+    summary = _try(json.dumps(value).encode())
+    assert summary is not None and summary.format == fmt and summary.imported >= 1  # the good one
