@@ -154,7 +154,9 @@ class LocalClock:
 
     def day(self, text: str, field: str = "date") -> Any:
         """Local midnight of a date string: a float epoch, or (y, m, d) on a day with a shift."""
-        got = self.days.get(text, self.dst_days.get(text))
+        got: Any = self.days.get(text)
+        if got is None:  # (not as get's default: that would look in dst_days on every call)
+            got = self.dst_days.get(text)
         if got is not None:
             return got
         try:
